@@ -1,0 +1,67 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Nahtstelle: layered targets. Read from the bottom up:
+/// C shims → XML / FEEL → definition model and parser → engine (runtime) → store (SQLite)
+/// → forms / documents → domain → CLI and bench executables.
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Nahtstelle",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "nahtstelle", targets: ["NahtstelleCLI"]),
+        .executable(name: "nahtstelle-bench", targets: ["NahtstelleBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: C libraries from Debian
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CLibZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+
+        // MARK: Foundations
+        .target(name: "NahtstelleXML", dependencies: ["CLibXML2"], swiftSettings: strict),
+        .target(name: "NahtstelleFEEL", swiftSettings: strict),
+
+        // MARK: Definitions (immutable model + hardened parser + validation)
+        .target(name: "NahtstelleDefinition", dependencies: ["NahtstelleXML", "NahtstelleFEEL"], swiftSettings: strict),
+
+        // MARK: Runtime (knows nothing of SQLite: storage is the EngineStore protocol)
+        .target(name: "NahtstelleEngine", dependencies: [
+            "NahtstelleDefinition", "NahtstelleFEEL", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+
+        // MARK: Store (SQLite through GRDB; the only place that knows SQL)
+        .target(name: "NahtstelleStore", dependencies: [
+            "NahtstelleEngine", .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: strict),
+
+        // MARK: Forms and documents
+        .target(name: "NahtstelleForms", dependencies: ["NahtstelleFEEL"], swiftSettings: strict),
+        .target(name: "NahtstelleDocuments", dependencies: ["CLibZip", "CLibXML2", "NahtstelleXML", "NahtstelleFEEL"], swiftSettings: strict),
+
+        // MARK: Executables
+        .executableTarget(name: "NahtstelleCLI", dependencies: [
+            "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleForms", "NahtstelleDocuments",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "NahtstelleBench", dependencies: [
+            "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleDocuments", "CLibZip",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: strict),
+
+        // MARK: Tests (one test target per target)
+        .testTarget(name: "NahtstelleXMLTests", dependencies: ["NahtstelleXML"], swiftSettings: strict),
+        .testTarget(name: "NahtstelleFEELTests", dependencies: ["NahtstelleFEEL"], swiftSettings: strict),
+        .testTarget(name: "NahtstelleDefinitionTests", dependencies: ["NahtstelleDefinition"], swiftSettings: strict),
+        .testTarget(name: "NahtstelleEngineTests", dependencies: ["NahtstelleEngine", "NahtstelleStore"], swiftSettings: strict),
+        .testTarget(name: "NahtstelleStoreTests", dependencies: ["NahtstelleStore"], swiftSettings: strict),
+        .testTarget(name: "NahtstelleFormsTests", dependencies: ["NahtstelleForms"], swiftSettings: strict),
+        .testTarget(name: "NahtstelleDocumentsTests", dependencies: ["NahtstelleDocuments", "NahtstelleForms"], swiftSettings: strict),
+    ]
+)
