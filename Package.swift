@@ -44,9 +44,13 @@ let package = Package(
         .target(name: "NahtstelleForms", dependencies: ["NahtstelleFEEL"], swiftSettings: strict),
         .target(name: "NahtstelleDocuments", dependencies: ["CLibZip", "CLibXML2", "NahtstelleXML", "NahtstelleFEEL"], swiftSettings: strict),
 
+        // MARK: OPTIMA domain (offices, people, cases, eligibility, target groups, deadlines, reporting)
+        .target(name: "NahtstelleOptima", dependencies: ["NahtstelleFEEL", "NahtstelleForms"], swiftSettings: strict),
+
         // MARK: Executables
         .executableTarget(name: "NahtstelleCLI", dependencies: [
             "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleForms", "NahtstelleDocuments",
+            "NahtstelleOptima",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -62,6 +66,7 @@ let package = Package(
         .testTarget(name: "NahtstelleEngineTests", dependencies: ["NahtstelleEngine", "NahtstelleStore"], swiftSettings: strict),
         .testTarget(name: "NahtstelleStoreTests", dependencies: ["NahtstelleStore"], swiftSettings: strict),
         .testTarget(name: "NahtstelleFormsTests", dependencies: ["NahtstelleForms"], swiftSettings: strict),
+        .testTarget(name: "NahtstelleOptimaTests", dependencies: ["NahtstelleOptima"], swiftSettings: strict),
         .testTarget(name: "NahtstelleDocumentsTests", dependencies: ["NahtstelleDocuments", "NahtstelleForms"], swiftSettings: strict),
     ]
 )

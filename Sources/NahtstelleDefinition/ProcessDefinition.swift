@@ -205,12 +205,15 @@ public struct FlowNode: Sendable {
         case boundaryEvent(BoundaryEventSpec)
         /// Embedded sub-process; `isEventSubProcess` for `triggeredByEvent="true"`.
         case subProcess(isEventSubProcess: Bool)
+        /// An abstract `<task>` or `<manualTask>`: does nothing, the token passes straight through
+        /// (BPMN semantics of an untyped task).
+        case abstractTask
     }
 
     /// Activities are what boundary events attach to and what holds a token while it works.
     public var isActivity: Bool {
         switch kind {
-        case .userTask, .serviceTask, .sendTask, .receiveTask, .subProcess: true
+        case .userTask, .serviceTask, .sendTask, .receiveTask, .subProcess, .abstractTask: true
         default: false
         }
     }
