@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: C libraries from Debian
@@ -33,6 +34,7 @@ let package = Package(
         // MARK: Runtime (knows nothing of SQLite: storage is the EngineStore protocol)
         .target(name: "NahtstelleEngine", dependencies: [
             "NahtstelleDefinition", "NahtstelleFEEL", .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
 
         // MARK: Store (SQLite through GRDB; the only place that knows SQL)

@@ -7,7 +7,15 @@ struct Nahtstelle: AsyncParsableCommand {
         commandName: "nahtstelle",
         abstract: "Nahtstelle: OPTIMA-Fallführung über Amtsgrenzen hinweg (Workflows, Dokumente, Formulare).",
         subcommands: [
-            // Each helper adds its command type here (one per line).
+            ValidateCommand.self,
+            SimulateCommand.self,
+            DeployCommand.self,
+            StartCommand.self,
+            TasksCommand.self,
+            CompleteCommand.self,
+            CorrelateCommand.self,
+            HistoryCommand.self,
+            TimersCommand.self,
         ]
     )
 }

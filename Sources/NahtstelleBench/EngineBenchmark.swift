@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+import NahtstelleEngine
+import NahtstelleFEEL
+import NahtstelleStore
+
+/// `nahtstelle-bench engine`: task completions per second, durable and in memory, beside the
+/// ceiling of a bare SQLite transaction on the same kind of file in the same run.
+enum EngineBenchmark {
+    static let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "") ?? 3
+
+    static func run() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nahtstelle-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        print("Nahtstelle engine benchmark — WAL, synchronous=FULL, \(Int(seconds)) s per measurement, temp dir \(dir.path)")
+
+        let ceiling = try bareSQLite(path: dir.appendingPathComponent("bare.sqlite").path)
+        print(String(format: "(a) bare SQLite transaction, 2 single-row writes: %10.0f commits/s", ceiling))
+
+        let durable = try engineRun(store: try SQLiteEngineStore(path: dir.appendingPathComponent("engine.sqlite").path))
+        print(String(format: "(b) engine, durable file:                          %10.0f completions/s  (%d instances, %d completions)",
+                     durable.perSecond, durable.instances, durable.completions))
+
+        let memory = try engineRun(store: try SQLiteEngineStore(path: nil))
+        print(String(format: "(c) engine, SQLite :memory:                        %10.0f completions/s  (%d instances, %d completions)",
+                     memory.perSecond, memory.instances, memory.completions))
+
+        let ratio = durable.perSecond / ceiling
+        print(String(format: "b/a = %.2f (goal ≥ 0.50); c goal ≥ 50 000/s", ratio))
+        print(String(format: "durable_ratio=%.3f durable_per_s=%.0f ceiling_per_s=%.0f memory_per_s=%.0f",
+                     ratio, durable.perSecond, ceiling, memory.perSecond))
+    }
+
+    /// The ceiling: one transaction with two single-row writes (an UPDATE and an INSERT), as
+    /// small as a durable state change can be.
+    static func bareSQLite(path: String) throws -> Double {
+        var config = Configuration()
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        let pool = try DatabasePool(path: path, configuration: config)
+        try pool.write { db in
+            try db.execute(sql: "CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+            try db.execute(sql: "CREATE TABLE log (id INTEGER PRIMARY KEY, at REAL NOT NULL, n INTEGER NOT NULL)")
+            try db.execute(sql: "INSERT INTO counter (id, n) VALUES (1, 0)")
+        }
+        var n = 0
+        let start = Date()
+        while Date().timeIntervalSince(start) < seconds {
+            n += 1
+            try pool.write { db in
+                try db.cachedStatement(sql: "UPDATE counter SET n = ? WHERE id = 1").execute(arguments: [n])
+                try db.cachedStatement(sql: "INSERT INTO log (at, n) VALUES (?, ?)").execute(arguments: [Date().timeIntervalSince1970, n])
+            }
+        }
+        return Double(n) / Date().timeIntervalSince(start)
+    }
+
+    struct EngineFigures {
+        var perSecond: Double
+        var instances: Int
+        var completions: Int
+    }
+
+    /// Runs whole instances of the 13-task process, each completion its own command.
+    static func engineRun(store: SQLiteEngineStore) throws -> EngineFigures {
+        let engine = Engine(store: store)
+        try engine.deploy(source: Array(BenchProcess.xml.utf8), fileName: "bench.bpmn", by: "bench")
+        var completions = 0
+        var instances = 0
+        let start = Date()
+        while Date().timeIntervalSince(start) < seconds {
+            instances += 1
+            var result = try engine.startInstance(processID: BenchProcess.id, variables: ["office": "RAV-WOL", "n": .number(Decimal(instances))],
+                                                  businessKey: "B-\(instances)", by: "bench")
+            var looped = false
+            while let task = result.openTasks.first {
+                var vars: [String: Value] = [:]
+                switch task.elementID {
+                case "t3": vars["route"] = instances % 2 == 0 ? "fast" : "slow"
+                case "t7":
+                    vars["review"] = looped ? "done" : "again"
+                    looped = true
+                default: break
+                }
+                result = try engine.complete(taskID: task.id, variables: vars, by: "bench")
+                completions += 1
+            }
+            guard result.status == .completed else { throw CLIStyleError("Instanz endete nicht: \(String(describing: result.status))") }
+        }
+        return EngineFigures(perSecond: Double(completions) / Date().timeIntervalSince(start), instances: instances, completions: completions)
+    }
+}
+
+struct CLIStyleError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}

@@ -1,0 +1,5 @@
+import NahtstelleDefinition
+
+extension DefinitionError: NahtstelleDefinitionErrorPrinting {
+    var printable: String { problems.map(\.description).joined(separator: "\n") }
+}

@@ -1,0 +1,380 @@
+import Foundation
+import Logging
+import NahtstelleDefinition
+import NahtstelleFEEL
+import Synchronization
+
+/// Runs BPMN process definitions durably. A thin façade: every public method is one command,
+/// carried out by an `Execution` inside one store transaction — all of it happens, or none of it.
+public final class Engine: Sendable {
+    public struct Configuration: Sendable {
+        /// The clock (tests and `simulate` use their own).
+        public var now: @Sendable () -> Date = { Date() }
+        /// Service-task handlers by name.
+        public var serviceHandlers: [String: any ServiceTaskHandler] = [:]
+        /// FEEL functions the application adds (e.g. `add working days`).
+        // FEEL functions the application adds arrive with the FEEL context extension.
+        /// Whether a form key exists (checked when deploying); `nil`: not checked.
+        public var formExists: (@Sendable (String) -> Bool)?
+        /// Called in the completing transaction after a user task completed (documents, case updates).
+        public var onTaskCompleted: (@Sendable (TaskCompletion, any EngineTransaction) throws -> Void)?
+        public var logger = Logger(label: "nahtstelle.engine")
+        public init() {}
+    }
+
+    public let store: any EngineStore
+    public let configuration: Configuration
+    private let compiled = Mutex<[Int64: CompiledProcess]>([:])
+    private let stateCache = Mutex<[Int64: (version: Int64, state: InstanceState)]>([:])
+    private static let stateCacheLimit = 20_000
+
+    public init(store: any EngineStore, configuration: Configuration = .init()) {
+        self.store = store
+        self.configuration = configuration
+    }
+
+    /// The parser options the engine deploys with: expressions checked with FEEL, forms and
+    /// service handlers checked against what the application registered.
+    public var parserOptions: DefinitionParser.Options {
+        var options = DefinitionParser.Options()
+        options.expressionCheck = { text -> String? in
+            do throws(FEELError) {
+                _ = try FEELExpression.parse(text)
+                return nil
+            } catch { return error.message }
+        }
+        options.formExists = configuration.formExists
+        if !configuration.serviceHandlers.isEmpty { options.serviceHandlers = Set(configuration.serviceHandlers.keys) }
+        return options
+    }
+
+    // MARK: Deployment
+
+    /// Deploys every executable process of a BPMN file. A process whose id exists gets version
+    /// n+1; identical content creates no new version. Any error in any executable process
+    /// refuses the whole file (with every problem listed) and deploys nothing.
+    @discardableResult
+    public func deploy(source: [UInt8], fileName: String, by actor: String) throws -> [Deployment] {
+        let parsed = DefinitionParser(options: parserOptions).parse(bytes: source, fileName: fileName)
+        guard let document = parsed.document else { throw DefinitionError(problems: parsed.problems) }
+        let executable = document.processes.filter(\.isExecutable)
+        var errors = parsed.problems.filter { $0.severity == .error && $0.elementID == nil }
+        for process in executable { errors.append(contentsOf: parsed.errors(forProcess: process.id)) }
+        if executable.isEmpty {
+            errors.append(Problem(.error, at: SourceLocation(file: fileName, line: 1, column: 1), element: nil,
+                                  "Die Datei enthält keinen ausführbaren Prozess.",
+                                  fix: "Setzen Sie isExecutable=\"true\" beim Prozess, der laufen soll."))
+        }
+        if !errors.isEmpty { throw DefinitionError(problems: Array(Set(errors)).sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }) }
+        let now = configuration.now()
+        return try store.write { tx in
+            var result: [Deployment] = []
+            for process in executable {
+                if let latest = try tx.latestDefinition(processID: process.id), latest.source == source {
+                    result.append(Deployment(processID: process.id, version: latest.version, definitionID: latest.id, isNew: false))
+                    continue
+                }
+                let version = (try tx.latestDefinition(processID: process.id)?.version ?? 0) + 1
+                var record = DefinitionRecord(processID: process.id, version: version, name: process.name,
+                                              contentHash: Self.contentHash(source), source: source, fileName: fileName,
+                                              deployedAt: now, deployedBy: actor)
+                let messageStarts = process.messageStartEvents.compactMap { node -> String? in
+                    if case .startEvent(.message(let ref)) = node.kind { return document.messages[ref]?.name }
+                    return nil
+                }
+                record.id = try tx.insertDefinition(record, messageStartNames: messageStarts)
+                try tx.appendHistory(HistoryRecord(at: now, actor: actor, command: "deploy", instanceID: nil, businessKey: nil,
+                                                   taskID: nil, elementID: process.id,
+                                                   details: Value.context(["processId": .string(process.id), "version": .number(Decimal(version)),
+                                                                           "file": .string(fileName)]).jsonString()))
+                result.append(Deployment(processID: process.id, version: version, definitionID: record.id, isNew: true))
+            }
+            return result
+        }
+    }
+
+    public struct Deployment: Sendable, Hashable {
+        public var processID: String
+        public var version: Int
+        public var definitionID: Int64
+        /// `false` when identical content was already deployed.
+        public var isNew: Bool
+    }
+
+    static func contentHash(_ bytes: [UInt8]) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return String(h, radix: 16)
+    }
+
+    // MARK: Commands
+
+    /// Starts an instance of the newest version of a process.
+    @discardableResult
+    public func startInstance(processID: String, variables: [String: Value] = [:], businessKey: String? = nil,
+                              by actor: String) throws -> CommandResult {
+        try command(actor: actor, name: "start") { exec in
+            guard let record = try exec.tx.latestDefinition(processID: processID) else {
+                throw EngineError(.notFound, "Prozess »\(processID)« ist nicht bereitgestellt. Stellen Sie die Definition zuerst bereit (nahtstelle deploy).")
+            }
+            let process = try self.process(record, in: exec.tx)
+            guard let start = process.definition.noneStartEvent(inScope: nil) else {
+                throw EngineError(.invalidInput, "Prozess »\(processID)« hat kein einfaches Startereignis; er startet nur durch eine Nachricht.")
+            }
+            let instance = try exec.startInstance(process, at: start, variables: variables, businessKey: businessKey)
+            exec.primaryInstanceID = instance.record.id
+        }
+    }
+
+    /// Takes a task for a user: nobody else can complete it until released.
+    @discardableResult
+    public func claim(taskID: Int64, user: String, expectedVersion: Int64? = nil) throws -> TaskRecord {
+        try store.write { tx in
+            var task = try Self.openTask(taskID, tx, expectedVersion)
+            if task.state == .claimed, let owner = task.assignee, owner != user {
+                throw EngineError(.conflict, "Die Aufgabe ist bereits von \(owner) übernommen.")
+            }
+            let previous = task.version
+            task.state = .claimed
+            task.assignee = user
+            task.claimedAt = configuration.now()
+            task.version += 1
+            try tx.updateTask(task, expectedVersion: previous)
+            try tx.appendHistory(HistoryRecord(at: configuration.now(), actor: user, command: "claim", instanceID: task.instanceID,
+                                               businessKey: task.businessKey, taskID: task.id, elementID: task.elementID, details: "{}"))
+            return task
+        }
+    }
+
+    /// Gives a claimed task back to the group.
+    @discardableResult
+    public func unclaim(taskID: Int64, user: String) throws -> TaskRecord {
+        try store.write { tx in
+            var task = try Self.openTask(taskID, tx, nil)
+            let previous = task.version
+            task.state = .created
+            task.claimedAt = nil
+            task.version += 1
+            try tx.updateTask(task, expectedVersion: previous)
+            try tx.appendHistory(HistoryRecord(at: configuration.now(), actor: user, command: "unclaim", instanceID: task.instanceID,
+                                               businessKey: task.businessKey, taskID: task.id, elementID: task.elementID, details: "{}"))
+            return task
+        }
+    }
+
+    /// Completes a user task with the variables its form produced, and runs the process on to
+    /// its next wait states — all in one transaction.
+    @discardableResult
+    public func complete(taskID: Int64, variables: [String: Value] = [:], by user: String,
+                         expectedVersion: Int64? = nil) throws -> CommandResult {
+        try command(actor: user, name: "complete") { exec in
+            let task = try Self.openTask(taskID, exec.tx, expectedVersion)
+            if task.state == .claimed, let owner = task.assignee, owner != user {
+                throw EngineError(.conflict, "Die Aufgabe ist von \(owner) übernommen; nur diese Person kann sie erledigen.")
+            }
+            exec.primaryInstanceID = task.instanceID
+            try exec.completeTask(task, variables: variables)
+        }
+    }
+
+    /// Delivers a message from outside (a button in the inbox, another system). Errors when
+    /// nothing waits for it.
+    @discardableResult
+    public func correlate(message name: String, correlationKey: String?, variables: [String: Value] = [:],
+                          by actor: String) throws -> CommandResult {
+        try command(actor: actor, name: "correlate") { exec in
+            let delivered = try exec.deliver(message: name, correlationKey: correlationKey, payload: variables, from: nil)
+            if delivered.isEmpty {
+                throw EngineError(.notFound, "Keine Prozessinstanz wartet auf die Nachricht »\(name)«"
+                                  + (correlationKey.map { " mit Schlüssel »\($0)«" } ?? "") + ".")
+            }
+            exec.primaryInstanceID = delivered.first
+        }
+    }
+
+    /// Delivers a message to one waiting element of one instance (dry runs answer a specific
+    /// catch event, receive task or event sub-process start this way).
+    @discardableResult
+    public func trigger(subscriptionID: Int64, variables: [String: Value] = [:], by actor: String) throws -> CommandResult {
+        try command(actor: actor, name: "correlate") { exec in
+            guard let sub = try exec.tx.subscription(id: subscriptionID) else {
+                throw EngineError(.notFound, "Es wartet nichts mehr auf diese Nachricht (Abonnement \(subscriptionID)).")
+            }
+            exec.primaryInstanceID = sub.instanceID
+            try exec.fire(subscription: sub, payload: variables)
+        }
+    }
+
+    /// Fires one timer job now (the scheduler calls this for due jobs; dry runs for any job).
+    @discardableResult
+    public func fire(jobID: Int64, by actor: String = "system") throws -> CommandResult {
+        try command(actor: actor, name: "timer") { exec in
+            guard let job = try exec.tx.job(id: jobID) else {
+                throw EngineError(.notFound, "Timer \(jobID) gibt es nicht (mehr).")
+            }
+            exec.primaryInstanceID = job.instanceID
+            try exec.fire(job: job)
+        }
+    }
+
+    /// Fires every job due at `now`, each in its own transaction; returns how many fired.
+    /// Jobs that fail are logged and left for the next round (with their incident in the log).
+    public func fireDueJobs(now: Date? = nil, limit: Int = 100) throws -> Int {
+        let due = try store.read { try $0.dueJobs(before: now ?? configuration.now(), limit: limit) }
+        var fired = 0
+        for job in due {
+            do {
+                try fire(jobID: job.id)
+                fired += 1
+            } catch let error as EngineError where error.code == .notFound {
+                continue  // taken by another node or cancelled meanwhile
+            } catch {
+                configuration.logger.error("Timer konnte nicht ausgelöst werden", metadata: ["job": "\(job.id)", "error": "\(error)"])
+            }
+        }
+        return fired
+    }
+
+    /// Cancels a running instance: open tasks are cancelled, timers and subscriptions removed.
+    @discardableResult
+    public func cancelInstance(id: Int64, reason: String, by actor: String) throws -> CommandResult {
+        try command(actor: actor, name: "cancel") { exec in
+            let instance = try exec.load(id)
+            guard instance.record.status == .running else {
+                throw EngineError(.conflict, "Die Prozessinstanz \(id) läuft nicht mehr (\(instance.record.status.rawValue)).")
+            }
+            exec.primaryInstanceID = id
+            try exec.cancelInstance(instance, reason: reason)
+        }
+    }
+
+    // MARK: Queries
+
+    public func tasks(_ query: TaskQuery) throws -> [TaskRecord] { try store.read { try $0.tasks(matching: query) } }
+    public func countTasks(_ query: TaskQuery) throws -> Int { try store.read { try $0.countTasks(matching: query) } }
+    public func task(id: Int64) throws -> TaskRecord? { try store.read { try $0.task(id: id) } }
+    public func tasks(instanceID: Int64) throws -> [TaskRecord] { try store.read { try $0.tasks(instanceID: instanceID) } }
+    public func instance(id: Int64) throws -> InstanceRecord? { try store.read { try $0.instance(id: id) } }
+    public func history(instanceID: Int64) throws -> [HistoryRecord] { try store.read { try $0.history(instanceID: instanceID) } }
+    public func history(businessKey: String) throws -> [HistoryRecord] { try store.read { try $0.history(businessKey: businessKey) } }
+
+    /// The variables of an instance as its process scope holds them.
+    public func variables(instanceID: Int64) throws -> [String: Value] {
+        guard let record = try instance(id: instanceID) else {
+            throw EngineError(.notFound, "Prozessinstanz \(instanceID) gibt es nicht.")
+        }
+        return try decodeState(record).root?.variables ?? [:]
+    }
+
+    public func state(instanceID: Int64) throws -> InstanceState {
+        guard let record = try instance(id: instanceID) else {
+            throw EngineError(.notFound, "Prozessinstanz \(instanceID) gibt es nicht.")
+        }
+        return try decodeState(record)
+    }
+
+    // MARK: Internals
+
+    private static func openTask(_ id: Int64, _ tx: any EngineReadTransaction, _ expectedVersion: Int64?) throws -> TaskRecord {
+        guard let task = try tx.task(id: id) else {
+            throw EngineError(.notFound, "Aufgabe \(id) gibt es nicht. Prüfen Sie die Nummer oder laden Sie die Aufgabenliste neu.")
+        }
+        guard task.state.isOpen else {
+            throw EngineError(.conflict, "Die Aufgabe \(id) ist bereits \(task.state == .completed ? "erledigt" : "abgebrochen")"
+                              + (task.completedBy.map { " (von \($0))" } ?? "") + ". Laden Sie die Aufgabenliste neu.")
+        }
+        if let expectedVersion, expectedVersion != task.version {
+            throw EngineError(.conflict, "Die Aufgabe \(id) wurde inzwischen geändert. Laden Sie sie neu und versuchen Sie es nochmals.")
+        }
+        return task
+    }
+
+    private func command(actor: String, name: String, _ body: (Execution) throws -> Void) throws -> CommandResult {
+        let (result, cacheUpdates) = try store.write { tx in
+            let exec = Execution(engine: self, tx: tx, now: configuration.now(), actor: actor, command: name)
+            try body(exec)
+            return try exec.finish()
+        }
+        // Only committed states enter the cache.
+        stateCache.withLock { cache in
+            if cache.count > Self.stateCacheLimit { cache.removeAll(keepingCapacity: true) }
+            for (id, entry) in cacheUpdates { cache[id] = entry }
+        }
+        return result
+    }
+
+    func process(_ record: DefinitionRecord, in tx: any EngineReadTransaction) throws -> CompiledProcess {
+        if let hit = compiled.withLock({ $0[record.id] }) { return hit }
+        let parsed = DefinitionParser(options: parserOptions).parse(bytes: record.source, fileName: record.fileName)
+        guard let document = parsed.document, let definition = document.process(id: record.processID) else {
+            throw EngineError(.invalidDefinition, "Die gespeicherte Definition \(record.processID) v\(record.version) lässt sich nicht mehr lesen.")
+        }
+        let process = try CompiledProcess(record: record, definition: definition, messages: document.messages)
+        compiled.withLock { $0[record.id] = process }
+        return process
+    }
+
+    func process(definitionID: Int64, in tx: any EngineReadTransaction) throws -> CompiledProcess {
+        if let hit = compiled.withLock({ $0[definitionID] }) { return hit }
+        guard let record = try tx.definition(id: definitionID) else {
+            throw EngineError(.notFound, "Definition \(definitionID) gibt es nicht.")
+        }
+        return try process(record, in: tx)
+    }
+
+    func decodeState(_ record: InstanceRecord) throws -> InstanceState {
+        if let hit = stateCache.withLock({ $0[record.id] }), hit.version == record.version { return hit.state }
+        return try InstanceState(decoding: record.state)
+    }
+}
+
+/// What a command did: the instance it worked on, the tasks now open there, whether it ended.
+public struct CommandResult: Sendable {
+    public var instanceID: Int64?
+    public var status: InstanceStatus?
+    public var endEventID: String?
+    /// Open tasks of the instance after the command.
+    public var openTasks: [TaskRecord]
+    /// Tasks that the command created (in any instance it touched).
+    public var createdTasks: [TaskRecord]
+    /// Instances the command started (including those started by messages).
+    public var startedInstances: [Int64]
+    /// Instances the command ended.
+    public var endedInstances: [Int64]
+}
+
+/// Handed to `onTaskCompleted`.
+public struct TaskCompletion: Sendable {
+    public var task: TaskRecord
+    public var variables: [String: Value]
+    /// Variables of the instance after completion.
+    public var instanceVariables: [String: Value]
+    /// `nahtstelle:documents` of the task.
+    public var documents: [String]
+    public var actor: String
+    public var at: Date
+}
+
+/// A named service-task handler the application registers (e.g. `generate-document`).
+public protocol ServiceTaskHandler: Sendable {
+    /// Runs inside the command's transaction; returns variables to set. Throwing aborts the command.
+    func execute(_ call: ServiceTaskCall, _ tx: any EngineTransaction) throws -> [String: Value]
+}
+
+public struct ServiceTaskCall: Sendable {
+    public var instanceID: Int64
+    public var businessKey: String?
+    public var processID: String
+    public var elementID: String
+    public var handler: String
+    public var parameters: [String: String]
+    public var variables: [String: Value]
+    public var actor: String
+    public var at: Date
+}
+
+/// A handler that does nothing: for dry runs, where documents and notifications are not wanted.
+public struct NoOpServiceTaskHandler: ServiceTaskHandler {
+    public init() {}
+    public func execute(_ call: ServiceTaskCall, _ tx: any EngineTransaction) throws -> [String: Value] { [:] }
+}

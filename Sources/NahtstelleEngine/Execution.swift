@@ -1,0 +1,657 @@
+import Foundation
+import NahtstelleDefinition
+import NahtstelleFEEL
+
+/// One command's work inside one transaction: moves tokens through the definition until every
+/// token of every touched instance waits (task, timer, message, join) or has ended.
+///
+/// Instances touched by messages thrown during the command are loaded and advanced in the same
+/// transaction, so a hand-over and the start of the linked reduced procedure commit together.
+final class Execution {
+    let engine: Engine
+    let tx: any EngineTransaction
+    let now: Date
+    let actor: String
+    let command: String
+    var primaryInstanceID: Int64?
+    private(set) var loaded: [Int64: LoadedInstance] = [:]
+    private var order: [Int64] = []
+    private var pendingMessages: [(name: String, key: String?, payload: [String: Value], from: Int64)] = []
+    private var createdTasks: [TaskRecord] = []
+    private var startedInstances: [Int64] = []
+    private var endedInstances: [Int64] = []
+    /// Guards against message ping-pong between processes.
+    private var deliveries = 0
+
+    init(engine: Engine, tx: any EngineTransaction, now: Date, actor: String, command: String) {
+        self.engine = engine
+        self.tx = tx
+        self.now = now
+        self.actor = actor
+        self.command = command
+    }
+
+    /// An instance being worked on in this command.
+    final class LoadedInstance {
+        var record: InstanceRecord
+        var state: InstanceState
+        let process: CompiledProcess
+        let originalVersion: Int64
+        let isNew: Bool
+        var agenda: [Int] = []
+        var changed: [String: Value] = [:]
+        var events: [Value] = []
+        var taskID: Int64?
+        var elementID: String?
+        var lastEndEvent: String?
+
+        init(record: InstanceRecord, state: InstanceState, process: CompiledProcess, isNew: Bool) {
+            self.record = record
+            self.state = state
+            self.process = process
+            self.originalVersion = record.version
+            self.isNew = isNew
+        }
+    }
+
+    // MARK: Loading and finishing
+
+    func load(_ id: Int64) throws -> LoadedInstance {
+        if let hit = loaded[id] { return hit }
+        guard let record = try tx.instance(id: id) else {
+            throw EngineError(.notFound, "Prozessinstanz \(id) gibt es nicht.")
+        }
+        let process = try engine.process(definitionID: record.definitionID, in: tx)
+        let instance = LoadedInstance(record: record, state: try engine.decodeState(record), process: process, isNew: false)
+        loaded[id] = instance
+        order.append(id)
+        return instance
+    }
+
+    /// Delivers queued messages, writes every touched instance and its history line; returns
+    /// the result and the states to cache once the transaction has committed.
+    func finish() throws -> (CommandResult, [Int64: (version: Int64, state: InstanceState)]) {
+        while !pendingMessages.isEmpty {
+            let message = pendingMessages.removeFirst()
+            let delivered = try deliver(message: message.name, correlationKey: message.key, payload: message.payload, from: message.from)
+            if delivered.isEmpty, let sender = loaded[message.from] {
+                sender.events.append(["message": .string(message.name), "delivered": false])
+            }
+        }
+        var cache: [Int64: (version: Int64, state: InstanceState)] = [:]
+        for id in order {
+            guard let instance = loaded[id] else { continue }
+            instance.record.state = instance.state.encoded()
+            if !instance.isNew {
+                instance.record.version = instance.originalVersion + 1
+                try tx.updateInstance(instance.record, expectedVersion: instance.originalVersion)
+            }
+            cache[id] = (instance.record.version, instance.state)
+            var details: [String: Value] = [:]
+            if !instance.changed.isEmpty { details["variables"] = .context(instance.changed) }
+            if !instance.events.isEmpty { details["events"] = .list(instance.events) }
+            try tx.appendHistory(HistoryRecord(at: now, actor: actor, command: command, instanceID: id,
+                                               businessKey: instance.record.businessKey, taskID: instance.taskID,
+                                               elementID: instance.elementID, details: Value.context(details).jsonString()))
+        }
+        var result = CommandResult(instanceID: primaryInstanceID, status: nil, endEventID: nil, openTasks: [],
+                                   createdTasks: createdTasks, startedInstances: startedInstances, endedInstances: endedInstances)
+        if let id = primaryInstanceID, let primary = loaded[id] {
+            result.status = primary.record.status
+            result.endEventID = primary.record.endEventID
+            result.openTasks = createdTasks.filter { $0.instanceID == id }
+            if !primary.isNew {
+                result.openTasks = try tx.tasks(instanceID: id).filter { $0.state.isOpen }
+            }
+        }
+        return (result, cache)
+    }
+
+    // MARK: Commands
+
+    func startInstance(_ process: CompiledProcess, at start: FlowNode, variables: [String: Value], businessKey: String?,
+                       scopeVariables: [String: Value] = [:]) throws -> LoadedInstance {
+        var state = InstanceState()
+        state.scopes[InstanceState.rootScopeID] = ScopeInstance(id: InstanceState.rootScopeID, elementID: nil, parentScopeID: nil,
+                                                                 parentTokenID: nil, isEventSubProcess: false, variables: variables)
+        _ = state.makeID()
+        var record = InstanceRecord(definitionID: process.record.id, processID: process.record.processID, businessKey: businessKey,
+                                    status: .running, version: 1, state: [], startedAt: now, endedAt: nil, endEventID: nil)
+        record.id = try tx.insertInstance(record)
+        let instance = LoadedInstance(record: record, state: state, process: process, isNew: true)
+        instance.changed = variables
+        instance.elementID = start.id
+        instance.events.append(["started": .string(process.record.processID), "version": .number(Decimal(process.record.version))])
+        loaded[record.id] = instance
+        order.append(record.id)
+        startedInstances.append(record.id)
+        try openEventSubProcesses(instance, scopeID: InstanceState.rootScopeID, scopeElement: nil)
+        let tokenID = instance.state.makeID()
+        instance.state.tokens[tokenID] = Token(id: tokenID, scopeID: InstanceState.rootScopeID, nodeID: start.id, arrivedVia: nil, wait: .event)
+        instance.agenda.append(tokenID)
+        try drain(instance)
+        return instance
+    }
+
+    func completeTask(_ task: TaskRecord, variables: [String: Value]) throws {
+        let instance = try load(task.instanceID)
+        guard instance.record.status == .running, let token = instance.state.tokens[task.tokenID],
+            case .task(let waitingTask) = token.wait, waitingTask == task.id
+        else {
+            throw EngineError(.conflict, "Die Aufgabe \(task.id) gehört zu keinem wartenden Schritt mehr.", element: task.elementID)
+        }
+        var done = task
+        done.state = .completed
+        done.endedAt = now
+        done.completedBy = actor
+        if done.assignee == nil { done.assignee = actor }
+        done.version += 1
+        try tx.updateTask(done, expectedVersion: task.version)
+        instance.taskID = task.id
+        instance.elementID = task.elementID
+        for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
+            instance.state.setVariable(name, value, from: token.scopeID)
+            instance.changed[name] = value
+        }
+        if let hook = engine.configuration.onTaskCompleted {
+            var documents: [String] = []
+            if case .userTask(let spec) = try instance.process.node(task.elementID).kind { documents = spec.documents }
+            try hook(TaskCompletion(task: done, variables: variables, instanceVariables: instance.state.variables(visibleIn: token.scopeID),
+                                    documents: documents, actor: actor, at: now), tx)
+        }
+        try leave(instance, tokenID: token.id)
+        try drain(instance)
+    }
+
+    func cancelInstance(_ instance: LoadedInstance, reason: String) throws {
+        for scope in instance.state.childScopes(of: InstanceState.rootScopeID) { try destroyScope(instance, scope.id) }
+        for token in instance.state.tokens(inScope: InstanceState.rootScopeID) { try cancelToken(instance, token.id) }
+        try closeScopeSubscriptions(instance, InstanceState.rootScopeID)
+        instance.record.status = .cancelled
+        instance.record.endedAt = now
+        instance.events.append(["cancelled": .string(reason)])
+        endedInstances.append(instance.record.id)
+    }
+
+    // MARK: Timers and messages
+
+    func fire(job: JobRecord) throws {
+        let instance = try load(job.instanceID)
+        guard instance.record.status == .running else {
+            try tx.deleteJob(id: job.id)
+            return
+        }
+        let node = try instance.process.node(job.elementID)
+        instance.elementID = node.id
+        instance.events.append(["timer": .string(node.id)])
+        // Reschedule cycles before firing, so a failing path does not lose the cycle.
+        if job.repeatsLeft != 0, let interval = job.interval, let next = Timers.add(interval, to: job.dueAt) {
+            var again = job
+            again.dueAt = max(next, job.dueAt.addingTimeInterval(1))
+            again.repeatsLeft = job.repeatsLeft > 0 ? job.repeatsLeft - 1 : -1
+            try tx.updateJob(again)
+        } else {
+            try tx.deleteJob(id: job.id)
+        }
+        try trigger(instance, node: node, target: job.target, payload: [:], isCycleRepeat: job.repeatsLeft != 0)
+        try drain(instance)
+    }
+
+    func fire(subscription: SubscriptionRecord, payload: [String: Value]) throws {
+        let instance = try load(subscription.instanceID)
+        let node = try instance.process.node(subscription.elementID)
+        instance.elementID = node.id
+        instance.events.append(["message": .string(subscription.messageName), "at": .string(node.id)])
+        // An event sub-process start and a non-interrupting boundary event keep listening.
+        var keep = false
+        if case .startEvent(.eventSubProcessStart(_, let interrupting)) = node.kind { keep = !interrupting }
+        if case .boundaryEvent(let spec) = node.kind { keep = !spec.interrupting }
+        if !keep { try tx.deleteSubscription(id: subscription.id) }
+        try trigger(instance, node: node, target: subscription.target, payload: payload, isCycleRepeat: false)
+        try drain(instance)
+    }
+
+    /// Delivers a message to every instance waiting for it (one subscription per instance) and
+    /// starts the processes whose message start event it names. Returns the instances reached.
+    func deliver(message name: String, correlationKey: String?, payload: [String: Value], from sender: Int64?) throws -> [Int64] {
+        deliveries += 1
+        if deliveries > 1000 {
+            throw EngineError(.incident, "Nachrichten laufen im Kreis (mehr als 1000 in einem Schritt). Prüfen Sie die Nachrichtenflüsse der Definitionen.")
+        }
+        var reached: [Int64] = []
+        var seen: Set<Int64> = []
+        for sub in try tx.subscriptions(messageName: name, correlationKey: correlationKey).sorted(by: { $0.id < $1.id })
+        where !seen.contains(sub.instanceID) {
+            seen.insert(sub.instanceID)
+            try fire(subscription: sub, payload: payload)
+            reached.append(sub.instanceID)
+        }
+        for record in try tx.messageStartDefinitions(messageName: name) {
+            let process = try engine.process(record, in: tx)
+            guard let start = process.definition.messageStartEvents.first(where: {
+                if case .startEvent(.message(let ref)) = $0.kind { return process.messages[ref]?.name == name }
+                return false
+            }) else { continue }
+            // The same message for the same key starts a process once, not again on a repeat.
+            if let key = correlationKey,
+                try tx.instances(businessKey: key).contains(where: { $0.processID == record.processID && $0.status == .running }) {
+                continue
+            }
+            let instance = try startInstance(process, at: start, variables: payload, businessKey: correlationKey)
+            instance.events.append(["startedBy": .string(name)])
+            reached.append(instance.record.id)
+        }
+        return reached
+    }
+
+    private func trigger(_ instance: LoadedInstance, node: FlowNode, target: SubscriptionTarget, payload: [String: Value],
+                         isCycleRepeat: Bool) throws {
+        switch node.kind {
+        case .boundaryEvent(let spec):
+            guard case .token(let tokenID) = target, let token = instance.state.tokens[tokenID], token.nodeID == spec.attachedToID else {
+                return  // the activity was left meanwhile: the event has nothing to interrupt
+            }
+            if spec.interrupting {
+                try interruptActivity(instance, tokenID: tokenID)
+                instance.state.tokens[tokenID] = Token(id: tokenID, scopeID: token.scopeID, nodeID: node.id, arrivedVia: nil, wait: .event)
+                setPayload(instance, payload, scopeID: token.scopeID)
+                instance.agenda.append(tokenID)
+            } else {
+                let newID = instance.state.makeID()
+                instance.state.tokens[newID] = Token(id: newID, scopeID: token.scopeID, nodeID: node.id, arrivedVia: nil, wait: .event)
+                setPayload(instance, payload, scopeID: token.scopeID)
+                instance.agenda.append(newID)
+            }
+        case .startEvent(.eventSubProcessStart(_, let interrupting)):
+            guard case .scope(let parentScope) = target, instance.state.scopes[parentScope] != nil, let espID = node.scopeID else { return }
+            if interrupting {
+                for child in instance.state.childScopes(of: parentScope) { try destroyScope(instance, child.id) }
+                for token in instance.state.tokens(inScope: parentScope) { try cancelToken(instance, token.id) }
+                try closeScopeSubscriptions(instance, parentScope)
+            }
+            let scopeID = instance.state.makeID()
+            instance.state.scopes[scopeID] = ScopeInstance(id: scopeID, elementID: espID, parentScopeID: parentScope, parentTokenID: nil,
+                                                           isEventSubProcess: true, variables: payload)
+            for (k, v) in payload { instance.changed[k] = v }
+            try openEventSubProcesses(instance, scopeID: scopeID, scopeElement: espID)
+            let tokenID = instance.state.makeID()
+            instance.state.tokens[tokenID] = Token(id: tokenID, scopeID: scopeID, nodeID: node.id, arrivedVia: nil, wait: .event)
+            instance.agenda.append(tokenID)
+        case .intermediateCatchEvent, .receiveTask:
+            guard case .token(let tokenID) = target, let token = instance.state.tokens[tokenID], token.nodeID == node.id else { return }
+            setPayload(instance, payload, scopeID: token.scopeID)
+            try leave(instance, tokenID: tokenID)
+        case .startEvent:
+            return
+        default:
+            throw EngineError(.incident, "Element \(node.id) kann nicht durch einen Timer oder eine Nachricht ausgelöst werden.", element: node.id)
+        }
+    }
+
+    private func setPayload(_ instance: LoadedInstance, _ payload: [String: Value], scopeID: Int) {
+        for (name, value) in payload.sorted(by: { $0.key < $1.key }) {
+            instance.state.setVariable(name, value, from: scopeID)
+            instance.changed[name] = value
+        }
+    }
+
+    // MARK: Token movement
+
+    private func drain(_ instance: LoadedInstance) throws {
+        var steps = 0
+        while !instance.agenda.isEmpty {
+            steps += 1
+            if steps > 10_000 {
+                throw EngineError(.incident, "Der Prozess läuft ohne Wartezustand im Kreis (mehr als 10 000 Schritte). Prüfen Sie die Schleifen der Definition.")
+            }
+            let tokenID = instance.agenda.removeFirst()
+            guard instance.record.status == .running, let token = instance.state.tokens[tokenID] else { continue }
+            try execute(instance, token)
+        }
+    }
+
+    private func context(_ instance: LoadedInstance, scopeID: Int) -> FEELContext {
+        FEELContext(variables: instance.state.variables(visibleIn: scopeID), now: now)
+    }
+
+    private func execute(_ instance: LoadedInstance, _ token: Token) throws {
+        let node = try instance.process.node(token.nodeID)
+        switch node.kind {
+        case .startEvent, .boundaryEvent, .abstractTask:
+            try leave(instance, tokenID: token.id)
+        case .endEvent(let kind):
+            instance.lastEndEvent = node.id
+            switch kind {
+            case .none:
+                instance.state.tokens[token.id] = nil
+                try scopeMayBeDone(instance, token.scopeID)
+            case .message(let m):
+                try throwMessage(instance, m, scopeID: token.scopeID)
+                instance.state.tokens[token.id] = nil
+                try scopeMayBeDone(instance, token.scopeID)
+            case .terminate:
+                instance.state.tokens[token.id] = nil
+                for child in instance.state.childScopes(of: token.scopeID) { try destroyScope(instance, child.id) }
+                for other in instance.state.tokens(inScope: token.scopeID) { try cancelToken(instance, other.id) }
+                instance.events.append(["terminated": .string(node.id)])
+                try scopeMayBeDone(instance, token.scopeID)
+            }
+        case .userTask(let spec):
+            try createTask(instance, token, node, spec)
+            try openBoundaryEvents(instance, token, node)
+        case .serviceTask(let spec):
+            guard let handler = engine.configuration.serviceHandlers[spec.handler] else {
+                throw EngineError(.incident, "Für den Serviceschritt »\(node.name ?? node.id)« ist kein Handler »\(spec.handler)« registriert.", element: node.id)
+            }
+            let call = ServiceTaskCall(instanceID: instance.record.id, businessKey: instance.record.businessKey,
+                                       processID: instance.record.processID, elementID: node.id, handler: spec.handler,
+                                       parameters: spec.parameters, variables: instance.state.variables(visibleIn: token.scopeID),
+                                       actor: actor, at: now)
+            let output = try handler.execute(call, tx)
+            setPayload(instance, output, scopeID: token.scopeID)
+            instance.events.append(["service": .string(node.id)])
+            try leave(instance, tokenID: token.id)
+        case .sendTask(let m), .intermediateThrowEvent(.some(let m)):
+            try throwMessage(instance, m, scopeID: token.scopeID)
+            try leave(instance, tokenID: token.id)
+        case .intermediateThrowEvent(.none):
+            try leave(instance, tokenID: token.id)
+        case .receiveTask(let ref):
+            try subscribe(instance, messageRef: ref, elementID: node.id, target: .token(token.id), scopeID: token.scopeID)
+            instance.state.tokens[token.id]?.wait = .event
+            try openBoundaryEvents(instance, token, node)
+        case .intermediateCatchEvent(let trigger):
+            instance.state.tokens[token.id]?.wait = .event
+            try openTrigger(instance, trigger, elementID: node.id, target: .token(token.id), scopeID: token.scopeID)
+        case .exclusiveGateway(let defaultFlow):
+            let ctx = context(instance, scopeID: token.scopeID)
+            var chosen: String? = nil
+            for flowID in node.outgoing where flowID != defaultFlow {
+                guard let flow = instance.process.definition.flows[flowID] else { continue }
+                if let condition = flow.condition {
+                    if instance.process.evaluateCondition(condition, ctx) { chosen = flowID; break }
+                } else if node.outgoing.count == 1 {
+                    chosen = flowID
+                }
+            }
+            guard let flowID = chosen ?? defaultFlow else {
+                throw EngineError(.incident, "Am Entscheid »\(node.name ?? node.id)« trifft keine Bedingung zu, und es gibt keinen Standardpfad. "
+                                  + "Prüfen Sie die Eingaben (z. B. die Entscheidvariable) oder ergänzen Sie einen Standardpfad.", element: node.id)
+            }
+            try move(instance, tokenID: token.id, along: flowID)
+        case .parallelGateway:
+            if node.incoming.count > 1 {
+                instance.state.tokens[token.id]?.wait = .join
+                let waiting = instance.state.tokens(inScope: token.scopeID).filter { $0.nodeID == node.id && $0.wait == .join }
+                var byFlow: [String: Token] = [:]
+                for t in waiting where byFlow[t.arrivedVia ?? ""] == nil { byFlow[t.arrivedVia ?? ""] = t }
+                guard node.incoming.allSatisfy({ byFlow[$0] != nil }) else { return }
+                let survivors = node.incoming.compactMap { byFlow[$0]?.id }.sorted()
+                for id in survivors.dropFirst() { instance.state.tokens[id] = nil }
+                try fork(instance, tokenID: survivors[0], node)
+            } else {
+                try fork(instance, tokenID: token.id, node)
+            }
+        case .subProcess(let isEvent):
+            if isEvent { return }  // entered only by its start event's trigger
+            let scopeID = instance.state.makeID()
+            instance.state.scopes[scopeID] = ScopeInstance(id: scopeID, elementID: node.id, parentScopeID: token.scopeID,
+                                                           parentTokenID: token.id, isEventSubProcess: false, variables: [:])
+            instance.state.tokens[token.id]?.wait = .subProcess(scopeID: scopeID)
+            try openBoundaryEvents(instance, token, node)
+            try openEventSubProcesses(instance, scopeID: scopeID, scopeElement: node.id)
+            guard let start = instance.process.definition.noneStartEvent(inScope: node.id) else {
+                throw EngineError(.incident, "Der Teilprozess »\(node.name ?? node.id)« hat kein Startereignis.", element: node.id)
+            }
+            let inner = instance.state.makeID()
+            instance.state.tokens[inner] = Token(id: inner, scopeID: scopeID, nodeID: start.id, arrivedVia: nil, wait: .event)
+            instance.agenda.append(inner)
+        }
+    }
+
+    private func fork(_ instance: LoadedInstance, tokenID: Int, _ node: FlowNode) throws {
+        guard let token = instance.state.tokens[tokenID] else { return }
+        if node.outgoing.isEmpty {
+            instance.state.tokens[tokenID] = nil
+            try scopeMayBeDone(instance, token.scopeID)
+            return
+        }
+        for (i, flowID) in node.outgoing.enumerated() {
+            if i == 0 {
+                try move(instance, tokenID: tokenID, along: flowID)
+            } else {
+                let id = instance.state.makeID()
+                instance.state.tokens[id] = Token(id: id, scopeID: token.scopeID, nodeID: node.id, arrivedVia: nil, wait: .event)
+                try move(instance, tokenID: id, along: flowID)
+            }
+        }
+    }
+
+    /// The token leaves its node: boundary listeners close; outgoing flows (with their
+    /// conditions, if any) are taken; none means the token ends here.
+    private func leave(_ instance: LoadedInstance, tokenID: Int) throws {
+        guard let token = instance.state.tokens[tokenID] else { return }
+        let node = try instance.process.node(token.nodeID)
+        if !node.boundaryEventIDs.isEmpty { try closeBoundaryEvents(instance, tokenID: tokenID, node) }
+        let ctx = node.outgoing.count > 1 ? context(instance, scopeID: token.scopeID) : nil
+        var taken: [String] = []
+        for flowID in node.outgoing {
+            guard let flow = instance.process.definition.flows[flowID] else { continue }
+            if let condition = flow.condition, let ctx {
+                if instance.process.evaluateCondition(condition, ctx) { taken.append(flowID) }
+            } else if let condition = flow.condition {
+                if instance.process.evaluateCondition(condition, context(instance, scopeID: token.scopeID)) { taken.append(flowID) }
+            } else {
+                taken.append(flowID)
+            }
+        }
+        if node.outgoing.isEmpty {
+            instance.state.tokens[tokenID] = nil
+            try scopeMayBeDone(instance, token.scopeID)
+            return
+        }
+        guard !taken.isEmpty else {
+            throw EngineError(.incident, "Nach »\(node.name ?? node.id)« trifft keine Bedingung der ausgehenden Pfade zu.", element: node.id)
+        }
+        for (i, flowID) in taken.enumerated() {
+            if i == 0 {
+                try move(instance, tokenID: tokenID, along: flowID)
+            } else {
+                let id = instance.state.makeID()
+                instance.state.tokens[id] = Token(id: id, scopeID: token.scopeID, nodeID: node.id, arrivedVia: nil, wait: .event)
+                try move(instance, tokenID: id, along: flowID)
+            }
+        }
+    }
+
+    private func move(_ instance: LoadedInstance, tokenID: Int, along flowID: String) throws {
+        guard let flow = instance.process.definition.flows[flowID] else {
+            throw EngineError(.incident, "Sequenzfluss \(flowID) fehlt.", element: flowID)
+        }
+        instance.state.tokens[tokenID]?.nodeID = flow.targetID
+        instance.state.tokens[tokenID]?.arrivedVia = flowID
+        instance.state.tokens[tokenID]?.wait = .event
+        instance.agenda.append(tokenID)
+    }
+
+    /// A scope with no tokens and no running child scopes is done.
+    private func scopeMayBeDone(_ instance: LoadedInstance, _ scopeID: Int) throws {
+        guard let scope = instance.state.scopes[scopeID] else { return }
+        guard !instance.state.tokens.values.contains(where: { $0.scopeID == scopeID }),
+            !instance.state.scopes.values.contains(where: { $0.parentScopeID == scopeID })
+        else { return }
+        try closeScopeSubscriptions(instance, scopeID)
+        if scopeID == InstanceState.rootScopeID {
+            instance.record.status = .completed
+            instance.record.endedAt = now
+            instance.record.endEventID = instance.lastEndEvent
+            instance.events.append(["ended": .string(instance.lastEndEvent ?? "")])
+            endedInstances.append(instance.record.id)
+            return
+        }
+        instance.state.scopes[scopeID] = nil
+        if let parentToken = scope.parentTokenID {
+            try leave(instance, tokenID: parentToken)
+        } else if let parent = scope.parentScopeID {
+            try scopeMayBeDone(instance, parent)
+        }
+    }
+
+    // MARK: Tasks
+
+    private func createTask(_ instance: LoadedInstance, _ token: Token, _ node: FlowNode, _ spec: UserTaskSpec) throws {
+        let ctx = context(instance, scopeID: token.scopeID)
+        func text(_ e: Expression?) -> String? {
+            guard let e else { return nil }
+            switch instance.process.evaluate(e, ctx) {
+            case .string(let s): return s.isEmpty ? nil : s
+            case .number(let n): return Value.canonical(n)
+            default: return nil
+            }
+        }
+        var due: Date? = nil
+        if let e = spec.due {
+            due = Timers.dueDate(instance.process.evaluate(e, ctx), literal: !e.isFEEL ? e.text : nil, from: now)
+        }
+        let assignee = text(spec.assignee)
+        var record = TaskRecord(instanceID: instance.record.id, processID: instance.record.processID, businessKey: instance.record.businessKey,
+                                elementID: node.id, name: node.name, role: spec.role, office: text(spec.office), assignee: assignee,
+                                formKey: spec.formKey, state: .created, dueAt: due, createdAt: now, tokenID: token.id)
+        record.id = try tx.insertTask(record)
+        instance.state.tokens[token.id]?.wait = .task(record.id)
+        createdTasks.append(record)
+        instance.events.append(["task": .string(node.id), "id": .number(Decimal(record.id))])
+    }
+
+    // MARK: Boundary events, event sub-processes, subscriptions
+
+    private func openBoundaryEvents(_ instance: LoadedInstance, _ token: Token, _ node: FlowNode) throws {
+        for id in node.boundaryEventIDs {
+            guard let boundary = instance.process.definition.nodes[id], case .boundaryEvent(let spec) = boundary.kind else { continue }
+            try openTrigger(instance, spec.trigger, elementID: id, target: .token(token.id), scopeID: token.scopeID)
+        }
+    }
+
+    private func closeBoundaryEvents(_ instance: LoadedInstance, tokenID: Int, _ node: FlowNode) throws {
+        let ids = Set(node.boundaryEventIDs)
+        for job in try tx.jobs(instanceID: instance.record.id) where job.target == .token(tokenID) && ids.contains(job.elementID) {
+            try tx.deleteJob(id: job.id)
+        }
+        for sub in try tx.subscriptions(instanceID: instance.record.id) where sub.target == .token(tokenID) && ids.contains(sub.elementID) {
+            try tx.deleteSubscription(id: sub.id)
+        }
+    }
+
+    private func openEventSubProcesses(_ instance: LoadedInstance, scopeID: Int, scopeElement: String?) throws {
+        for esp in instance.process.definition.eventSubProcesses(inScope: scopeElement) {
+            for start in instance.process.definition.nodes(inScope: esp.id) {
+                guard case .startEvent(.eventSubProcessStart(let inner, _)) = start.kind else { continue }
+                try openTrigger(instance, inner, elementID: start.id, target: .scope(scopeID), scopeID: scopeID)
+            }
+        }
+    }
+
+    private func closeScopeSubscriptions(_ instance: LoadedInstance, _ scopeID: Int) throws {
+        for job in try tx.jobs(instanceID: instance.record.id) where job.target == .scope(scopeID) { try tx.deleteJob(id: job.id) }
+        for sub in try tx.subscriptions(instanceID: instance.record.id) where sub.target == .scope(scopeID) {
+            try tx.deleteSubscription(id: sub.id)
+        }
+    }
+
+    private func openTrigger(_ instance: LoadedInstance, _ trigger: EventTrigger, elementID: String, target: SubscriptionTarget, scopeID: Int) throws {
+        switch trigger {
+        case .timer(let timer):
+            let schedule = try Timers.schedule(timer, process: instance.process, context: context(instance, scopeID: scopeID), now: now, elementID: elementID)
+            _ = try tx.insertJob(JobRecord(instanceID: instance.record.id, elementID: elementID, dueAt: schedule.due, target: target,
+                                           repeatsLeft: schedule.repeatsLeft, interval: schedule.interval))
+        case .message(let ref):
+            try subscribe(instance, messageRef: ref, elementID: elementID, target: target, scopeID: scopeID)
+        case .eventSubProcessStart(let inner, _):
+            try openTrigger(instance, inner, elementID: elementID, target: target, scopeID: scopeID)
+        case .none:
+            return
+        }
+    }
+
+    private func subscribe(_ instance: LoadedInstance, messageRef: String, elementID: String, target: SubscriptionTarget, scopeID: Int) throws {
+        guard let message = instance.process.messages[messageRef] else {
+            throw EngineError(.incident, "Nachricht \(messageRef) ist nicht definiert.", element: elementID)
+        }
+        var key: String? = nil
+        if let e = message.correlationKey {
+            key = Self.keyText(instance.process.evaluate(e, context(instance, scopeID: scopeID)))
+        }
+        _ = try tx.insertSubscription(SubscriptionRecord(instanceID: instance.record.id, elementID: elementID, messageName: message.name,
+                                                         correlationKey: key, target: target))
+    }
+
+    private func throwMessage(_ instance: LoadedInstance, _ m: MessageThrow, scopeID: Int) throws {
+        guard let message = instance.process.messages[m.messageRef] else {
+            throw EngineError(.incident, "Nachricht \(m.messageRef) ist nicht definiert.")
+        }
+        let ctx = context(instance, scopeID: scopeID)
+        let key = (m.correlationKey ?? message.correlationKey).flatMap { Self.keyText(instance.process.evaluate($0, ctx)) }
+        var payload = ctx.variables
+        if let p = m.payload {
+            guard case .context(let members) = instance.process.evaluate(p, ctx) else {
+                throw EngineError(.incident, "Die Nutzlast der Nachricht »\(message.name)« ergibt keinen Kontext {…}.")
+            }
+            payload = members
+        }
+        instance.events.append(["sent": .string(message.name)])
+        pendingMessages.append((message.name, key, payload, instance.record.id))
+    }
+
+    static func keyText(_ value: Value) -> String? {
+        switch value {
+        case .string(let s): s
+        case .number(let n): Value.canonical(n)
+        case .null: nil
+        default: value.jsonString(tagged: false)
+        }
+    }
+
+    // MARK: Cancelling
+
+    private func interruptActivity(_ instance: LoadedInstance, tokenID: Int) throws {
+        guard let token = instance.state.tokens[tokenID] else { return }
+        let node = try instance.process.node(token.nodeID)
+        try closeBoundaryEvents(instance, tokenID: tokenID, node)
+        try cancelWork(instance, token)
+    }
+
+    private func cancelWork(_ instance: LoadedInstance, _ token: Token) throws {
+        switch token.wait {
+        case .task(let taskID):
+            if var task = try tx.task(id: taskID), task.state.isOpen {
+                let previous = task.version
+                task.state = .cancelled
+                task.endedAt = now
+                task.version += 1
+                try tx.updateTask(task, expectedVersion: previous)
+                instance.events.append(["taskCancelled": .string(task.elementID)])
+            }
+        case .subProcess(let scopeID):
+            try destroyScope(instance, scopeID)
+        case .event, .join:
+            break
+        }
+        for job in try tx.jobs(instanceID: instance.record.id) where job.target == .token(token.id) { try tx.deleteJob(id: job.id) }
+        for sub in try tx.subscriptions(instanceID: instance.record.id) where sub.target == .token(token.id) {
+            try tx.deleteSubscription(id: sub.id)
+        }
+    }
+
+    private func cancelToken(_ instance: LoadedInstance, _ tokenID: Int) throws {
+        guard let token = instance.state.tokens[tokenID] else { return }
+        try cancelWork(instance, token)
+        instance.state.tokens[tokenID] = nil
+    }
+
+    private func destroyScope(_ instance: LoadedInstance, _ scopeID: Int) throws {
+        for child in instance.state.childScopes(of: scopeID) { try destroyScope(instance, child.id) }
+        for token in instance.state.tokens(inScope: scopeID) { try cancelToken(instance, token.id) }
+        try closeScopeSubscriptions(instance, scopeID)
+        instance.state.scopes[scopeID] = nil
+    }
+}

@@ -1,0 +1,212 @@
+import NahtstelleFEEL
+
+/// The running state of one process instance: where its tokens stand and what its scopes hold.
+///
+/// Points into the immutable `ProcessDefinition` by element id only. Stored as one encoded value in
+/// the instance row, so a command reads and writes an instance's whole state in one statement each.
+public struct InstanceState: Sendable, Hashable {
+    public var scopes: [Int: ScopeInstance]
+    public var tokens: [Int: Token]
+    public var nextID: Int
+
+    public init() {
+        scopes = [:]
+        tokens = [:]
+        nextID = 1
+    }
+
+    public static let rootScopeID = 0
+
+    public mutating func makeID() -> Int {
+        defer { nextID += 1 }
+        return nextID
+    }
+
+    public var root: ScopeInstance? { scopes[Self.rootScopeID] }
+
+    /// Variables visible in a scope: its own over its parents'.
+    public func variables(visibleIn scopeID: Int) -> [String: Value] {
+        var chain: [Int] = []
+        var current: Int? = scopeID
+        while let id = current, let scope = scopes[id] {
+            chain.append(id)
+            current = scope.parentScopeID
+        }
+        if chain.count == 1, let only = scopes[chain[0]] { return only.variables }
+        var merged: [String: Value] = [:]
+        for id in chain.reversed() {
+            if let scope = scopes[id] { merged.merge(scope.variables) { _, inner in inner } }
+        }
+        return merged
+    }
+
+    /// Sets a variable where it belongs: the innermost scope that already has it — but never
+    /// beyond an event sub-process instance, whose task outputs stay its own (so concurrent cost
+    /// approvals each keep their `decision` and do not overwrite the case's); otherwise the
+    /// process instance.
+    public mutating func setVariable(_ name: String, _ value: Value, from scopeID: Int) {
+        var current: Int? = scopeID
+        while let id = current, let scope = scopes[id] {
+            if scope.variables[name] != nil || scope.isEventSubProcess {
+                scopes[id]!.variables[name] = value
+                return
+            }
+            current = scope.parentScopeID
+        }
+        scopes[Self.rootScopeID]?.variables[name] = value
+    }
+
+    public func tokens(inScope scopeID: Int) -> [Token] {
+        tokens.values.filter { $0.scopeID == scopeID }.sorted { $0.id < $1.id }
+    }
+
+    public func childScopes(of scopeID: Int) -> [ScopeInstance] {
+        scopes.values.filter { $0.parentScopeID == scopeID }.sorted { $0.id < $1.id }
+    }
+}
+
+/// An instance of a scope: the process itself (id 0), an embedded sub-process or an event sub-process.
+public struct ScopeInstance: Sendable, Hashable {
+    public var id: Int
+    /// The sub-process element; `nil` for the process.
+    public var elementID: String?
+    public var parentScopeID: Int?
+    /// The token waiting at the sub-process node in the parent scope (`nil` for the process and
+    /// for event sub-processes, which no token entered).
+    public var parentTokenID: Int?
+    public var isEventSubProcess: Bool
+    public var variables: [String: Value]
+
+    public init(id: Int, elementID: String?, parentScopeID: Int?, parentTokenID: Int?, isEventSubProcess: Bool, variables: [String: Value]) {
+        self.id = id
+        self.elementID = elementID
+        self.parentScopeID = parentScopeID
+        self.parentTokenID = parentTokenID
+        self.isEventSubProcess = isEventSubProcess
+        self.variables = variables
+    }
+}
+
+/// A token standing at a node, waiting for what that node waits for.
+public struct Token: Sendable, Hashable {
+    public var id: Int
+    public var scopeID: Int
+    public var nodeID: String
+    /// The sequence flow it arrived by (parallel joins count arrivals per incoming flow).
+    public var arrivedVia: String?
+    public var wait: Wait
+
+    public enum Wait: Sendable, Hashable {
+        /// At a user task.
+        case task(Int64)
+        /// At a timer or message catch event or receive task (its job or subscription points here).
+        case event
+        /// At a parallel join, until every incoming flow has a token.
+        case join
+        /// At a sub-process, until its scope instance completes.
+        case subProcess(scopeID: Int)
+    }
+
+    public init(id: Int, scopeID: Int, nodeID: String, arrivedVia: String?, wait: Wait) {
+        self.id = id
+        self.scopeID = scopeID
+        self.nodeID = nodeID
+        self.arrivedVia = arrivedVia
+        self.wait = wait
+    }
+}
+
+// MARK: - Encoding
+
+extension InstanceState {
+    /// Compact JSON: `{"n":next,"s":[[id,element,parent,parentToken,isEvent,{vars}]…],"t":[[id,scope,node,via,kind,arg]…]}`.
+    public func encoded() -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(256)
+        out.append(contentsOf: #"{"n":"#.utf8)
+        out.append(contentsOf: String(nextID).utf8)
+        out.append(contentsOf: #","s":["#.utf8)
+        var first = true
+        for scope in scopes.values.sorted(by: { $0.id < $1.id }) {
+            if !first { out.append(44) }
+            first = false
+            out.append(91)
+            out.append(contentsOf: String(scope.id).utf8)
+            out.append(44)
+            Self.writeOptional(scope.elementID, into: &out)
+            out.append(44)
+            Self.writeOptional(scope.parentScopeID, into: &out)
+            out.append(44)
+            Self.writeOptional(scope.parentTokenID, into: &out)
+            out.append(44)
+            out.append(scope.isEventSubProcess ? 49 : 48)
+            out.append(44)
+            Value.context(scope.variables).writeJSON(into: &out, tagged: true, sortedKeys: true)
+            out.append(93)
+        }
+        out.append(contentsOf: #"],"t":["#.utf8)
+        first = true
+        for token in tokens.values.sorted(by: { $0.id < $1.id }) {
+            if !first { out.append(44) }
+            first = false
+            out.append(91)
+            out.append(contentsOf: String(token.id).utf8)
+            out.append(44)
+            out.append(contentsOf: String(token.scopeID).utf8)
+            out.append(44)
+            Self.writeOptional(token.nodeID, into: &out)
+            out.append(44)
+            Self.writeOptional(token.arrivedVia, into: &out)
+            out.append(44)
+            switch token.wait {
+            case .task(let id): out.append(contentsOf: "0,\(id)".utf8)
+            case .event: out.append(contentsOf: "1,0".utf8)
+            case .join: out.append(contentsOf: "2,0".utf8)
+            case .subProcess(let s): out.append(contentsOf: "3,\(s)".utf8)
+            }
+            out.append(93)
+        }
+        out.append(contentsOf: "]}".utf8)
+        return out
+    }
+
+    private static func writeOptional(_ s: String?, into out: inout [UInt8]) {
+        if let s { Value.string(s).writeJSON(into: &out, tagged: false, sortedKeys: false) } else { out.append(contentsOf: "null".utf8) }
+    }
+
+    private static func writeOptional(_ i: Int?, into out: inout [UInt8]) {
+        out.append(contentsOf: (i.map(String.init) ?? "null").utf8)
+    }
+
+    /// Reads what `encoded()` wrote; throws when the stored bytes are damaged.
+    public init(decoding bytes: [UInt8]) throws {
+        let damaged = EngineError(.incident, "Der gespeicherte Zustand der Prozessinstanz ist beschädigt.")
+        guard case .context(let root) = try Value.parseJSON(bytes: bytes),
+            let next = root["n"]?.numberValue, let scopeList = root["s"]?.listValue, let tokenList = root["t"]?.listValue
+        else { throw damaged }
+        self.init()
+        nextID = NSDecimalNumber(decimal: next).intValue
+        func int(_ v: Value) -> Int? { v.numberValue.map { NSDecimalNumber(decimal: $0).intValue } }
+        for item in scopeList {
+            guard case .list(let f) = item, f.count == 6, let id = int(f[0]), case .context(let vars) = f[5] else { throw damaged }
+            scopes[id] = ScopeInstance(id: id, elementID: f[1].stringValue, parentScopeID: int(f[2]), parentTokenID: int(f[3]),
+                                       isEventSubProcess: int(f[4]) == 1, variables: vars)
+        }
+        for item in tokenList {
+            guard case .list(let f) = item, f.count == 6, let id = int(f[0]), let scope = int(f[1]), let node = f[2].stringValue,
+                let kind = int(f[4]), let argDecimal = f[5].numberValue
+            else { throw damaged }
+            let arg = NSDecimalNumber(decimal: argDecimal).int64Value
+            let wait: Token.Wait
+            switch kind {
+            case 0: wait = .task(arg)
+            case 1: wait = .event
+            case 2: wait = .join
+            case 3: wait = .subProcess(scopeID: Int(arg))
+            default: throw damaged
+            }
+            tokens[id] = Token(id: id, scopeID: scope, nodeID: node, arrivedVia: f[3].stringValue, wait: wait)
+        }
+    }
+}
+import Foundation

@@ -1,0 +1,71 @@
+import Foundation
+import NahtstelleEngine
+import NahtstelleFEEL
+import NahtstelleStore
+import Synchronization
+import Testing
+
+/// A movable clock shared by every engine a test opens.
+final class TestClock: Sendable {
+    private let current: Mutex<Date>
+    init(_ start: Date = ISODateTime.parse("2026-11-24T09:00:00Z")!) { current = Mutex(start) }
+    var now: Date { current.withLock { $0 } }
+    func advance(days: Double) { current.withLock { $0 = $0.addingTimeInterval(days * 86400) } }
+}
+
+/// An engine on a temp-file database that a test can restart between any two steps — a fresh
+/// store, a fresh engine, nothing kept in memory — to prove the outcome does not depend on it.
+final class Harness {
+    let path: String
+    let clock = TestClock()
+    private(set) var engine: Engine
+
+    init(_ fixtures: String...) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nahtstelle-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        path = dir.appendingPathComponent("engine.sqlite").path
+        engine = try Harness.open(path, clock)
+        for fixture in fixtures { try engine.deploy(source: Harness.fixture(fixture), fileName: "\(fixture).bpmn", by: "test") }
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+
+    static func open(_ path: String, _ clock: TestClock) throws -> Engine {
+        var configuration = Engine.Configuration()
+        configuration.now = { clock.now }
+        configuration.serviceHandlers = ["notify": NoOpServiceTaskHandler(), "generate-document": NoOpServiceTaskHandler()]
+        return Engine(store: try SQLiteEngineStore(path: path), configuration: configuration)
+    }
+
+    static func fixture(_ name: String) throws -> [UInt8] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name).bpmn")
+        return [UInt8](try Data(contentsOf: url))
+    }
+
+    /// Drops the engine and its store and opens new ones on the same file.
+    func restart() throws {
+        engine = try Harness.open(path, clock)
+    }
+
+    func openTasks(_ key: String? = nil) throws -> [TaskRecord] {
+        try engine.tasks(TaskQuery(businessKey: key, limit: 1000))
+    }
+
+    /// The one open task at `elementID`.
+    func task(_ elementID: String, key: String? = nil) throws -> TaskRecord {
+        let matching = try openTasks(key).filter { $0.elementID == elementID }
+        guard matching.count == 1 else {
+            throw EngineError(.notFound, "expected one open \(elementID), found \(matching.count); open: \(try openTasks(key).map(\.elementID))")
+        }
+        return matching[0]
+    }
+
+    @discardableResult
+    func complete(_ elementID: String, _ variables: [String: Value] = [:], key: String? = nil, user: String = "tester") throws -> CommandResult {
+        try engine.complete(taskID: try task(elementID, key: key).id, variables: variables, by: user)
+    }
+
+    func expectConsistent(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(try engine.invariantViolations() == [], sourceLocation: sourceLocation)
+    }
+}
