@@ -20,7 +20,7 @@ public enum ISODateTime {
             rest = rest.dropLast()
         } else if let signIndex = rest.lastIndex(where: { $0 == "+" || $0 == "-" }) {
             let zone = rest[rest.index(after: signIndex)...].split(separator: ":")
-            guard zone.count <= 2, let h = Int(zone[0].prefix(2)) else { return nil }
+            guard (1...2).contains(zone.count), let h = Int(zone[0].prefix(2)) else { return nil }
             let m = zone.count == 2 ? Int(zone[1]) ?? -1 : (zone[0].count == 4 ? Int(zone[0].suffix(2)) ?? -1 : 0)
             guard (0..<24).contains(h), (0..<60).contains(m) else { return nil }
             offset = (h * 3600 + m * 60) * (rest[signIndex] == "-" ? -1 : 1)
@@ -52,7 +52,7 @@ public enum ISODateTime {
         return LocalDate(daysSinceEpoch: Int((local / 86400).rounded(.down)))
     }
 
-    private static func fromOfficeLocal(_ localSeconds: Double) -> Date {
+    static func fromOfficeLocal(_ localSeconds: Double) -> Date {
         // Two passes settle the offset around daylight-saving changes.
         var guess = Date(timeIntervalSince1970: localSeconds)
         for _ in 0..<2 {
@@ -88,6 +88,8 @@ public enum ISODuration {
             guard !number.isEmpty, let n = Decimal(string: number, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
             number = ""
             sawAny = true
+            // Years and months become an Int; a hostile `P99999999999999999999Y` must not overflow it.
+            if !inTime, ch == "Y" || ch == "y" || ch == "M" || ch == "m", n > 1_000_000 { return nil }
             switch (ch.uppercased(), inTime) {
             case ("Y", false): months += NSDecimalNumber(decimal: n).intValue * 12; sawYM = true
             case ("M", false): months += NSDecimalNumber(decimal: n).intValue; sawYM = true
