@@ -72,7 +72,7 @@ public final class XMLDocument {
 
     /// Reads and parses a file.
     public convenience init(contentsOfFile path: String, limits: XMLLimits = XMLLimits()) throws(XMLError) {
-        let bytes = try FileReader.read(path: path, maxBytes: limits.maxBytes)
+        let bytes = try XMLFile.readBytes(path: path, maxBytes: limits.maxBytes)
         try self.init(bytes: bytes, fileName: path, limits: limits)
     }
 
