@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "NahtstelleXMLTests", dependencies: ["NahtstelleXML"], swiftSettings: strict),
         .testTarget(name: "NahtstelleFEELTests", dependencies: ["NahtstelleFEEL"], swiftSettings: strict),
         .testTarget(name: "NahtstelleDefinitionTests", dependencies: ["NahtstelleDefinition"], swiftSettings: strict),
-        .testTarget(name: "NahtstelleEngineTests", dependencies: ["NahtstelleEngine", "NahtstelleStore"], swiftSettings: strict),
+        .testTarget(name: "NahtstelleEngineTests", dependencies: ["NahtstelleEngine", "NahtstelleStore"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "NahtstelleStoreTests", dependencies: ["NahtstelleStore"], swiftSettings: strict),
         .testTarget(name: "NahtstelleFormsTests", dependencies: ["NahtstelleForms"], swiftSettings: strict),
         .testTarget(name: "NahtstelleOptimaTests", dependencies: ["NahtstelleOptima"], swiftSettings: strict),

@@ -82,10 +82,9 @@ final class Execution {
         for id in order {
             guard let instance = loaded[id] else { continue }
             instance.record.state = instance.state.encoded()
-            if !instance.isNew {
-                instance.record.version = instance.originalVersion + 1
-                try tx.updateInstance(instance.record, expectedVersion: instance.originalVersion)
-            }
+            // A new instance was inserted at its start (its tasks need the id); its state is written now.
+            instance.record.version = instance.isNew ? instance.originalVersion : instance.originalVersion + 1
+            try tx.updateInstance(instance.record, expectedVersion: instance.originalVersion)
             cache[id] = (instance.record.version, instance.state)
             var details: [String: Value] = [:]
             if !instance.changed.isEmpty { details["variables"] = .context(instance.changed) }

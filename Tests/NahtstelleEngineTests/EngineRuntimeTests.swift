@@ -183,7 +183,7 @@ struct EngineRuntimeTests {
 
     @Test func linkedProcessStartsByMessageAndEndsWithTheCase() throws {
         let h = try Harness("linked")
-        let main = try h.engine.startInstance(processID: "main", variables: start, businessKey: "F-7", by: "anna")
+        let main = try h.engine.startInstance(processID: "main", variables: start.merging(["caseId": "F-7"]) { $1 }, businessKey: "F-7", by: "anna")
         let handover = try h.complete("handover", ["nextMeetingAt": "2026-11-01T10:00:00Z"])
         #expect(handover.startedInstances.count == 1)
         let instances = try h.engine.store.read { try $0.instances(businessKey: "F-7") }
