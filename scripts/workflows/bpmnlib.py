@@ -199,6 +199,10 @@ class Process:
     def _attach(node, towards):
         """Point on the border of node in the direction of the orthogonal neighbour `towards`."""
         tx, ty = towards
+        if node.kind == "subProcess" and node.top < ty < node.bottom and not node.left <= tx <= node.right:
+            return (node.right, ty) if tx > node.cx else (node.left, ty)
+        if node.kind == "subProcess" and node.left < tx < node.right and not node.top <= ty <= node.bottom:
+            return (tx, node.bottom) if ty > node.cy else (tx, node.top)
         if abs(ty - node.cy) < 0.5:
             return (node.right, node.cy) if tx > node.cx else (node.left, node.cy)
         if abs(tx - node.cx) < 0.5:

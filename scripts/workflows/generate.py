@@ -114,7 +114,7 @@ def build_optima(kind):
     p.lane("lane-receiver", "OPTIMA-Stelle", "receiver",
            [("A", 290, 95), ("B", 110, 55), ("C0", 120, 65), ("C1", 110, 55)])
     p.lane("lane-signatory", "Zahlende Stelle – Unterschrift", "paying-signatory",
-           [("S0", 110, 55), ("S1", 100, 50), ("S2", 110, 50)])
+           [("S0", 110, 55), ("S1", 100, 50), ("S2", 120, 50)])
     p.layout_lanes()
 
     p.message("msg-cost-approval-requested", "cost-approval-requested")
@@ -204,101 +204,116 @@ def build_optima(kind):
         n = p.nodes["throw-reduced-%s-start" % r.lower()]
         n.label_pos = "below"
 
-    # --- optional cost approval at the hand-over meeting (not in OPTIMA-IV) --------------------
-    col = join_col + 1
-    prev = "referrer-type-join"
+    # --- case work (outer sub-process): optional KGS from the hand-over, status meetings, closing;
+    #     cost approvals run beside it as an event sub-process -------------------------------------
+    cs = join_col + 1
+    rec = p.lanes[1]
+    sig = p.lanes[2]
+    a_top = rec.row_top["A"]
+    y1 = p.y("A")
+    y2 = a_top + 215
+    m = cs + 4 if v["kgs_at_handover"] else cs + 1       # first column of the status-meeting loop
+    hb = m + 8.7
+    cw_left, cw_right = col_x(cs) - 55, col_x(hb + 2) + 55
+    cw_top, cw_bottom = a_top + 8, sig.row_bottom["S2"] - 8
+    cw = p.add("subProcess", "casework", "Fallarbeit", row="A", x=(cw_left + cw_right) / 2,
+               y=(cw_top + cw_bottom) / 2, w=cw_right - cw_left, h=cw_bottom - cw_top)
+    cw.cy = (cw_top + cw_bottom) / 2
+    cw.doc = ("Fallarbeit der OPTIMA-Stelle ab der wirksamen Übergabe: Standortgespräche bis zum "
+              "Abschlussgespräch, Aktenübergabe, Meldung «Ende OPTIMA». Kostengutsprachen können nur während der "
+              "Fallarbeit angefordert werden; die Fallarbeit endet erst, wenn alle angeforderten "
+              "Kostengutsprachen erledigt sind (Rechnung bezahlt oder abgelehnt).")
+    C = "casework"
+    p.add("startEvent", "casework-start", "Übergabe wirksam", cs, parent=C, y=y1)
+    mid = (p.nodes["referrer-type-join"].right + cw_left) / 2
+    p.flow("referrer-type-join", "casework", bends=[(mid, p.y("R0")), (mid, y1)])
+    prev = "casework-start"
     if v["kgs_at_handover"]:
-        p.add("exclusiveGateway", "cost-approval-now", "KGS aus Übergabegespräch?", col, "A").label_pos = "above"
-        throw_message(p, "throw-cost-approval-requested", "Kostengutsprache anfordern", col + 1, "B",
-                      "msg-cost-approval-requested")
-        p.add("exclusiveGateway", "cost-approval-now-join", None, col + 2, "A")
+        p.add("exclusiveGateway", "cost-approval-now", "KGS aus Übergabegespräch?", cs + 1, parent=C,
+              y=y1).label_pos = "above"
+        throw_message(p, "throw-cost-approval-requested", "Kostengutsprache anfordern", cs + 2, "B",
+                      "msg-cost-approval-requested", parent=C)
+        p.add("exclusiveGateway", "cost-approval-now-join", None, cs + 3, parent=C, y=y1)
         p.flow(prev, "cost-approval-now")
         p.flow("cost-approval-now", "throw-cost-approval-requested", "ja", "=costApprovalNow = true")
         p.flow("cost-approval-now", "cost-approval-now-join", "nein", default=True)
         p.flow("throw-cost-approval-requested", "cost-approval-now-join")
         prev = "cost-approval-now-join"
-        col += 3
 
-    # --- case work: status-meeting loop; planned-end warning -----------------------------------
-    cs = col
-    a_top = p.lanes[1].row_top["A"]
-    y1 = p.y("A")
-    y2 = a_top + 215
-    box_left = col_x(cs) - 55
-    box_right = col_x(cs + 7) + 70
-    box_top, box_bottom = a_top + 25, a_top + 280
-    cw = p.add("subProcess", "casework", "Fallarbeit", row="A",
-               x=(box_left + box_right) / 2, y=(box_top + box_bottom) / 2,
-               w=box_right - box_left, h=box_bottom - box_top)
-    cw.doc = ("Fallarbeit der OPTIMA-Stelle bis zum Abschlussgespräch. Die Kostengutsprachen laufen als "
-              "Ereignis-Teilprozess daneben.")
-    cw.cy = (box_top + box_bottom) / 2
-    S = "casework"
-    p.add("startEvent", "casework-start", "Fallarbeit beginnt", cs, parent=S, y=y1)
-    p.add("exclusiveGateway", "status-loop-merge", None, cs + 1, parent=S, y=y1)
-    user_task(p, "invite-status-meeting", "Standortgespräch organisieren und einladen", cs + 2, None,
+    # --- status meetings (inner sub-process) with the planned-end warning ---------------------------
+    sm_left, sm_right = col_x(m) - 55, col_x(m + 7) + 70
+    sm_top, sm_bottom = a_top + 30, a_top + 275
+    sm = p.add("subProcess", "status-meetings", "Standortgespräche", row="A", parent=C,
+               x=(sm_left + sm_right) / 2, y=(sm_top + sm_bottom) / 2, w=sm_right - sm_left, h=sm_bottom - sm_top)
+    sm.cy = (sm_top + sm_bottom) / 2
+    sm.doc = ("Standortgespräche zum im Übergabegespräch bzw. im letzten Standortgespräch festgelegten Termin, "
+              "bis eines davon als Abschlussgespräch die Zusammenarbeit beendet.")
+    S = "status-meetings"
+    p.add("startEvent", "status-meetings-start", None, m, parent=S, y=y1)
+    p.add("exclusiveGateway", "status-loop-merge", None, m + 1, parent=S, y=y1)
+    user_task(p, "invite-status-meeting", "Standortgespräch organisieren und einladen", m + 2, None,
               RECEIVER_ADVISOR, form="einladung", due=wd(5), documents="einladung-gespraech", parent=S,
               doc="Die OPTIMA-Stelle organisiert das Standortgespräch am vereinbarten Termin (nextMeetingAt) und "
                   "lädt Klientin/Klient und zuweisende Stelle ein.")
     p.nodes["invite-status-meeting"].cy = y1
-    t = p.add("intermediateCatchEvent", "wait-status-meeting", "Termin Standortgespräch", cs + 3, parent=S, y=y1)
+    t = p.add("intermediateCatchEvent", "wait-status-meeting", "Termin Standortgespräch", m + 3, parent=S, y=y1)
     with_timer(t, "timeDate", "=nextMeetingAt")
-    user_task(p, "status-meeting", "Standortgespräch durchführen", cs + 4, None, RECEIVER_ADVISOR,
+    user_task(p, "status-meeting", "Standortgespräch durchführen", m + 4, None, RECEIVER_ADVISOR,
               form="standortgespraech", due=wd(3), parent=S,
               doc="Stand und Zielerreichung, weitere Massnahmen, Entscheid über die Weiterführung (decision = "
                   "continue mit neuem nextMeetingAt, oder close mit closingReason und outcome: dann ist es das "
                   "Abschlussgespräch).")
     p.nodes["status-meeting"].cy = y1
-    p.add("exclusiveGateway", "status-decision", "Weiterführung?", cs + 5, parent=S, y=y1).label_pos = "above"
-    document_task(p, "generate-closing-note", "Gesprächsnotiz Abschlussgespräch erstellen", cs + 6, None,
+    p.add("exclusiveGateway", "status-decision", "Weiterführung?", m + 5, parent=S, y=y1).label_pos = "above"
+    document_task(p, "generate-closing-note", "Gesprächsnotiz Abschlussgespräch erstellen", m + 6, None,
                   "gespraechsnotiz-abschluss", parent=S)
     p.nodes["generate-closing-note"].cy = y1
-    p.add("endEvent", "casework-end", "Abschlussgespräch geführt", cs + 7, parent=S, y=y1)
-    document_task(p, "generate-status-note", "Gesprächsnotiz Standortgespräch erstellen", cs + 3, None,
+    p.add("endEvent", "status-meetings-end", "Abschlussgespräch geführt", m + 7, parent=S, y=y1)
+    document_task(p, "generate-status-note", "Gesprächsnotiz Standortgespräch erstellen", m + 3, None,
                   "gespraechsnotiz-standort", parent=S)
     p.nodes["generate-status-note"].cy = y2
-    p.chain("casework-start", "status-loop-merge", "invite-status-meeting", "wait-status-meeting", "status-meeting",
-            "status-decision")
+    p.chain("status-meetings-start", "status-loop-merge", "invite-status-meeting", "wait-status-meeting",
+            "status-meeting", "status-decision")
     p.flow("status-decision", "generate-closing-note", "Abschluss", '=decision = "close"')
-    p.flow("generate-closing-note", "casework-end")
+    p.flow("generate-closing-note", "status-meetings-end")
     p.flow("status-decision", "generate-status-note", "Weiterführung", '=decision = "continue"',
-           bends=[(col_x(cs + 5), y2)])
-    p.flow("generate-status-note", "status-loop-merge", bends=[(col_x(cs + 1), y2)])
-    p.flow(prev, "casework")
+           bends=[(col_x(m + 5), y2)])
+    p.flow("generate-status-note", "status-loop-merge", bends=[(col_x(m + 1), y2)])
+    p.flow(prev, "status-meetings")
 
-    warn = p.add("boundaryEvent", "planned-end-warning", "2 Wochen vor Mandatsende", row="A",
-                 x=col_x(cs + 1), y=box_bottom,
-                 attrs={"cancelActivity": "false", "attachedToRef": "casework"})
+    warn = p.add("boundaryEvent", "planned-end-warning", "2 Wochen vor Mandatsende", parent=C,
+                 x=col_x(m + 1), y=sm_bottom, attrs={"cancelActivity": "false", "attachedToRef": "status-meetings"})
     warn.label_pos = "below-left"
-    warn.cy = box_bottom
     with_timer(warn, "timeDate",
                '=now() + (if plannedMonths = 6 then duration("P6M") else duration("P3M")) - duration("P14D")')
-    notify_task(p, "notify-planned-end-receiver", "Fallführung an Mandatsende erinnern", cs + 2, "B", "receiver")
-    notify_task(p, "notify-planned-end-referrer", "Zuweisende Stelle an Mandatsende erinnern", cs + 3, "B", "referrer")
-    p.add("endEvent", "planned-end-warning-end", "Erinnerung versandt", cs + 4, "B")
+    notify_task(p, "notify-planned-end-receiver", "Fallführung an Mandatsende erinnern", m + 2, "B", "receiver",
+                parent=C)
+    notify_task(p, "notify-planned-end-referrer", "Zuweisende Stelle an Mandatsende erinnern", m + 3, "B", "referrer",
+                parent=C)
+    p.add("endEvent", "planned-end-warning-end", "Erinnerung versandt", m + 4, "B", parent=C)
     p.chain("planned-end-warning", "notify-planned-end-receiver", "notify-planned-end-referrer", "planned-end-warning-end")
 
     # --- closing ------------------------------------------------------------------------------
-    hb = cs + 8.7
-    user_task(p, "hand-back-documents", "Akten an zuweisende Stelle übergeben", hb, "A", RECEIVER_ADVISOR,
-              form="akten-uebergabe", due=wd(10),
+    user_task(p, "hand-back-documents", "Akten an zuweisende Stelle übergeben", hb, None, RECEIVER_ADVISOR,
+              form="akten-uebergabe", due=wd(10), parent=C,
               doc="Wichtige Falldokumente (z. B. Kopie des Arbeitsvertrags) an die zuweisende Stelle übergeben. "
                   "Kein Schlussbericht.")
-    throw_message(p, "throw-optima-ended", "Ende OPTIMA melden", hb + 1, "A", "msg-optima-ended")
-    p.add("endEvent", "end-closed", "OPTIMA abgeschlossen", hb + 2, "A")
-    p.flow("casework", "hand-back-documents")
-    p.chain("hand-back-documents", "throw-optima-ended", "end-closed")
+    p.nodes["hand-back-documents"].cy = y1
+    throw_message(p, "throw-optima-ended", "Ende OPTIMA melden", hb + 1, None, "msg-optima-ended", parent=C)
+    p.nodes["throw-optima-ended"].cy = y1
+    p.add("endEvent", "casework-end", "Fallarbeit beendet", hb + 2, parent=C, y=y1)
+    p.add("endEvent", "end-closed", "OPTIMA abgeschlossen", hb + 3, "A")
+    p.flow("status-meetings", "hand-back-documents")
+    p.chain("hand-back-documents", "throw-optima-ended", "casework-end")
+    p.flow("casework", "end-closed")
 
-    # --- cost approval (event sub-process, any time while the case is open) -------------------
-    jc = cs
-    c0_top = p.lanes[1].row_top["C0"]
-    s2_top = p.lanes[2].row_top["S2"]
+    # --- cost approval (event sub-process of the case work) ------------------------------------
+    jc = cs + 0.5
     e_left, e_right = col_x(jc) - 55, col_x(jc + 7) + 50
-    e_top, e_bottom = c0_top + 10, s2_top + 100
-    esp = p.add("subProcess", "cost-approval", "Kostengutsprache (jederzeit während der Fallarbeit)", row="C1",
+    e_top, e_bottom = rec.row_top["C0"] + 10, sig.row_top["S2"] + 100
+    esp = p.add("subProcess", "cost-approval", "Kostengutsprache (jederzeit während der Fallarbeit)", parent=C,
                 x=(e_left + e_right) / 2, y=(e_top + e_bottom) / 2, w=e_right - e_left, h=e_bottom - e_top,
                 attrs={"triggeredByEvent": "true"})
-    esp.cy = (e_top + e_bottom) / 2
     esp.doc = ("Die OPTIMA-Stelle fordert für eine Massnahme eine Kostengutsprache der zahlenden (= zuweisenden) "
                "Stelle an (Nachricht cost-approval-requested). Jede Anforderung läuft als eigene Instanz mit "
                "eigenen Variablen. Keine Massnahme ohne unterzeichnete Kostengutsprache.")
@@ -326,20 +341,14 @@ def build_optima(kind):
                 "receiver", parent=E)
     p.add("endEvent", "cost-approval-rejected-end", "KGS abgelehnt", jc + 5, "C0", parent=E)
     sign = p.nodes["sign-cost-approval"]
-    esc = p.add("boundaryEvent", "sign-cost-approval-escalation", "Frist + 4 Tage", row="S0", x=sign.cx - 30,
+    esc = p.add("boundaryEvent", "sign-cost-approval-escalation", "Frist + 4 Tage", parent=E, x=sign.cx - 30,
                 y=sign.bottom, attrs={"cancelActivity": "false", "attachedToRef": "sign-cost-approval"})
-    esc.cy = sign.bottom
     esc.label_pos = "below-left"
-    esc.attrs = {"cancelActivity": "false", "attachedToRef": "sign-cost-approval"}
     with_timer(esc, "timeDuration", "P14D")
-    rem = p.add("boundaryEvent", "sign-cost-approval-reminder", "Frist erreicht", row="S0", x=sign.cx + 30,
+    rem = p.add("boundaryEvent", "sign-cost-approval-reminder", "Frist erreicht", parent=E, x=sign.cx + 30,
                 y=sign.bottom, attrs={"cancelActivity": "false", "attachedToRef": "sign-cost-approval"})
-    rem.cy = sign.bottom
     rem.label_pos = "right"
     with_timer(rem, "timeDuration", "P10D")
-    for n in (esc, rem):
-        n.parent = E
-        n.lane = None
     notify_task(p, "notify-cost-approval-reminder", "An Unterschrift erinnern", jc + 3, "S1", "signatory", parent=E)
     p.add("endEvent", "cost-approval-reminder-end", "Erinnerung versandt", jc + 4, "S1", parent=E)
     notify_task(p, "notify-cost-approval-escalation", "Überfällige KGS eskalieren", jc + 3, "S2", "referrer", parent=E)
