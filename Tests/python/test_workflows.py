@@ -1,0 +1,45 @@
+"""The shipped OPTIMA definitions: schema-valid, free of problems, and every dry-run example
+walks the path its expected file says (the same check a coordinator runs after editing)."""
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ROOT
+
+WORKFLOWS = sorted((ROOT / "workflows").glob("*.bpmn"))
+EXAMPLES = sorted((ROOT / "workflows" / "examples").glob("*.answers.json"))
+SCHEMA = pathlib.Path(__import__("os").environ.get("NAHTSTELLE_SHARED", ROOT.parent / "shared")) / "conformance" / "bpmn-schema" / "BPMN20.xsd"
+
+
+def test_six_definitions_are_shipped():
+    assert [p.stem for p in WORKFLOWS] == ["optima-alv", "optima-iv", "optima-sh", "reduced-iv", "reduced-rav", "reduced-sd"]
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_definition_is_schema_valid(path):
+    assert shutil.which("xmllint"), "xmllint fehlt (Debian: libxml2-utils)"
+    assert SCHEMA.exists(), f"BPMN-Schema fehlt: {SCHEMA}"
+    r = subprocess.run(["xmllint", "--noout", "--schema", str(SCHEMA), str(path)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+
+
+def test_definitions_validate_without_errors(nahtstelle):
+    r = subprocess.run([str(nahtstelle), "validate", *map(str, WORKFLOWS)], capture_output=True, text=True)
+    errors = [line for line in r.stdout.splitlines() if ": error:" in line]
+    assert r.returncode == 0 and not errors, "\n".join(errors) + r.stderr
+
+
+@pytest.mark.parametrize("answers", EXAMPLES, ids=lambda p: p.name.removesuffix(".answers.json"))
+def test_example_walks_its_expected_path(nahtstelle, answers):
+    base = str(answers).removesuffix(".answers.json")
+    process = pathlib.Path(base).name.split(".")[0]
+    cmd = [str(nahtstelle), "simulate", str(ROOT / "workflows" / f"{process}.bpmn"), "--answers", str(answers)]
+    variables = pathlib.Path(base + ".variables.json")
+    if variables.exists():
+        cmd += ["--variables", str(variables)]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    expected = pathlib.Path(base + ".expected.txt").read_text()
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines() == expected.strip().splitlines()
