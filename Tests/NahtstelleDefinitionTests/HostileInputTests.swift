@@ -3,7 +3,10 @@ import NahtstelleDefinition
 
 /// Hostile or broken input: each a clear problem, never a crash, never slow.
 @Suite struct HostileInputTests {
+    /// Refusing hostile input quickly is a security property, so time is checked (wide margin).
     func single(_ bytes: [UInt8], options: DefinitionParser.Options = .init()) throws -> Problem {
+        let start = ContinuousClock.now
+        defer { #expect(ContinuousClock.now - start < .seconds(1)) }
         let result = DefinitionParser(options: options).parse(bytes: bytes, fileName: "evil.bpmn")
         #expect(result.document == nil)
         #expect(result.hasErrors)
@@ -91,6 +94,16 @@ import NahtstelleDefinition
         #expect(result.problems.first?.location.file == "/nonexistent/prozess.bpmn")
         let directory = DefinitionParser().parse(fileAt: TestPaths.fixtures)
         #expect(directory.problems.first?.message.contains("keine gewöhnliche Datei") == true)
+    }
+
+    @Test func parsesConcurrently() async {
+        let parser = DefinitionParser()
+        let paths = Array(repeating: TestPaths.fixtures + "/kostengutsprache.bpmn", count: 16)
+        let counts = await withTaskGroup(of: Int.self) { group in
+            for path in paths { group.addTask { parser.parse(fileAt: path).document?.processes.first?.nodes.count ?? -1 } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(counts == Array(repeating: 10, count: 16))
     }
 
     @Test func validateFilesCollectsAllFilesInOrder() {
