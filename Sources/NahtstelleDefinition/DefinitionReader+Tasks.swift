@@ -64,6 +64,7 @@ extension DefinitionReader {
         let assignee = assigneeRaw.flatMap { valueExpression($0, at: here, id: id, what: "Bearbeiter/in (assignee)") }
 
         var formKey = naht["form"] ?? element.attribute("formKey", namespace: Namespace.camunda)
+            ?? element.attribute("formRef", namespace: Namespace.camunda)
             ?? formDefinition?.attribute("formKey") ?? formDefinition?.attribute("formId")
         formKey = formKey?.trimmed
         if formKey?.isEmpty == true { formKey = nil }

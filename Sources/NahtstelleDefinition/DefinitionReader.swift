@@ -112,9 +112,9 @@ final class DefinitionReader {
             case "collaboration":
                 readCollaboration(child, participants: &participants, messageFlows: &messageFlows)
             case "message", "resource", "extensionElements": break
-            case "documentation": ignorable(child, ownerID: root.attribute("id"))
+            case _ where ElementCatalog.ignorable[child.localName] != nil: ignorable(child, ownerID: root.attribute("id"))
             default:
-                warning(child, child.attribute("id"), "Element <\(child.qualifiedName)> auf oberster Ebene wird beim Ausführen ignoriert",
+                warning(child, child.attribute("id") ?? root.attribute("id"), "Element <\(child.qualifiedName)> auf oberster Ebene wird beim Ausführen ignoriert",
                         fix: "kann so bleiben, wenn kein Prozess darauf verweist")
             }
         }

@@ -67,7 +67,6 @@ public final class XMLDocument {
         self.pointer = doc
         self.source = bytes
         self.diagnostics = errors
-        _ = result.nsWellFormed
     }
 
     /// Reads and parses a file.
@@ -162,6 +161,12 @@ public final class XMLDocument {
             code = .namespace
             fix = "das Namespace-Präfix im Wurzelelement deklarieren (xmlns:präfix=\"…\")"
         default:
+            if e.message.contains("Excessive depth") {
+                // libxml2's own ceiling (256 without XML_PARSE_HUGE, which is never set).
+                return XMLError(.tooDeep, message: "Die Elemente sind tiefer als 256 Ebenen verschachtelt",
+                                fix: "die Verschachtelung reduzieren; eine BPMN-Datei braucht selten mehr als 20 Ebenen",
+                                file: fileName, line: e.line, column: e.column)
+            }
             if isWarning {
                 code = .warning
                 fix = ""

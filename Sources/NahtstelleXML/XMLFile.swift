@@ -1,7 +1,5 @@
 import Glibc
 
-
-
 /// Reads whole files with a size limit, refusing directories and oversize files before reading.
 public enum XMLFile {
     /// The bytes of the regular file at `path`.

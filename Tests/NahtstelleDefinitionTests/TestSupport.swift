@@ -13,12 +13,18 @@ enum TestPaths {
     static let fixtures = testsDirectory + "/Fixtures"
 
     /// The repository root (two levels above this folder).
-    static let repositoryRoot = testsDirectory + "/../.."
+    static let repositoryRoot = normalized(testsDirectory + "/../..")
+
+    static func normalized(_ path: String) -> String {
+        guard let resolved = realpath(path, nil) else { return path }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
 
     /// `../shared` next to the repository, or `$NAHTSTELLE_SHARED`.
     static var shared: String {
         if let env = getenv("NAHTSTELLE_SHARED") { return String(cString: env) }
-        return repositoryRoot + "/../shared"
+        return normalized(repositoryRoot + "/../shared")
     }
 
     /// Files in a directory with an extension, sorted; empty when the directory does not exist.

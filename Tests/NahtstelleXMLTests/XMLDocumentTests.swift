@@ -11,7 +11,11 @@ private func parseError(_ text: String, limits: XMLLimits = XMLLimits()) -> XMLE
     parseError(Array(text.utf8), limits: limits)
 }
 
+/// Refusing hostile input quickly is a security property (denial of service), so these tests
+/// do check time, with a wide margin: each refusal takes milliseconds.
 private func parseError(_ bytes: [UInt8], limits: XMLLimits = XMLLimits()) -> XMLError? {
+    let start = ContinuousClock.now
+    defer { #expect(ContinuousClock.now - start < .seconds(1)) }
     do {
         _ = try XMLDocument(bytes: bytes, fileName: "t.xml", limits: limits)
         return nil
@@ -130,6 +134,11 @@ private func parseError(_ bytes: [UInt8], limits: XMLLimits = XMLLimits()) -> XM
         let error = parseError(text)
         #expect(error?.code == .tooDeep)
         #expect(error?.message.contains("256") == true)
+    }
+
+    @Test func libxml2DepthCeilingIsReportedAsTooDeep() {
+        let text = String(repeating: "<a>", count: 300) + String(repeating: "</a>", count: 300)
+        #expect(parseError(text, limits: XMLLimits(maxDepth: 1000))?.code == .tooDeep)
     }
 
     @Test func depthLimitIsConfigurable() throws {
