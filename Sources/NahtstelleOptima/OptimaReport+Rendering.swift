@@ -5,7 +5,7 @@ extension OptimaReport {
     // MARK: JSON
 
     /// The report as JSON. Keys are the contract identifiers; the schema is documented in
-    /// `Sources/NahtstelleOptima/README.md` ("Report JSON").
+    /// the module documentation (`NahtstelleOptima.docc`, "Report JSON").
     public func json(pretty: Bool = true) -> String { jsonTree.render(pretty: pretty) }
 
     var jsonTree: OrderedJSON {
