@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Keyed hash (HMAC-SHA256) for the pseudonymised controlling export of the OPTIMA domain.
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: C libraries from Debian
@@ -47,7 +49,9 @@ let package = Package(
         .target(name: "NahtstelleDocuments", dependencies: ["CLibZip", "CLibXML2", "NahtstelleXML", "NahtstelleFEEL"], swiftSettings: strict),
 
         // MARK: OPTIMA domain (offices, people, cases, eligibility, target groups, deadlines, reporting)
-        .target(name: "NahtstelleOptima", dependencies: ["NahtstelleFEEL", "NahtstelleForms"], swiftSettings: strict),
+        .target(name: "NahtstelleOptima", dependencies: [
+            "NahtstelleFEEL", "NahtstelleForms", .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
 
         // MARK: Executables
         .executableTarget(name: "NahtstelleCLI", dependencies: [

@@ -15,6 +15,11 @@ enum EngineBenchmark {
         defer { try? FileManager.default.removeItem(at: dir) }
         print("Nahtstelle engine benchmark — WAL, synchronous=FULL, \(Int(seconds)) s per measurement, temp dir \(dir.path)")
 
+        if ProcessInfo.processInfo.environment["BENCH_ONLY"] == "memory" {
+            let memory = try engineRun(store: try SQLiteEngineStore(path: nil))
+            print(String(format: "(c) engine, SQLite :memory: %.0f completions/s", memory.perSecond))
+            return
+        }
         let ceiling = try bareSQLite(path: dir.appendingPathComponent("bare.sqlite").path)
         print(String(format: "(a) bare SQLite transaction, 2 single-row writes: %10.0f commits/s", ceiling))
 

@@ -1,0 +1,27 @@
+/// A concrete office of one institution type, e.g. "RAV Wolhusen" or "SoBZ Hochdorf".
+public struct Office: Sendable, Hashable, Identifiable {
+    public var id: String
+    public var name: String
+    public var type: InstitutionType
+    /// Postal address for letters, one line each ("Im Schmitteli 2", "6110 Wolhusen").
+    public var addressLines: [String]
+    public var phone: String
+    public var email: String
+    /// Whether the office offers integral case management (Fallführung). Only meaningful for
+    /// SD/SoBZ offices: OPTIMA-SH may only be handed to offices that do (SoBZ Luzern handles
+    /// addiction only; some agglomeration municipalities only triage).
+    public var offersIntegralCaseManagement: Bool
+
+    public init(
+        id: String, name: String, type: InstitutionType, addressLines: [String] = [], phone: String = "",
+        email: String = "", offersIntegralCaseManagement: Bool = false
+    ) {
+        self.id = id
+        self.name = name
+        self.type = type
+        self.addressLines = addressLines
+        self.phone = phone
+        self.email = email
+        self.offersIntegralCaseManagement = offersIntegralCaseManagement
+    }
+}
