@@ -42,6 +42,7 @@ let package = Package(
         // MARK: Store (SQLite through GRDB; the only place that knows SQL)
         .target(name: "NahtstelleStore", dependencies: [
             "NahtstelleEngine", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ], swiftSettings: strict),
 
         // MARK: Forms and documents

@@ -24,6 +24,8 @@ public protocol EngineReadTransaction {
     func instanceIDs(after afterID: Int64, limit: Int) throws -> [Int64]
     func task(id: Int64) throws -> TaskRecord?
     func tasks(instanceID: Int64) throws -> [TaskRecord]
+    /// The created or claimed tasks of an instance, oldest first.
+    func openTasks(instanceID: Int64) throws -> [TaskRecord]
     func tasks(matching query: TaskQuery) throws -> [TaskRecord]
     func countTasks(matching query: TaskQuery) throws -> Int
     func job(id: Int64) throws -> JobRecord?

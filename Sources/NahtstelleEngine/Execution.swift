@@ -98,9 +98,14 @@ final class Execution {
         if let id = primaryInstanceID, let primary = loaded[id] {
             result.status = primary.record.status
             result.endEventID = primary.record.endEventID
-            result.openTasks = createdTasks.filter { $0.instanceID == id }
-            if !primary.isNew {
-                result.openTasks = try tx.tasks(instanceID: id).filter { $0.state.isOpen }
+            // The open tasks are those its tokens wait at: most were created by this very command,
+            // so only older ones (parallel branches) are read back.
+            let waiting = primary.state.tokens.values.compactMap { token -> Int64? in
+                if case .task(let taskID) = token.wait { return taskID }
+                return nil
+            }.sorted()
+            result.openTasks = try waiting.compactMap { taskID in
+                try createdTasks.first(where: { $0.id == taskID }) ?? tx.task(id: taskID)
             }
         }
         return (result, cache)

@@ -147,57 +147,85 @@ public final class SQLiteEngineStore: EngineStore {
 public struct SQLiteTransaction: EngineTransaction {
     public let db: Database
 
+    private func statement(_ sql: String) throws -> RawStatement { try RawStatement(db, sql) }
+
+    /// Runs a query and maps every row.
+    private func rows<T>(_ sql: String, bind: (RawStatement) -> Void = { _ in }, _ map: (RawStatement) throws -> T) throws -> [T] {
+        let st = try statement(sql)
+        defer { st.reset() }
+        bind(st)
+        var out: [T] = []
+        while try st.step() { out.append(try map(st)) }
+        return out
+    }
+
+    private func row<T>(_ sql: String, bind: (RawStatement) -> Void, _ map: (RawStatement) throws -> T) throws -> T? {
+        let st = try statement(sql)
+        defer { st.reset() }
+        bind(st)
+        return try st.step() ? try map(st) : nil
+    }
+
+    private func execute(_ sql: String, bind: (RawStatement) -> Void) throws {
+        let st = try statement(sql)
+        bind(st)
+        try st.run()
+    }
+
     // MARK: Definitions
 
     private static let definitionColumns = "id, process_id, version, name, content_hash, source, file_name, deployed_at, deployed_by"
 
-    private func definitionRecord(_ row: Row) -> DefinitionRecord {
-        DefinitionRecord(id: row[0], processID: row[1], version: row[2], name: row[3], contentHash: row[4],
-                         source: [UInt8]((row[5] as Data?) ?? Data()), fileName: row[6],
-                         deployedAt: Date(timeIntervalSince1970: row[7]), deployedBy: row[8])
+    private func definitionRecord(_ r: RawStatement) -> DefinitionRecord {
+        DefinitionRecord(id: r.int64(0), processID: r.string(1), version: r.int(2), name: r.optionalString(3), contentHash: r.string(4),
+                         source: r.blob(5), fileName: r.string(6), deployedAt: r.date(7), deployedBy: r.string(8))
     }
 
+    private static let definitionByID = "SELECT \(definitionColumns) FROM definition WHERE id = ?"
     public func definition(id: Int64) throws -> DefinitionRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.definitionColumns) FROM definition WHERE id = ?"), arguments: [id])
-            .map(definitionRecord)
+        try row(Self.definitionByID, bind: { $0.bind(1, id) }, definitionRecord)
     }
 
+    private static let latestDefinitionSQL = "SELECT \(definitionColumns) FROM definition WHERE process_id = ? ORDER BY version DESC LIMIT 1"
     public func latestDefinition(processID: String) throws -> DefinitionRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.definitionColumns) FROM definition WHERE process_id = ? ORDER BY version DESC LIMIT 1"),
-                         arguments: [processID]).map(definitionRecord)
+        try row(Self.latestDefinitionSQL, bind: { $0.bind(1, processID) }, definitionRecord)
     }
 
+    private static let definitionsSQL = "SELECT \(definitionColumns) FROM definition WHERE process_id = ? ORDER BY version"
     public func definitions(processID: String) throws -> [DefinitionRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.definitionColumns) FROM definition WHERE process_id = ? ORDER BY version"),
-                         arguments: [processID]).map(definitionRecord)
+        try rows(Self.definitionsSQL, bind: { $0.bind(1, processID) }, definitionRecord)
     }
 
+    private static let latestDefinitionsSQL = """
+        SELECT \(definitionColumns) FROM definition d
+        WHERE version = (SELECT MAX(version) FROM definition WHERE process_id = d.process_id) ORDER BY process_id
+        """
     public func latestDefinitions() throws -> [DefinitionRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT \(Self.definitionColumns) FROM definition d
-            WHERE version = (SELECT MAX(version) FROM definition WHERE process_id = d.process_id) ORDER BY process_id
-            """)).map(definitionRecord)
+        try rows(Self.latestDefinitionsSQL, definitionRecord)
     }
 
+    private static let messageStartSQL = """
+        SELECT d.id, d.process_id, d.version, d.name, d.content_hash, d.source, d.file_name, d.deployed_at, d.deployed_by
+        FROM message_start m JOIN definition d ON d.id = m.definition_id
+        WHERE m.message_name = ? AND d.version = (SELECT MAX(version) FROM definition WHERE process_id = d.process_id)
+        ORDER BY d.process_id
+        """
     public func messageStartDefinitions(messageName: String) throws -> [DefinitionRecord] {
         // Only the newest version of each process starts new instances.
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT \(Self.definitionColumns.split(separator: ",").map { "d." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", "))
-            FROM message_start m JOIN definition d ON d.id = m.definition_id
-            WHERE m.message_name = ? AND d.version = (SELECT MAX(version) FROM definition WHERE process_id = d.process_id)
-            ORDER BY d.process_id
-            """), arguments: [messageName]).map(definitionRecord)
+        try rows(Self.messageStartSQL, bind: { $0.bind(1, messageName) }, definitionRecord)
     }
 
     public func insertDefinition(_ r: DefinitionRecord, messageStartNames: [String]) throws -> Int64 {
-        try db.cachedStatement(sql: """
+        try execute("""
             INSERT INTO definition (process_id, version, name, content_hash, source, file_name, deployed_at, deployed_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [r.processID, r.version, r.name, r.contentHash, Data(r.source), r.fileName,
-                                     r.deployedAt.timeIntervalSince1970, r.deployedBy])
+            """) { st in
+            st.bind(1, r.processID); st.bind(2, r.version); st.bind(3, r.name); st.bind(4, r.contentHash)
+            st.bind(5, blob: r.source); st.bind(6, r.fileName); st.bind(7, r.deployedAt); st.bind(8, r.deployedBy)
+        }
         let id = db.lastInsertedRowID
-        for name in Set(messageStartNames) {
-            try db.cachedStatement(sql: "INSERT INTO message_start (message_name, definition_id) VALUES (?, ?)").execute(arguments: [name, id])
+        for name in Set(messageStartNames).sorted() {
+            try execute("INSERT INTO message_start (message_name, definition_id) VALUES (?, ?)") { $0.bind(1, name); $0.bind(2, id) }
         }
         return id
     }
@@ -206,45 +234,48 @@ public struct SQLiteTransaction: EngineTransaction {
 
     private static let instanceColumns = "id, definition_id, process_id, business_key, status, version, state, started_at, ended_at, end_event_id"
 
-    private func instanceRecord(_ row: Row) throws -> InstanceRecord {
-        guard let status = InstanceStatus(rawValue: row[4]) else {
-            throw EngineError(.incident, "Unbekannter Status »\(row[4] as String)« in Instanz \(row[0] as Int64).")
+    private func instanceRecord(_ r: RawStatement) throws -> InstanceRecord {
+        guard let status = InstanceStatus(rawValue: r.string(4)) else {
+            throw EngineError(.incident, "Unbekannter Status »\(r.string(4))« in Instanz \(r.int64(0)).")
         }
-        let ended: Double? = row[8]
-        return InstanceRecord(id: row[0], definitionID: row[1], processID: row[2], businessKey: row[3], status: status, version: row[5],
-                              state: [UInt8]((row[6] as Data?) ?? Data()), startedAt: Date(timeIntervalSince1970: row[7]),
-                              endedAt: ended.map(Date.init(timeIntervalSince1970:)), endEventID: row[9])
+        return InstanceRecord(id: r.int64(0), definitionID: r.int64(1), processID: r.string(2), businessKey: r.optionalString(3),
+                              status: status, version: r.int64(5), state: r.blob(6), startedAt: r.date(7), endedAt: r.optionalDate(8),
+                              endEventID: r.optionalString(9))
     }
 
+    private static let instanceByID = "SELECT \(instanceColumns) FROM instance WHERE id = ?"
     public func instance(id: Int64) throws -> InstanceRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.instanceColumns) FROM instance WHERE id = ?"), arguments: [id])
-            .map(instanceRecord)
+        try row(Self.instanceByID, bind: { $0.bind(1, id) }, instanceRecord)
     }
 
+    private static let instancesByKey = "SELECT \(instanceColumns) FROM instance WHERE business_key = ? ORDER BY id"
     public func instances(businessKey: String) throws -> [InstanceRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.instanceColumns) FROM instance WHERE business_key = ? ORDER BY id"),
-                         arguments: [businessKey]).map(instanceRecord)
+        try rows(Self.instancesByKey, bind: { $0.bind(1, businessKey) }, instanceRecord)
     }
 
     public func instanceIDs(after afterID: Int64, limit: Int) throws -> [Int64] {
-        try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM instance WHERE id > ? ORDER BY id LIMIT ?"), arguments: [afterID, limit])
+        try rows("SELECT id FROM instance WHERE id > ? ORDER BY id LIMIT ?", bind: { $0.bind(1, afterID); $0.bind(2, limit) }) { $0.int64(0) }
     }
 
     public func insertInstance(_ r: InstanceRecord) throws -> Int64 {
-        try db.cachedStatement(sql: """
+        try execute("""
             INSERT INTO instance (definition_id, process_id, business_key, status, version, state, started_at, ended_at, end_event_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [r.definitionID, r.processID, r.businessKey, r.status.rawValue, r.version, Data(r.state),
-                                     r.startedAt.timeIntervalSince1970, r.endedAt?.timeIntervalSince1970, r.endEventID])
+            """) { st in
+            st.bind(1, r.definitionID); st.bind(2, r.processID); st.bind(3, r.businessKey); st.bind(4, r.status.rawValue)
+            st.bind(5, r.version); st.bind(6, blob: r.state); st.bind(7, r.startedAt); st.bind(8, r.endedAt); st.bind(9, r.endEventID)
+        }
         return db.lastInsertedRowID
     }
 
     public func updateInstance(_ r: InstanceRecord, expectedVersion: Int64) throws {
-        try db.cachedStatement(sql: """
+        try execute("""
             UPDATE instance SET status = ?, version = ?, state = ?, ended_at = ?, end_event_id = ?, business_key = ?
             WHERE id = ? AND version = ?
-            """).execute(arguments: [r.status.rawValue, r.version, Data(r.state), r.endedAt?.timeIntervalSince1970, r.endEventID,
-                                     r.businessKey, r.id, expectedVersion])
+            """) { st in
+            st.bind(1, r.status.rawValue); st.bind(2, r.version); st.bind(3, blob: r.state); st.bind(4, r.endedAt)
+            st.bind(5, r.endEventID); st.bind(6, r.businessKey); st.bind(7, r.id); st.bind(8, expectedVersion)
+        }
         if db.changesCount != 1 {
             throw EngineError(.conflict, "Die Prozessinstanz \(r.id) wurde gleichzeitig geändert. Laden Sie neu und versuchen Sie es nochmals.")
         }
@@ -257,76 +288,88 @@ public struct SQLiteTransaction: EngineTransaction {
         created_at, claimed_at, ended_at, completed_by, token_id, version
         """
 
-    private func taskRecord(_ row: Row) throws -> TaskRecord {
-        guard let state = TaskState(rawValue: row[10]) else {
-            throw EngineError(.incident, "Unbekannter Aufgabenstatus »\(row[10] as String)«.")
+    private func taskRecord(_ r: RawStatement) throws -> TaskRecord {
+        guard let state = TaskState(rawValue: r.string(10)) else {
+            throw EngineError(.incident, "Unbekannter Aufgabenstatus »\(r.string(10))«.")
         }
-        func date(_ i: Int) -> Date? { (row[i] as Double?).map(Date.init(timeIntervalSince1970:)) }
-        return TaskRecord(id: row[0], instanceID: row[1], processID: row[2], businessKey: row[3], elementID: row[4], name: row[5],
-                          role: row[6], office: row[7], assignee: row[8], formKey: row[9], state: state, dueAt: date(11),
-                          createdAt: Date(timeIntervalSince1970: row[12]), claimedAt: date(13), endedAt: date(14),
-                          completedBy: row[15], tokenID: row[16], version: row[17])
+        return TaskRecord(id: r.int64(0), instanceID: r.int64(1), processID: r.string(2), businessKey: r.optionalString(3),
+                          elementID: r.string(4), name: r.optionalString(5), role: r.optionalString(6), office: r.optionalString(7),
+                          assignee: r.optionalString(8), formKey: r.optionalString(9), state: state, dueAt: r.optionalDate(11),
+                          createdAt: r.date(12), claimedAt: r.optionalDate(13), endedAt: r.optionalDate(14),
+                          completedBy: r.optionalString(15), tokenID: r.int(16), version: r.int64(17))
     }
 
+    private static let taskByID = "SELECT \(taskColumns) FROM task WHERE id = ?"
     public func task(id: Int64) throws -> TaskRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.taskColumns) FROM task WHERE id = ?"), arguments: [id]).map(taskRecord)
+        try row(Self.taskByID, bind: { $0.bind(1, id) }, taskRecord)
     }
 
+    private static let tasksByInstance = "SELECT \(taskColumns) FROM task WHERE instance_id = ? ORDER BY id"
     public func tasks(instanceID: Int64) throws -> [TaskRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.taskColumns) FROM task WHERE instance_id = ? ORDER BY id"),
-                         arguments: [instanceID]).map(taskRecord)
+        try rows(Self.tasksByInstance, bind: { $0.bind(1, instanceID) }, taskRecord)
     }
 
-    private func whereClause(_ q: TaskQuery) -> (String, StatementArguments) {
-        var clauses: [String] = []
-        var args: StatementArguments = []
-        clauses.append("state IN (" + q.states.map { _ in "?" }.joined(separator: ",") + ")")
-        for s in q.states { _ = args.append(contentsOf: [s.rawValue]) }
-        if let office = q.office { clauses.append("office = ?"); _ = args.append(contentsOf: [office]) }
-        if let roles = q.roles {
-            clauses.append("role IN (" + (roles.isEmpty ? "NULL" : roles.map { _ in "?" }.joined(separator: ",")) + ")")
-            _ = args.append(contentsOf: StatementArguments(roles))
-        }
-        if let assignee = q.assignee {
-            clauses.append(q.includeUnassigned ? "(assignee = ? OR assignee IS NULL)" : "assignee = ?")
-            _ = args.append(contentsOf: [assignee])
-        }
-        if let key = q.businessKey { clauses.append("business_key = ?"); _ = args.append(contentsOf: [key]) }
-        return (clauses.joined(separator: " AND "), args)
+    private static let openTasksSQL = "SELECT \(taskColumns) FROM task WHERE instance_id = ? AND state IN ('created', 'claimed') ORDER BY id"
+    public func openTasks(instanceID: Int64) throws -> [TaskRecord] {
+        try rows(Self.openTasksSQL, bind: { $0.bind(1, instanceID) }, taskRecord)
+    }
+
+    /// The inbox queries: a WHERE clause built from the query's fields, bound in order.
+    private func whereClause(_ q: TaskQuery) -> (String, (RawStatement, inout Int32) -> Void) {
+        var clauses = ["state IN (" + q.states.map { _ in "?" }.joined(separator: ",") + ")"]
+        if q.office != nil { clauses.append("office = ?") }
+        if let roles = q.roles { clauses.append("role IN (" + (roles.isEmpty ? "NULL" : roles.map { _ in "?" }.joined(separator: ",")) + ")") }
+        if q.assignee != nil { clauses.append(q.includeUnassigned ? "(assignee = ? OR assignee IS NULL)" : "assignee = ?") }
+        if q.businessKey != nil { clauses.append("business_key = ?") }
+        return (clauses.joined(separator: " AND "), { st, i in
+            for s in q.states { st.bind(i, s.rawValue); i += 1 }
+            if let office = q.office { st.bind(i, office); i += 1 }
+            for role in q.roles ?? [] { st.bind(i, role); i += 1 }
+            if let assignee = q.assignee { st.bind(i, assignee); i += 1 }
+            if let key = q.businessKey { st.bind(i, key); i += 1 }
+        })
     }
 
     public func tasks(matching q: TaskQuery) throws -> [TaskRecord] {
-        let (clause, args) = whereClause(q)
-        var all = args
-        _ = all.append(contentsOf: [max(0, min(q.limit, 1000)), max(0, q.offset)])
-        return try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT \(Self.taskColumns) FROM task WHERE \(clause)
-            ORDER BY due_at IS NULL, due_at, id LIMIT ? OFFSET ?
-            """), arguments: all).map(taskRecord)
+        let (clause, binder) = whereClause(q)
+        return try rows("SELECT \(Self.taskColumns) FROM task WHERE \(clause) ORDER BY due_at IS NULL, due_at, id LIMIT ? OFFSET ?", bind: { st in
+            var i: Int32 = 1
+            binder(st, &i)
+            st.bind(i, max(0, min(q.limit, 1000)))
+            st.bind(i + 1, max(0, q.offset))
+        }, taskRecord)
     }
 
     public func countTasks(matching q: TaskQuery) throws -> Int {
-        let (clause, args) = whereClause(q)
-        return try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM task WHERE \(clause)"), arguments: args) ?? 0
+        let (clause, binder) = whereClause(q)
+        return try row("SELECT COUNT(*) FROM task WHERE \(clause)", bind: { st in
+            var i: Int32 = 1
+            binder(st, &i)
+        }) { $0.int(0) } ?? 0
     }
 
     public func insertTask(_ r: TaskRecord) throws -> Int64 {
-        try db.cachedStatement(sql: """
+        try execute("""
             INSERT INTO task (instance_id, process_id, business_key, element_id, name, role, office, assignee, form_key, state, due_at,
                               created_at, claimed_at, ended_at, completed_by, token_id, version)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [r.instanceID, r.processID, r.businessKey, r.elementID, r.name, r.role, r.office, r.assignee, r.formKey,
-                                     r.state.rawValue, r.dueAt?.timeIntervalSince1970, r.createdAt.timeIntervalSince1970,
-                                     r.claimedAt?.timeIntervalSince1970, r.endedAt?.timeIntervalSince1970, r.completedBy, r.tokenID, r.version])
+            """) { st in
+            st.bind(1, r.instanceID); st.bind(2, r.processID); st.bind(3, r.businessKey); st.bind(4, r.elementID); st.bind(5, r.name)
+            st.bind(6, r.role); st.bind(7, r.office); st.bind(8, r.assignee); st.bind(9, r.formKey); st.bind(10, r.state.rawValue)
+            st.bind(11, r.dueAt); st.bind(12, r.createdAt); st.bind(13, r.claimedAt); st.bind(14, r.endedAt); st.bind(15, r.completedBy)
+            st.bind(16, r.tokenID); st.bind(17, r.version)
+        }
         return db.lastInsertedRowID
     }
 
     public func updateTask(_ r: TaskRecord, expectedVersion: Int64) throws {
-        try db.cachedStatement(sql: """
+        try execute("""
             UPDATE task SET assignee = ?, state = ?, due_at = ?, claimed_at = ?, ended_at = ?, completed_by = ?, version = ?
             WHERE id = ? AND version = ?
-            """).execute(arguments: [r.assignee, r.state.rawValue, r.dueAt?.timeIntervalSince1970, r.claimedAt?.timeIntervalSince1970,
-                                     r.endedAt?.timeIntervalSince1970, r.completedBy, r.version, r.id, expectedVersion])
+            """) { st in
+            st.bind(1, r.assignee); st.bind(2, r.state.rawValue); st.bind(3, r.dueAt); st.bind(4, r.claimedAt); st.bind(5, r.endedAt)
+            st.bind(6, r.completedBy); st.bind(7, r.version); st.bind(8, r.id); st.bind(9, expectedVersion)
+        }
         if db.changesCount != 1 {
             throw EngineError(.conflict, "Die Aufgabe \(r.id) wurde gleichzeitig geändert. Laden Sie neu und versuchen Sie es nochmals.")
         }
@@ -334,104 +377,112 @@ public struct SQLiteTransaction: EngineTransaction {
 
     // MARK: Jobs
 
-    private func jobRecord(_ row: Row) -> JobRecord {
-        JobRecord(id: row[0], instanceID: row[1], elementID: row[2], dueAt: Date(timeIntervalSince1970: row[3]),
-                  target: SubscriptionTarget(encoded: row[4]), repeatsLeft: row[5], interval: row[6])
-    }
-
     private static let jobColumns = "id, instance_id, element_id, due_at, target, repeats_left, interval"
 
-    public func job(id: Int64) throws -> JobRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.jobColumns) FROM job WHERE id = ?"), arguments: [id]).map(jobRecord)
+    private func jobRecord(_ r: RawStatement) -> JobRecord {
+        JobRecord(id: r.int64(0), instanceID: r.int64(1), elementID: r.string(2), dueAt: r.date(3),
+                  target: SubscriptionTarget(encoded: r.int(4)), repeatsLeft: r.int(5), interval: r.optionalString(6))
     }
 
+    private static let jobByID = "SELECT \(jobColumns) FROM job WHERE id = ?"
+    public func job(id: Int64) throws -> JobRecord? { try row(Self.jobByID, bind: { $0.bind(1, id) }, jobRecord) }
+
+    private static let jobsByInstance = "SELECT \(jobColumns) FROM job WHERE instance_id = ? ORDER BY id"
     public func jobs(instanceID: Int64) throws -> [JobRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.jobColumns) FROM job WHERE instance_id = ? ORDER BY id"),
-                         arguments: [instanceID]).map(jobRecord)
+        try rows(Self.jobsByInstance, bind: { $0.bind(1, instanceID) }, jobRecord)
     }
 
+    private static let dueJobsSQL = "SELECT \(jobColumns) FROM job WHERE due_at <= ? ORDER BY due_at, id LIMIT ?"
     public func dueJobs(before date: Date, limit: Int) throws -> [JobRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.jobColumns) FROM job WHERE due_at <= ? ORDER BY due_at, id LIMIT ?"),
-                         arguments: [date.timeIntervalSince1970, limit]).map(jobRecord)
+        try rows(Self.dueJobsSQL, bind: { $0.bind(1, date); $0.bind(2, limit) }, jobRecord)
     }
 
     public func nextJobDue() throws -> Date? {
-        try Double.fetchOne(db.cachedStatement(sql: "SELECT MIN(due_at) FROM job")).map(Date.init(timeIntervalSince1970:))
+        try row("SELECT MIN(due_at) FROM job", bind: { _ in }) { $0.optionalDate(0) } ?? nil
     }
 
     public func insertJob(_ r: JobRecord) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT INTO job (instance_id, element_id, due_at, target, repeats_left, interval) VALUES (?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [r.instanceID, r.elementID, r.dueAt.timeIntervalSince1970, r.target.encoded, r.repeatsLeft, r.interval])
+        try execute("INSERT INTO job (instance_id, element_id, due_at, target, repeats_left, interval) VALUES (?, ?, ?, ?, ?, ?)") { st in
+            st.bind(1, r.instanceID); st.bind(2, r.elementID); st.bind(3, r.dueAt); st.bind(4, r.target.encoded)
+            st.bind(5, r.repeatsLeft); st.bind(6, r.interval)
+        }
         return db.lastInsertedRowID
     }
 
     public func updateJob(_ r: JobRecord) throws {
-        try db.cachedStatement(sql: "UPDATE job SET due_at = ?, repeats_left = ? WHERE id = ?")
-            .execute(arguments: [r.dueAt.timeIntervalSince1970, r.repeatsLeft, r.id])
+        try execute("UPDATE job SET due_at = ?, repeats_left = ? WHERE id = ?") { st in
+            st.bind(1, r.dueAt); st.bind(2, r.repeatsLeft); st.bind(3, r.id)
+        }
     }
 
     public func deleteJob(id: Int64) throws {
-        try db.cachedStatement(sql: "DELETE FROM job WHERE id = ?").execute(arguments: [id])
+        try execute("DELETE FROM job WHERE id = ?") { $0.bind(1, id) }
     }
 
     // MARK: Subscriptions
 
     private static let subscriptionColumns = "id, instance_id, element_id, message_name, correlation_key, target"
 
-    private func subscriptionRecord(_ row: Row) -> SubscriptionRecord {
-        SubscriptionRecord(id: row[0], instanceID: row[1], elementID: row[2], messageName: row[3], correlationKey: row[4],
-                           target: SubscriptionTarget(encoded: row[5]))
+    private func subscriptionRecord(_ r: RawStatement) -> SubscriptionRecord {
+        SubscriptionRecord(id: r.int64(0), instanceID: r.int64(1), elementID: r.string(2), messageName: r.string(3),
+                           correlationKey: r.optionalString(4), target: SubscriptionTarget(encoded: r.int(5)))
     }
 
+    private static let subscriptionByID = "SELECT \(subscriptionColumns) FROM subscription WHERE id = ?"
     public func subscription(id: Int64) throws -> SubscriptionRecord? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.subscriptionColumns) FROM subscription WHERE id = ?"), arguments: [id])
-            .map(subscriptionRecord)
+        try row(Self.subscriptionByID, bind: { $0.bind(1, id) }, subscriptionRecord)
     }
 
+    private static let subscriptionsByInstance = "SELECT \(subscriptionColumns) FROM subscription WHERE instance_id = ? ORDER BY id"
     public func subscriptions(instanceID: Int64) throws -> [SubscriptionRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.subscriptionColumns) FROM subscription WHERE instance_id = ? ORDER BY id"),
-                         arguments: [instanceID]).map(subscriptionRecord)
+        try rows(Self.subscriptionsByInstance, bind: { $0.bind(1, instanceID) }, subscriptionRecord)
     }
 
+    private static let subscriptionsByMessage = """
+        SELECT \(subscriptionColumns) FROM subscription
+        WHERE message_name = ? AND (correlation_key IS NULL OR correlation_key = ?) ORDER BY id
+        """
     public func subscriptions(messageName: String, correlationKey: String?) throws -> [SubscriptionRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT \(Self.subscriptionColumns) FROM subscription
-            WHERE message_name = ? AND (correlation_key IS NULL OR correlation_key = ?) ORDER BY id
-            """), arguments: [messageName, correlationKey]).map(subscriptionRecord)
+        try rows(Self.subscriptionsByMessage, bind: { $0.bind(1, messageName); $0.bind(2, correlationKey) }, subscriptionRecord)
     }
 
     public func insertSubscription(_ r: SubscriptionRecord) throws -> Int64 {
-        try db.cachedStatement(sql: "INSERT INTO subscription (instance_id, element_id, message_name, correlation_key, target) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [r.instanceID, r.elementID, r.messageName, r.correlationKey, r.target.encoded])
+        try execute("INSERT INTO subscription (instance_id, element_id, message_name, correlation_key, target) VALUES (?, ?, ?, ?, ?)") { st in
+            st.bind(1, r.instanceID); st.bind(2, r.elementID); st.bind(3, r.messageName); st.bind(4, r.correlationKey)
+            st.bind(5, r.target.encoded)
+        }
         return db.lastInsertedRowID
     }
 
     public func deleteSubscription(id: Int64) throws {
-        try db.cachedStatement(sql: "DELETE FROM subscription WHERE id = ?").execute(arguments: [id])
+        try execute("DELETE FROM subscription WHERE id = ?") { $0.bind(1, id) }
     }
 
     // MARK: History
 
     private static let historyColumns = "id, at, actor, command, instance_id, business_key, task_id, element_id, details"
 
-    private func historyRecord(_ row: Row) -> HistoryRecord {
-        HistoryRecord(id: row[0], at: Date(timeIntervalSince1970: row[1]), actor: row[2], command: row[3], instanceID: row[4],
-                      businessKey: row[5], taskID: row[6], elementID: row[7], details: row[8])
+    private func historyRecord(_ r: RawStatement) -> HistoryRecord {
+        HistoryRecord(id: r.int64(0), at: r.date(1), actor: r.string(2), command: r.string(3), instanceID: r.optionalInt64(4),
+                      businessKey: r.optionalString(5), taskID: r.optionalInt64(6), elementID: r.optionalString(7), details: r.string(8))
     }
 
+    private static let historyByInstance = "SELECT \(historyColumns) FROM history WHERE instance_id = ? ORDER BY id"
     public func history(instanceID: Int64) throws -> [HistoryRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.historyColumns) FROM history WHERE instance_id = ? ORDER BY id"),
-                         arguments: [instanceID]).map(historyRecord)
+        try rows(Self.historyByInstance, bind: { $0.bind(1, instanceID) }, historyRecord)
     }
 
+    private static let historyByKey = "SELECT \(historyColumns) FROM history WHERE business_key = ? ORDER BY id"
     public func history(businessKey: String) throws -> [HistoryRecord] {
-        try Row.fetchAll(db.cachedStatement(sql: "SELECT \(Self.historyColumns) FROM history WHERE business_key = ? ORDER BY id"),
-                         arguments: [businessKey]).map(historyRecord)
+        try rows(Self.historyByKey, bind: { $0.bind(1, businessKey) }, historyRecord)
     }
 
     public func appendHistory(_ r: HistoryRecord) throws {
-        try db.cachedStatement(sql: """
+        try execute("""
             INSERT INTO history (at, actor, command, instance_id, business_key, task_id, element_id, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [r.at.timeIntervalSince1970, r.actor, r.command, r.instanceID, r.businessKey, r.taskID, r.elementID, r.details])
+            """) { st in
+            st.bind(1, r.at); st.bind(2, r.actor); st.bind(3, r.command); st.bind(4, r.instanceID); st.bind(5, r.businessKey)
+            st.bind(6, r.taskID); st.bind(7, r.elementID); st.bind(8, r.details)
+        }
     }
 }
