@@ -198,7 +198,7 @@ extension FEELBuiltin {
             guard case .number(let a) = arg(0), case .number(let b) = arg(1), !FEELDecimal.isZero(b) else { return .null }
             let quotient = a / b
             guard !quotient.isNaN else { return .null }
-            return FEELOperators.number(a - b * FEELDecimal.rounded(quotient, scale: 0, .down))
+            return FEELOperators.number(a - FEELDecimal.multiply(b, FEELDecimal.rounded(quotient, scale: 0, .down)))
 
         case .not:
             guard case .bool(let b) = arg(0) else { return .null }

@@ -71,6 +71,77 @@ enum FEELDecimal {
         return a < b ? -1 : (a == b ? 0 : 1)
     }
 
+    /// Both mantissas brought to the smaller exponent, when that needs no more than 64 bits.
+    private static func aligned(_ a: Decimal, _ b: Decimal) -> (Int64, Int64, Int)? {
+        guard let (x, ex) = parts(a), let (y, ey) = parts(b) else { return nil }
+        if ex == ey { return (x, y, ex) }
+        let diff = ex - ey
+        if diff > 0, diff <= 18 {
+            let (scaled, overflow) = x.multipliedReportingOverflow(by: powersOfTen[diff])
+            return overflow ? nil : (scaled, y, ey)
+        }
+        if diff < 0, diff >= -18 {
+            let (scaled, overflow) = y.multipliedReportingOverflow(by: powersOfTen[-diff])
+            return overflow ? nil : (x, scaled, ex)
+        }
+        return nil
+    }
+
+    private static func make(_ value: Int64, exponent: Int) -> Decimal? {
+        guard exponent >= -127, exponent <= 127 else { return nil }
+        if exponent == 0 { return Decimal(value) }
+        return Decimal(sign: value < 0 ? .minus : .plus, exponent: exponent, significand: Decimal(value.magnitude))
+    }
+
+    static func add(_ a: Decimal, _ b: Decimal) -> Decimal {
+        if let (x, y, e) = aligned(a, b) {
+            let (sum, overflow) = x.addingReportingOverflow(y)
+            if !overflow, let result = make(sum, exponent: e) { return result }
+        }
+        return a + b
+    }
+
+    static func subtract(_ a: Decimal, _ b: Decimal) -> Decimal {
+        if let (x, y, e) = aligned(a, b) {
+            let (difference, overflow) = x.subtractingReportingOverflow(y)
+            if !overflow, let result = make(difference, exponent: e) { return result }
+        }
+        return a - b
+    }
+
+    static func multiply(_ a: Decimal, _ b: Decimal) -> Decimal {
+        if let (x, ex) = parts(a), let (y, ey) = parts(b) {
+            let (product, overflow) = x.multipliedReportingOverflow(by: y)
+            if !overflow, let result = make(product, exponent: ex + ey) { return result }
+        }
+        if a.isNaN || b.isNaN { return .nan }
+        // Foundation on Linux traps (instead of returning NaN) when a product's exponent falls
+        // below -128, e.g. 1e-70 * 1e-70. Rounding both factors to 60 decimal places first keeps
+        // the exponent in range; such tiny parts round to zero anyway.
+        if a.exponent + b.exponent < -120 {
+            return rounded(a, scale: 60, .plain) * rounded(b, scale: 60, .plain)
+        }
+        return a * b
+    }
+
+    /// `x ** n` for whole n; NaN (null in FEEL) when the result lies outside ±10^±100, because
+    /// Foundation traps on underflow (0.1 ** 200) and takes long for huge exponents.
+    static func power(_ x: Decimal, _ n: Int) -> Decimal {
+        guard !x.isNaN else { return .nan }
+        if isZero(x) { return n > 0 ? 0 : (n == 0 ? 1 : .nan) }
+        let magnitude = Foundation.log10(Swift.abs(double(x))) * Double(n)
+        guard magnitude.isFinite, Swift.abs(magnitude) <= 100 else { return .nan }
+        if n >= 0 { return Foundation.pow(x, n) }
+        let p = Foundation.pow(x, -n)
+        return p.isNaN || isZero(p) ? .nan : 1 / p
+    }
+
+    /// A `Double` result as a `Decimal`, NaN outside ±10^±100.
+    static func fromDouble(_ r: Double) -> Decimal {
+        guard r.isFinite, r == 0 || (Swift.abs(r) >= 1e-100 && Swift.abs(r) <= 1e100) else { return .nan }
+        return Decimal(r)
+    }
+
     static func isZero(_ d: Decimal) -> Bool {
         if let (x, _) = parts(d) { return x == 0 }
         return d.isZero

@@ -6,6 +6,16 @@ import Foundation
 /// and never throws: wrong types, missing variables and impossible operations give `null`, as
 /// FEEL defines. A sequence-flow condition is taken only when it evaluates to exactly `true`.
 ///
+/// Supported: literals (exact decimal numbers, `"text"` with `\"` `\\` `\n` `\u00e4` escapes, true,
+/// false, null, `@"2026-01-31"`, `@"2026-01-31T10:00:00Z"`, `@"P10D"`, lists, contexts); names
+/// (umlauts, `_`, `$`, words separated by spaces, `` `any name` ``), paths `a.b.c`, index `xs[1]`,
+/// `xs[-1]`, filter `xs[item > 3]`; `= != < <= > >=`, `between … and …`, `in` with lists, ranges
+/// `[1..10]` `(1..10]` `]1..10[`, `< 10`, `(1, 2, 3)`; `and`/`or` (three-valued), `not(…)`,
+/// `if … then … else …`, `some/every x in xs satisfies …`, `for x in xs return …`; `+ - * / **`,
+/// unary minus, text `+` text, date/date-time/duration arithmetic; the built-ins in `FEELBuiltin`.
+/// `//` and `/* */` comments. Reserved words: true false null and or if then else between in for
+/// return some every satisfies.
+///
 /// ```swift
 /// let condition = try FEELExpression.parse(#"amount > 1000 and decision in ["accepted", "partial"]"#)
 /// condition.referencedNames   // ["amount", "decision"]

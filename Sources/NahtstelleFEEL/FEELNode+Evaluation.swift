@@ -204,6 +204,10 @@ extension FEELNode {
         case .isDefined:
             guard let arg = args.first else { return .null }
             return .bool(definedValue(arg, scope) != nil)
+        case .not:
+            // Common in conditions (`not(approved)`): no argument array.
+            guard let arg = args.first, case .bool(let b) = arg.evaluate(scope) else { return .null }
+            return .bool(!b)
         case .today:
             return .date(ISODateTime.localDate(of: scope.now))
         case .now:

@@ -109,7 +109,7 @@ enum FEELOperators {
 
     static func add(_ a: Value, _ b: Value) -> Value {
         switch (a, b) {
-        case (.number(let x), .number(let y)): return number(x + y)
+        case (.number(let x), .number(let y)): return number(FEELDecimal.add(x, y))
         case (.string(let x), .string(let y)): return .string(x + y)
         case (.date(let d), .dayTimeDuration(let s)), (.dayTimeDuration(let s), .date(let d)):
             return FEELTemporal.date(d, plusSeconds: s)
@@ -122,14 +122,14 @@ enum FEELOperators {
         case (.yearMonthDuration(let x), .yearMonthDuration(let y)):
             let (sum, overflow) = x.addingReportingOverflow(y)
             return overflow ? .null : months(sum)
-        case (.dayTimeDuration(let x), .dayTimeDuration(let y)): return seconds(x + y)
+        case (.dayTimeDuration(let x), .dayTimeDuration(let y)): return seconds(FEELDecimal.add(x, y))
         default: return .null
         }
     }
 
     static func subtract(_ a: Value, _ b: Value) -> Value {
         switch (a, b) {
-        case (.number(let x), .number(let y)): return number(x - y)
+        case (.number(let x), .number(let y)): return number(FEELDecimal.subtract(x, y))
         case (.date(let d), .dayTimeDuration(let s)): return FEELTemporal.date(d, plusSeconds: -s)
         case (.date(let d), .yearMonthDuration(let m)): return FEELTemporal.date(d, plusMonths: -m)
         case (.dateTime(let t), .dayTimeDuration(let s)): return FEELTemporal.dateTime(t, plusSeconds: -s)
@@ -141,18 +141,18 @@ enum FEELOperators {
         case (.yearMonthDuration(let x), .yearMonthDuration(let y)):
             let (difference, overflow) = x.subtractingReportingOverflow(y)
             return overflow ? .null : months(difference)
-        case (.dayTimeDuration(let x), .dayTimeDuration(let y)): return seconds(x - y)
+        case (.dayTimeDuration(let x), .dayTimeDuration(let y)): return seconds(FEELDecimal.subtract(x, y))
         default: return .null
         }
     }
 
     static func multiply(_ a: Value, _ b: Value) -> Value {
         switch (a, b) {
-        case (.number(let x), .number(let y)): return number(x * y)
+        case (.number(let x), .number(let y)): return number(FEELDecimal.multiply(x, y))
         case (.yearMonthDuration(let m), .number(let n)), (.number(let n), .yearMonthDuration(let m)):
-            return wholeMonths(Decimal(m) * n)
+            return wholeMonths(FEELDecimal.multiply(Decimal(m), n))
         case (.dayTimeDuration(let s), .number(let n)), (.number(let n), .dayTimeDuration(let s)):
-            return seconds(s * n)
+            return seconds(FEELDecimal.multiply(s, n))
         default: return .null
         }
     }
@@ -184,15 +184,9 @@ enum FEELOperators {
     static func power(_ a: Value, _ b: Value) -> Value {
         guard case .number(let x) = a, case .number(let y) = b else { return .null }
         if let n = FEELDecimal.integer(y), abs(n) <= 10_000 {
-            if n >= 0 { return number(Foundation.pow(x, n)) }
-            if FEELDecimal.isZero(x) { return .null }
-            let p = Foundation.pow(x, -n)
-            guard !p.isNaN, !FEELDecimal.isZero(p) else { return .null }
-            return number(1 / p)
+            return number(FEELDecimal.power(x, n))
         }
-        let r = Foundation.pow(FEELDecimal.double(x), FEELDecimal.double(y))
-        guard r.isFinite else { return .null }
-        return .number(Decimal(r))
+        return number(FEELDecimal.fromDouble(Foundation.pow(FEELDecimal.double(x), FEELDecimal.double(y))))
     }
 
     static func negate(_ v: Value) -> Value {

@@ -11,6 +11,8 @@ struct FEELParser {
     private var bound: [String] = []
     /// Inside a filter `[…]` names may be members of the list items, so they are not reported.
     private var filterLevel = 0
+    /// While reading the upper bound of a range, `[` may close it (`]1..10[`) instead of filtering.
+    private var inRangeUpperBound = false
     private(set) var referencedNames: Set<String> = []
 
     init(tokens: [FEELToken]) {
@@ -236,7 +238,7 @@ struct FEELParser {
                 } else {
                     node = .path(node, [member])
                 }
-            } else if current.isSymbol(.leftBracket) {
+            } else if current.isSymbol(.leftBracket), !(inRangeUpperBound && !FEELParser.canStartOperand(peek(1))) {
                 let open = current
                 advance()
                 try enter()
@@ -252,6 +254,15 @@ struct FEELParser {
             } else {
                 return node
             }
+        }
+    }
+
+    private static func canStartOperand(_ token: FEELToken) -> Bool {
+        switch token.kind {
+        case .name, .number, .string, .temporal: return true
+        case .keyword(let k): return [.true, .false, .null, .if, .some, .every, .for].contains(k)
+        case .symbol(let s): return s == .leftParen || s == .leftBracket || s == .leftBrace || s == .minus
+        case .invalid, .end: return false
         }
     }
 
@@ -639,7 +650,10 @@ struct FEELParser {
 
     private mutating func finishRange(lower: FEELNode, lowerClosed: Bool, open: FEELToken) throws(FEELError) -> FEELUnaryTest {
         advance()  // ..
+        let outer = inRangeUpperBound
+        inRangeUpperBound = true
         let upper = try parseAdditive()
+        inRangeUpperBound = outer
         let upperClosed: Bool
         if current.isSymbol(.rightBracket) {
             upperClosed = true
