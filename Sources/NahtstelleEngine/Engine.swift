@@ -168,12 +168,16 @@ public final class Engine: Sendable {
     public func complete(taskID: Int64, variables: [String: Value] = [:], by user: String,
                          expectedVersion: Int64? = nil) throws -> CommandResult {
         try command(actor: user, name: "complete") { exec in
-            let task = try Self.openTask(taskID, exec.tx, expectedVersion)
-            if task.state == .claimed, let owner = task.assignee, owner != user {
-                throw EngineError(.conflict, "Die Aufgabe ist von \(owner) übernommen; nur diese Person kann sie erledigen.")
+            guard let done = try exec.tx.completeTask(id: taskID, by: user, at: exec.now, expectedVersion: expectedVersion) else {
+                // Not completable: read it to say exactly why.
+                let task = try Self.openTask(taskID, exec.tx, expectedVersion)
+                if task.state == .claimed, let owner = task.assignee, owner != user {
+                    throw EngineError(.conflict, "Die Aufgabe ist von \(owner) übernommen; nur diese Person kann sie erledigen.")
+                }
+                throw EngineError(.conflict, "Die Aufgabe \(taskID) wurde inzwischen geändert. Laden Sie sie neu und versuchen Sie es nochmals.")
             }
-            exec.primaryInstanceID = task.instanceID
-            try exec.completeTask(task, variables: variables)
+            exec.primaryInstanceID = done.instanceID
+            try exec.continueAfter(completed: done, variables: variables)
         }
     }
 

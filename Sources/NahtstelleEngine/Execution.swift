@@ -137,20 +137,15 @@ final class Execution {
         return instance
     }
 
-    func completeTask(_ task: TaskRecord, variables: [String: Value]) throws {
+    /// Runs the process on from a task the store just marked completed.
+    func continueAfter(completed task: TaskRecord, variables: [String: Value]) throws {
         let instance = try load(task.instanceID)
         guard instance.record.status == .running, let token = instance.state.tokens[task.tokenID],
             case .task(let waitingTask) = token.wait, waitingTask == task.id
         else {
             throw EngineError(.conflict, "Die Aufgabe \(task.id) gehört zu keinem wartenden Schritt mehr.", element: task.elementID)
         }
-        var done = task
-        done.state = .completed
-        done.endedAt = now
-        done.completedBy = actor
-        if done.assignee == nil { done.assignee = actor }
-        done.version += 1
-        try tx.updateTask(done, expectedVersion: task.version)
+        let done = task
         instance.taskID = task.id
         instance.elementID = task.elementID
         for (name, value) in variables.sorted(by: { $0.key < $1.key }) {

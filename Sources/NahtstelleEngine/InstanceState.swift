@@ -141,7 +141,8 @@ extension InstanceState {
             out.append(44)
             out.append(scope.isEventSubProcess ? 49 : 48)
             out.append(44)
-            Value.context(scope.variables).writeJSON(into: &out, tagged: true, sortedKeys: true)
+            // Key order does not matter to the reader; sorting on every command would.
+            Value.context(scope.variables).writeJSON(into: &out, tagged: true, sortedKeys: false)
             out.append(93)
         }
         out.append(contentsOf: #"],"t":["#.utf8)

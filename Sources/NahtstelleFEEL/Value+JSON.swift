@@ -100,6 +100,11 @@ extension Value {
 
     /// A number without exponent or trailing noise: `1250`, `0.5`, `-3.25`.
     public static func canonical(_ n: Decimal) -> String {
+        // Fast path for 64-bit mantissas (nearly every amount and count): Decimal's own
+        // description costs microseconds on Linux, and numbers are written on every command.
+        if let (mantissa, exponent) = FEELDecimal.parts(n), exponent >= -12, exponent <= 12 {
+            return formatted(mantissa: mantissa, exponent: exponent)
+        }
         var n = n
         var rounded = Decimal()
         NSDecimalRound(&rounded, &n, 12, .plain)
@@ -124,6 +129,23 @@ extension Value {
         var s = "\(d)T\(two(rem / 3600)):\(two(rem / 60 % 60)):\(two(rem % 60))"
         if ms != 0 { s += "." + String(String(ms + 1000).dropFirst()) }
         return s + "Z"
+    }
+
+    private static func formatted(mantissa: Int64, exponent: Int) -> String {
+        if mantissa == 0 { return "0" }
+        var digits = String(mantissa.magnitude)
+        if exponent >= 0 {
+            digits += String(repeating: "0", count: exponent)
+        } else {
+            let fraction = -exponent
+            if digits.count <= fraction { digits = String(repeating: "0", count: fraction - digits.count + 1) + digits }
+            var chars = Array(digits)
+            chars.insert(".", at: chars.count - fraction)
+            while chars.last == "0" { chars.removeLast() }
+            if chars.last == "." { chars.removeLast() }
+            digits = String(chars)
+        }
+        return mantissa < 0 ? "-" + digits : digits
     }
 
     public static func isoDuration(months: Int) -> String {

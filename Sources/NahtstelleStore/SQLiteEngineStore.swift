@@ -14,23 +14,50 @@ public final class SQLiteEngineStore: EngineStore {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         self.path = path
         if let path {
             writer = try DatabasePool(path: path, configuration: config)
         } else {
             writer = try DatabaseQueue(configuration: config)
         }
+        try Self.makeDurable(writer)
         var migrator = DatabaseMigrator()
         Self.registerEngineMigrations(&migrator)
         migrations(&migrator)
         try migrator.migrate(writer)
     }
 
+    /// Every commit synced to disk before it is acknowledged. GRDB switches WAL connections to
+    /// `synchronous=NORMAL` while opening them (after `prepareDatabase`), so this runs on the
+    /// writer once the pool exists, and reads the setting back to be sure.
+    public static func makeDurable(_ writer: any DatabaseWriter) throws {
+        try writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A larger WAL between checkpoints: fewer checkpoint stalls on the command path.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 4000")
+            let level = try Int.fetchOne(db, sql: "PRAGMA synchronous")
+            guard level == 2 else {
+                throw DatabaseError(message: "PRAGMA synchronous = FULL did not take effect (level \(level ?? -1))")
+            }
+        }
+    }
+
+    /// One `BEGIN IMMEDIATE … COMMIT` around `body`, rolled back on any error. The transaction
+    /// statements are prepared once and reused (GRDB's own transaction wrapper prepares them anew
+    /// each time, which costs as much as a whole engine statement).
     public func write<T>(_ body: (any EngineTransaction) throws -> T) throws -> T {
-        try writer.write { db in try body(SQLiteTransaction(db: db)) }
+        try writer.writeWithoutTransaction { db in
+            try RawStatement(db, "BEGIN IMMEDIATE").run()
+            do {
+                let result = try body(SQLiteTransaction(db: db))
+                try RawStatement(db, "COMMIT").run()
+                return result
+            } catch {
+                if !db.isInsideTransaction { throw error }
+                try? RawStatement(db, "ROLLBACK").run()
+                throw error
+            }
+        }
     }
 
     public func read<T>(_ body: (any EngineReadTransaction) throws -> T) throws -> T {
@@ -62,7 +89,8 @@ public final class SQLiteEngineStore: EngineStore {
                     definition_id INTEGER NOT NULL REFERENCES definition(id),
                     process_id TEXT NOT NULL,
                     business_key TEXT,
-                    status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'terminated', 'cancelled')),
+                    -- OR chains, not IN lists: SQLite builds an ephemeral table per statement for IN in a CHECK.
+                    status TEXT NOT NULL CHECK (status = 'running' OR status = 'completed' OR status = 'terminated' OR status = 'cancelled'),
                     version INTEGER NOT NULL,
                     state BLOB NOT NULL,
                     started_at REAL NOT NULL,
@@ -81,7 +109,7 @@ public final class SQLiteEngineStore: EngineStore {
                     office TEXT,
                     assignee TEXT,
                     form_key TEXT,
-                    state TEXT NOT NULL CHECK (state IN ('created', 'claimed', 'completed', 'cancelled')),
+                    state TEXT NOT NULL CHECK (state = 'created' OR state = 'claimed' OR state = 'completed' OR state = 'cancelled'),
                     due_at REAL,
                     created_at REAL NOT NULL,
                     claimed_at REAL,
@@ -89,15 +117,16 @@ public final class SQLiteEngineStore: EngineStore {
                     completed_by TEXT,
                     token_id INTEGER NOT NULL,
                     version INTEGER NOT NULL,
-                    CHECK (state != 'completed' OR (ended_at IS NOT NULL AND completed_by IS NOT NULL))
+                    CHECK (state != 'completed' OR completed_by IS NOT NULL),
+                    -- Open (created or claimed) exactly while not ended: the partial indexes key on ended_at.
+                    CHECK ((ended_at IS NULL) = (state = 'created' OR state = 'claimed'))
                 );
                 -- A token waits at most at one open task: a task can never exist twice.
-                CREATE UNIQUE INDEX task_open_per_token ON task(instance_id, token_id) WHERE state IN ('created', 'claimed');
+                CREATE UNIQUE INDEX task_open_per_token ON task(instance_id, token_id) WHERE ended_at IS NULL;
                 -- The inbox: open tasks of an office and role by due date; and by assignee.
-                CREATE INDEX task_inbox ON task(office, role, due_at) WHERE state IN ('created', 'claimed');
-                CREATE INDEX task_assignee ON task(assignee, due_at) WHERE state IN ('created', 'claimed');
+                CREATE INDEX task_inbox ON task(office, role, due_at) WHERE ended_at IS NULL;
+                CREATE INDEX task_assignee ON task(assignee, due_at) WHERE ended_at IS NULL;
                 CREATE INDEX task_instance ON task(instance_id);
-                CREATE INDEX task_business_key ON task(business_key);
                 CREATE TABLE job (
                     id INTEGER PRIMARY KEY,
                     instance_id INTEGER NOT NULL REFERENCES instance(id),
@@ -131,7 +160,6 @@ public final class SQLiteEngineStore: EngineStore {
                     details TEXT NOT NULL
                 );
                 CREATE INDEX history_instance ON history(instance_id);
-                CREATE INDEX history_business_key ON history(business_key);
                 -- The audit trail is append-only.
                 CREATE TRIGGER history_no_update BEFORE UPDATE ON history
                     BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
@@ -309,20 +337,23 @@ public struct SQLiteTransaction: EngineTransaction {
         try rows(Self.tasksByInstance, bind: { $0.bind(1, instanceID) }, taskRecord)
     }
 
-    private static let openTasksSQL = "SELECT \(taskColumns) FROM task WHERE instance_id = ? AND state IN ('created', 'claimed') ORDER BY id"
+    private static let openTasksSQL = "SELECT \(taskColumns) FROM task WHERE instance_id = ? AND ended_at IS NULL ORDER BY id"
     public func openTasks(instanceID: Int64) throws -> [TaskRecord] {
         try rows(Self.openTasksSQL, bind: { $0.bind(1, instanceID) }, taskRecord)
     }
 
     /// The inbox queries: a WHERE clause built from the query's fields, bound in order.
     private func whereClause(_ q: TaskQuery) -> (String, (RawStatement, inout Int32) -> Void) {
-        var clauses = ["state IN (" + q.states.map { _ in "?" }.joined(separator: ",") + ")"]
+        // Open tasks as the partial indexes define them; other state sets spelled out (no IN lists).
+        let openOnly = Set(q.states) == [.created, .claimed]
+        var clauses = [openOnly ? "ended_at IS NULL" : "(" + q.states.map { _ in "state = ?" }.joined(separator: " OR ") + ")"]
         if q.office != nil { clauses.append("office = ?") }
-        if let roles = q.roles { clauses.append("role IN (" + (roles.isEmpty ? "NULL" : roles.map { _ in "?" }.joined(separator: ",")) + ")") }
+        if let roles = q.roles { clauses.append("(" + (roles.isEmpty ? "0" : roles.map { _ in "role = ?" }.joined(separator: " OR ")) + ")") }
         if q.assignee != nil { clauses.append(q.includeUnassigned ? "(assignee = ? OR assignee IS NULL)" : "assignee = ?") }
-        if q.businessKey != nil { clauses.append("business_key = ?") }
+        // By way of the instance: one index less to maintain on every task write.
+        if q.businessKey != nil { clauses.append("instance_id IN (SELECT id FROM instance WHERE business_key = ?)") }
         return (clauses.joined(separator: " AND "), { st, i in
-            for s in q.states { st.bind(i, s.rawValue); i += 1 }
+            if !openOnly { for s in q.states { st.bind(i, s.rawValue); i += 1 } }
             if let office = q.office { st.bind(i, office); i += 1 }
             for role in q.roles ?? [] { st.bind(i, role); i += 1 }
             if let assignee = q.assignee { st.bind(i, assignee); i += 1 }
@@ -373,6 +404,18 @@ public struct SQLiteTransaction: EngineTransaction {
         if db.changesCount != 1 {
             throw EngineError(.conflict, "Die Aufgabe \(r.id) wurde gleichzeitig geändert. Laden Sie neu und versuchen Sie es nochmals.")
         }
+    }
+
+    private static let completeTaskSQL = """
+        UPDATE task SET state = 'completed', ended_at = ?1, completed_by = ?2, assignee = COALESCE(assignee, ?2), version = version + 1
+        WHERE id = ?3 AND ended_at IS NULL AND (state = 'created' OR assignee = ?2) AND (?4 IS NULL OR version = ?4)
+        RETURNING \(taskColumns)
+        """
+
+    public func completeTask(id: Int64, by user: String, at: Date, expectedVersion: Int64?) throws -> TaskRecord? {
+        try row(Self.completeTaskSQL, bind: { st in
+            st.bind(1, at); st.bind(2, user); st.bind(3, id); st.bind(4, expectedVersion)
+        }, taskRecord)
     }
 
     // MARK: Jobs
@@ -472,7 +515,9 @@ public struct SQLiteTransaction: EngineTransaction {
         try rows(Self.historyByInstance, bind: { $0.bind(1, instanceID) }, historyRecord)
     }
 
-    private static let historyByKey = "SELECT \(historyColumns) FROM history WHERE business_key = ? ORDER BY id"
+    private static let historyByKey = """
+        SELECT \(historyColumns) FROM history WHERE instance_id IN (SELECT id FROM instance WHERE business_key = ?) ORDER BY id
+        """
     public func history(businessKey: String) throws -> [HistoryRecord] {
         try rows(Self.historyByKey, bind: { $0.bind(1, businessKey) }, historyRecord)
     }

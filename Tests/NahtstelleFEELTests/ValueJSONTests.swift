@@ -65,3 +65,14 @@ struct ValueJSONTests {
         #expect(ISODuration.parse("PT") == nil)
     }
 }
+
+@Suite("Canonical numbers")
+struct CanonicalNumberTests {
+    @Test(arguments: [("0", "0"), ("1250", "1250"), ("-3", "-3"), ("0.5", "0.5"), ("-0.25", "-0.25"), ("1250.50", "1250.5"),
+                      ("100", "100"), ("0.000001", "0.000001"), ("123456789012345678", "123456789012345678"), ("1e3", "1000"),
+                      ("12.3400", "12.34")])
+    func writesShortestExactForm(_ input: String, _ expected: String) throws {
+        #expect(Value.canonical(Decimal(string: input)!) == expected)
+        #expect(try Value.parseJSON(Value.number(Decimal(string: input)!).jsonString()) == .number(Decimal(string: input)!))
+    }
+}
