@@ -8,6 +8,8 @@ struct Nahtstelle: AsyncParsableCommand {
         abstract: "Nahtstelle: OPTIMA-Fallführung über Amtsgrenzen hinweg (Workflows, Dokumente, Formulare).",
         subcommands: [
             // Each helper adds its command type here (one per line).
+            TemplatesCommand.self,
+            RenderCommand.self,
         ]
     )
 }
