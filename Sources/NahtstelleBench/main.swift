@@ -3,8 +3,7 @@ import Foundation
 let arguments = CommandLine.arguments.dropFirst()
 let suites: [String: () throws -> Void] = [
     // "engine": EngineBenchmark.run,   (added by the engine layer)
-    // "docx": DocxBenchmark.run,       (added by the documents layer)
-    :
+    "docx": DocxBenchmark.run,
 ]
 guard let name = arguments.first, let suite = suites[name] else {
     print("usage: nahtstelle-bench <\(suites.keys.sorted().joined(separator: "|"))>")

@@ -463,7 +463,7 @@ struct TemplateCompiler {
                     fix: "Einen dieser Werte verwenden: \(field.choices.map(\.id).joined(separator: ", ")).")
             }
             return nil
-        case .inverted: return nil
+        case .inverted, .present: return nil
         case .truthy:
             switch field.kind {
             case .list:

@@ -89,6 +89,8 @@ struct TemplateRenderer {
         switch section.condition {
         case .inverted:
             if Self.count(value) == 0 { runBody(section, source, context: nil, name: nil, index: nil) }
+        case .present:
+            if Self.count(value) > 0 { runBody(section, source, context: nil, name: nil, index: nil) }
         case .equals(let literal):
             if Self.matches(value, literal) { runBody(section, source, context: nil, name: nil, index: nil) }
         case .notEquals(let literal):
@@ -214,7 +216,7 @@ struct TemplateRenderer {
             if let f = SwissFormat.ahv(s) { return f }
         case (.choice?, .string(let s)):
             return op.choices[s] ?? s
-        case (.choice?, .list(let items)), (.list?, .list(let items)) where !op.choices.isEmpty:
+        case (.choice?, .list(let items)) where !op.choices.isEmpty, (.list?, .list(let items)) where !op.choices.isEmpty:
             return items.map { item in item.stringValue.map { op.choices[$0] ?? $0 } ?? plain(item) }.joined(separator: ", ")
         default: break
         }

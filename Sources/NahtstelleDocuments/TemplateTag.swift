@@ -8,6 +8,8 @@
 /// - `{{#meeting.decision == "close"}} … {{/meeting.decision}}` (and `!=`) — shown when the value
 ///   equals (or not) the given one.
 /// - `{{^measures}} … {{/measures}}` — inverted: shown only when the section above would not be.
+/// - `{{?measures}} … {{/measures}}` — shown once when the value is there (a non-empty list, yes,
+///   a text), without repeating: e.g. a whole table with its header row only when there are entries.
 /// - `{{! Bemerkung}}` — a comment for template authors, removed from the output.
 /// - `{{@nr}}` — inside a list section, the entry's number (1, 2, 3, …).
 struct TemplateTag: Equatable {
@@ -24,6 +26,7 @@ struct TemplateTag: Equatable {
 enum SectionCondition: Equatable, Sendable {
     case truthy
     case inverted
+    case present
     case equals(String)
     case notEquals(String)
 }
@@ -111,10 +114,13 @@ extension TemplateTag {
         switch first {
         case "!":
             return TemplateTag(kind: .comment)
-        case "#", "^":
+        case "#", "^", "?":
             let rest = trim(String(text.dropFirst()))
             if first == "^" {
                 return TemplateTag(kind: .open(path: try parsePath(rest), condition: .inverted))
+            }
+            if first == "?" {
+                return TemplateTag(kind: .open(path: try parsePath(rest), condition: .present))
             }
             for (op, isEqual) in [("==", true), ("!=", false), ("=", true)] {
                 if let r = rest.range(of: op) {

@@ -161,6 +161,14 @@ def para(doc, text, style="Normal"):
     return doc.add_paragraph(text, style=style)
 
 
+def block(doc, open_tag, texts, close_tag, style="Normal"):
+    """A section as whole paragraphs: the tag-only paragraphs vanish, so no empty line stays behind."""
+    para(doc, open_tag, style)
+    for text in texts:
+        para(doc, text, style)
+    para(doc, close_tag, style)
+
+
 def table(doc, rows, widths=(5.5, 11.0), header=None):
     """A label/value table; rows are (label, value) or full rows when header is given."""
     cols = len(widths)
@@ -416,10 +424,12 @@ def meeting_head(doc, title):
 
 
 def measures_table(doc):
-    para(doc, "{{^meeting.measures}}Keine Massnahmen geplant.{{/meeting.measures}}")
+    block(doc, "{{^meeting.measures}}", ["Keine Massnahmen geplant."], "{{/meeting.measures}}")
+    para(doc, "{{?meeting.measures}}")
     table(doc, [("{{#meeting.measures}}{{name}}", "{{provider | sonst \"–\"}}",
                  "{{#from}}{{from | datum}} – {{to | datum}}{{/from}}", "{{needsCostApproval | janein | sonst \"–\"}}{{/meeting.measures}}")],
           widths=(5.5, 4.5, 4.0, 2.5), header=("Massnahme", "Anbieter", "Zeitraum", "KGS"))
+    para(doc, "{{/meeting.measures}}")
 
 
 def agreement_block(doc):
@@ -441,7 +451,7 @@ def notiz_uebergabe():
     para(doc, "{{meeting.strategy | sonst \"–\"}}")
     para(doc, "Geplante Massnahmen", "Abschnitt")
     measures_table(doc)
-    para(doc, "{{#meeting.costApprovalRequested}}Für die sofort einzuleitende Massnahme wird bei der zuweisenden Stelle eine Kostengutsprache angefordert.{{/meeting.costApprovalRequested}}")
+    block(doc, "{{#meeting.costApprovalRequested}}", ["Für die sofort einzuleitende Massnahme wird bei der zuweisenden Stelle eine Kostengutsprache angefordert."], "{{/meeting.costApprovalRequested}}")
     para(doc, "Erklärung der Person", "Abschnitt")
     para(doc, "{{#meeting.canAndWillWork}}{{person.firstName}} {{person.lastName}} erklärt ausdrücklich, arbeiten zu können und arbeiten zu wollen.{{/meeting.canAndWillWork}}"
               "{{^meeting.canAndWillWork}}Die Person hat nicht erklärt, arbeiten zu können und zu wollen.{{/meeting.canAndWillWork}}")
@@ -459,8 +469,8 @@ def notiz_standort():
     para(doc, "Weitere Massnahmen", "Abschnitt")
     measures_table(doc)
     para(doc, "Entscheid über die Fortsetzung", "Abschnitt")
-    para(doc, "{{#meeting.decision == \"continue\"}}Die Zusammenarbeit wird fortgesetzt. Nächstes Standortgespräch: {{meeting.nextMeetingAt | datumzeit}}.{{/meeting.decision}}")
-    para(doc, "{{#meeting.decision == \"close\"}}Die Zusammenarbeit wird abgeschlossen; dieses Gespräch ist das Abschlussgespräch. Grund: {{meeting.closingReason}}.{{/meeting.decision}}")
+    block(doc, "{{#meeting.decision == \"continue\"}}", ["Die Zusammenarbeit wird fortgesetzt. Nächstes Standortgespräch: {{meeting.nextMeetingAt | datumzeit}}."], "{{/meeting.decision}}")
+    block(doc, "{{#meeting.decision == \"close\"}}", ["Die Zusammenarbeit wird abgeschlossen; dieses Gespräch ist das Abschlussgespräch. Grund: {{meeting.closingReason}}."], "{{/meeting.decision}}")
     para(doc, "Notizen", "Abschnitt")
     para(doc, "{{meeting.note | sonst \"–\"}}")
     agreement_block(doc)
@@ -496,18 +506,27 @@ def einladung():
     para(doc, "{{document.place}}, {{document.date | datumlang}}", "Ort Datum")
     para(doc, "Einladung zum {{meeting.kind}}", "Betreff")
     para(doc, "{{salutation}}")
-    para(doc, "{{#meeting.kind == \"handover\"}}Wie mit Ihnen besprochen, übernimmt {{receiver.office.name}} für eine begrenzte Zeit die Begleitung "
+    # Each variant is a block: the paragraphs holding only {{#…}} / {{/…}} disappear from the letter.
+    para(doc, "{{#meeting.kind == \"handover\"}}")
+    para(doc, "Wie mit Ihnen besprochen, übernimmt {{receiver.office.name}} für eine begrenzte Zeit die Begleitung "
               "auf Ihrem Weg zurück in die Arbeitswelt. Im Übergabegespräch lernen Sie Ihre neue Ansprechperson kennen und wir "
-              "besprechen gemeinsam Ihre Situation, die nächsten Schritte und allfällige Massnahmen.{{/meeting.kind}}")
-    para(doc, "{{#meeting.kind == \"status\"}}Gerne möchten wir mit Ihnen besprechen, wie es Ihnen seit unserem letzten Gespräch ergangen ist, "
-              "welche Ziele erreicht sind und wie es weitergeht.{{/meeting.kind}}")
+              "besprechen gemeinsam Ihre Situation, die nächsten Schritte und allfällige Massnahmen.")
+    para(doc, "{{/meeting.kind}}")
+    para(doc, "{{#meeting.kind == \"status\"}}")
+    para(doc, "Gerne möchten wir mit Ihnen besprechen, wie es Ihnen seit unserem letzten Gespräch ergangen ist, "
+              "welche Ziele erreicht sind und wie es weitergeht.")
+    para(doc, "{{/meeting.kind}}")
     para(doc, "Wir laden Sie herzlich ein:")
-    table(doc, [
+    t = table(doc, [
         ("Datum, Zeit", "{{meeting.at | datumzeit}} Uhr"),
         ("Ort", "{{meeting.place}}{{#meeting.placeAddress}}, {{meeting.placeAddress}}{{/meeting.placeAddress}}"),
         ("Dauer", "{{meeting.duration | sonst \"ca. 60 Minuten\"}}"),
-        ("Teilnehmende", "{{#meeting.participants}}{{name}} ({{role}})\n{{/meeting.participants}}"),
+        ("Teilnehmende", "{{#meeting.participants}}"),
     ])
+    # One paragraph per participant inside the cell.
+    cell = t.rows[-1].cells[1]
+    cell.add_paragraph("{{name}} ({{role}})", style="Feldwert")
+    cell.add_paragraph("{{/meeting.participants}}", style="Feldwert")
     para(doc, "Bitte bringen Sie Ihre aktuellen Unterlagen mit. Sollten Sie den Termin nicht wahrnehmen können, melden Sie sich bitte "
               "umgehend bei uns. Die Teilnahme an OPTIMA ist freiwillig.")
     signature(doc, ["{{sender.advisor.firstName}} {{sender.advisor.lastName}}",
@@ -535,7 +554,7 @@ def entscheid(accepted):
         para(doc, "Besten Dank für Ihren Antrag vom {{case.submittedAt | datum | sonst \"–\"}} ({{case.process}}). Nach sorgfältiger Prüfung "
                   "können wir die Fallführung nicht übernehmen.")
         para(doc, "Grund: {{decision.reason}}.")
-        para(doc, "{{#decision.text}}{{decision.text}}{{/decision.text}}")
+        block(doc, "{{#decision.text}}", ["{{decision.text}}"], "{{/decision.text}}")
         para(doc, "Die Fallführung bleibt bei Ihrer Stelle; Sie setzen Ihr Standardverfahren fort. Für Rückfragen stehen wir Ihnen gerne zur Verfügung.")
     signature(doc, ["{{sender.advisor.firstName}} {{sender.advisor.lastName}}",
                     "{{sender.advisor.function | sonst \"OPTIMA-Kontaktperson\"}}"])
