@@ -1,6 +1,5 @@
 import Foundation
 import NahtstelleFEEL
-import Synchronization
 
 /// The templates of one directory (`templates/`) with their data definition (`fields.json`).
 ///
@@ -9,7 +8,7 @@ import Synchronization
 public final class TemplateLibrary: Sendable {
     public let directory: String
     public let schema: TemplateDataSchema?
-    private let cache = Mutex<[String: (modified: Date?, template: DocumentTemplate)]>([:])
+    private let cache = TemplateCache()
 
     /// - Parameter directory: folder with `<name>.docx` files and, optionally, `fields.json`.
     public init(directory: String) throws(DocumentError) {
@@ -33,9 +32,9 @@ public final class TemplateLibrary: Sendable {
         }
         let path = self.path(of: name)
         let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
-        if let cached = cache.withLock({ $0[name] }), cached.modified == modified { return cached.template }
+        if let cached = cache.get(name), cached.modified == modified { return cached.template }
         let template = try DocumentTemplate(contentsOf: path, schema: schema)
-        cache.withLock { $0[name] = (modified, template) }
+        cache.set(name, (modified, template))
         return template
     }
 
@@ -45,5 +44,27 @@ public final class TemplateLibrary: Sendable {
 
     public func render(_ name: String, data: Value, to path: String) throws(DocumentError) {
         try template(name).render(data: data, to: path)
+    }
+}
+
+/// The compiled templates by name. `Synchronization.Mutex` needs macOS 15 (the package allows 14),
+/// so an `NSLock` guards the dictionary.
+///
+/// `@unchecked Sendable` is sound: `entries` is only read or written while `lock` is held, and the
+/// stored values (`Date?`, `DocumentTemplate`) are themselves `Sendable`.
+final class TemplateCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (modified: Date?, template: DocumentTemplate)] = [:]
+
+    func get(_ name: String) -> (modified: Date?, template: DocumentTemplate)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries[name]
+    }
+
+    func set(_ name: String, _ entry: (modified: Date?, template: DocumentTemplate)) {
+        lock.lock()
+        defer { lock.unlock() }
+        entries[name] = entry
     }
 }

@@ -212,8 +212,17 @@ def signature(doc, lines):
 
 
 def save(doc, name):
+    """Saves with fixed entry timestamps, so rebuilding gives the same bytes (clean git diffs)."""
+    import io
+    import zipfile
     path = os.path.join(OUT, name + ".docx")
-    doc.save(path)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
     print("wrote", os.path.relpath(path))
 
 
