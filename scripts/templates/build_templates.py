@@ -198,6 +198,16 @@ def table(doc, rows, widths=(5.5, 11.0), header=None):
     return t
 
 
+def keep_together(t):
+    """The signature block stays on one page: rows do not split and each row keeps with the next."""
+    for row in t.rows:
+        trPr = row._tr.get_or_add_trPr()
+        trPr.append(OxmlElement("w:cantSplit"))
+        for cell in row.cells:
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+
+
 def mark_header_row(row):
     trPr = row._tr.get_or_add_trPr()
     el = OxmlElement("w:tblHeader")
@@ -377,6 +387,7 @@ def kostengutsprache():
         ("Unterschrift", ""),
     ])
     sig.rows[-1].height = Cm(1.4)
+    keep_together(sig)
     para(doc, "Antrag gestellt von: {{sender.advisor.firstName}} {{sender.advisor.lastName}}, {{sender.office.name}}{{#sender.advisor.phone}}, Telefon {{sender.advisor.phone}}{{/sender.advisor.phone}}", "Kleingedruckt")
     para(doc, "Kopie geht nach Erhalt der Unterzeichnung an: Dossier, DLZ AA Emmenbrücke", "Kleingedruckt")
     save(doc, "kostengutsprache")
