@@ -6,6 +6,7 @@ let suites: [String: () throws -> Void] = [
     "engine": EngineBenchmark.run,
     "crash-worker": CrashTest.worker,
     "crash-check": CrashTest.check,
+    "docx": DocxBenchmark.run,
 ]
 guard let name = arguments.first, let suite = suites[name] else {
     print("usage: nahtstelle-bench <\(suites.keys.sorted().joined(separator: "|"))>")

@@ -16,6 +16,8 @@ struct Nahtstelle: AsyncParsableCommand {
             CorrelateCommand.self,
             HistoryCommand.self,
             TimersCommand.self,
+            TemplatesCommand.self,
+            RenderCommand.self,
         ]
     )
 }
