@@ -3,6 +3,7 @@ import Foundation
 import NahtstelleDefinition
 import NahtstelleEngine
 import NahtstelleFEEL
+import NahtstelleOptima
 import NahtstelleStore
 
 /// A user-facing CLI error: printed as is, exit code 1.
@@ -35,6 +36,7 @@ enum CLIEnvironment {
     static func engine(store: any EngineStore, dryRun: Bool = false) throws -> Engine {
         var configuration = Engine.Configuration()
         for name in serviceHandlerNames { configuration.serviceHandlers[name] = NoOpServiceTaskHandler() }
+        configuration.functions = LucerneCalendar.feelFunctions
         return Engine(store: store, configuration: configuration)
     }
 }

@@ -11,7 +11,8 @@ public final class CompiledProcess: Sendable {
     /// Parsed expressions by their source text.
     let expressions: [String: FEELExpression]
 
-    init(record: DefinitionRecord, definition: ProcessDefinition, messages: [String: MessageDefinition]) throws {
+    init(record: DefinitionRecord, definition: ProcessDefinition, messages: [String: MessageDefinition],
+         functions: [String: FEELFunction]) throws {
         self.record = record
         self.definition = definition
         self.messages = messages
@@ -20,7 +21,7 @@ public final class CompiledProcess: Sendable {
         /// Conditions are always FEEL; other attributes only when written with a leading `=`.
         func add(_ e: Expression?, always: Bool = false) {
             guard let e, always || e.isFEEL, parsed[e.text] == nil else { return }
-            do throws(FEELError) { parsed[e.text] = try FEELExpression.parse(e.text) } catch {
+            do throws(FEELError) { parsed[e.text] = try FEELExpression.parse(e.text, functions: functions) } catch {
                 problems.append("\(e.location): \(error.message) (in »\(e.text)«)")
             }
         }

@@ -12,8 +12,8 @@ public final class Engine: Sendable {
         public var now: @Sendable () -> Date = { Date() }
         /// Service-task handlers by name.
         public var serviceHandlers: [String: any ServiceTaskHandler] = [:]
-        /// FEEL functions the application adds (e.g. `add working days`).
-        // FEEL functions the application adds arrive with the FEEL context extension.
+        /// FEEL functions the application adds (e.g. `add working days`), by FEEL name.
+        public var functions: [String: FEELFunction] = [:]
         /// Whether a form key exists (checked when deploying); `nil`: not checked.
         public var formExists: (@Sendable (String) -> Bool)?
         /// Called in the completing transaction after a user task completed (documents, case updates).
@@ -37,9 +37,10 @@ public final class Engine: Sendable {
     /// service handlers checked against what the application registered.
     public var parserOptions: DefinitionParser.Options {
         var options = DefinitionParser.Options()
+        let functions = configuration.functions
         options.expressionCheck = { text -> String? in
             do throws(FEELError) {
-                _ = try FEELExpression.parse(text)
+                _ = try FEELExpression.parse(text, functions: functions)
                 return nil
             } catch { return error.message }
         }
@@ -109,17 +110,22 @@ public final class Engine: Sendable {
 
     // MARK: Commands
 
-    /// Starts an instance of the newest version of a process.
+    /// Starts an instance of the newest version of a process at its plain start event — or, with
+    /// `messageStart`, at its message start event as if that message had arrived (dry runs of
+    /// processes that only a message starts, such as the reduced procedures).
     @discardableResult
     public func startInstance(processID: String, variables: [String: Value] = [:], businessKey: String? = nil,
-                              by actor: String) throws -> CommandResult {
+                              messageStart: Bool = false, by actor: String) throws -> CommandResult {
         try command(actor: actor, name: "start") { exec in
             guard let record = try exec.tx.latestDefinition(processID: processID) else {
                 throw EngineError(.notFound, "Prozess »\(processID)« ist nicht bereitgestellt. Stellen Sie die Definition zuerst bereit (nahtstelle deploy).")
             }
             let process = try self.process(record, in: exec.tx)
-            guard let start = process.definition.noneStartEvent(inScope: nil) else {
-                throw EngineError(.invalidInput, "Prozess »\(processID)« hat kein einfaches Startereignis; er startet nur durch eine Nachricht.")
+            let start = messageStart ? process.definition.messageStartEvents.first : process.definition.noneStartEvent(inScope: nil)
+            guard let start else {
+                throw EngineError(.invalidInput, messageStart
+                    ? "Prozess »\(processID)« hat kein Nachrichten-Startereignis."
+                    : "Prozess »\(processID)« hat kein einfaches Startereignis; er startet nur durch eine Nachricht.")
             }
             let instance = try exec.startInstance(process, at: start, variables: variables, businessKey: businessKey)
             exec.primaryInstanceID = instance.record.id
@@ -313,7 +319,8 @@ public final class Engine: Sendable {
         guard let document = parsed.document, let definition = document.process(id: record.processID) else {
             throw EngineError(.invalidDefinition, "Die gespeicherte Definition \(record.processID) v\(record.version) lässt sich nicht mehr lesen.")
         }
-        let process = try CompiledProcess(record: record, definition: definition, messages: document.messages)
+        let process = try CompiledProcess(record: record, definition: definition, messages: document.messages,
+                                          functions: configuration.functions)
         compiled.withLock { $0[record.id] = process }
         return process
     }

@@ -68,7 +68,12 @@ public struct Simulation {
             throw Failure(message: "Prozess »\(target)« steht nicht in \(files.first?.name ?? "der Datei"). Vorhanden: "
                           + firstDeployment.map(\.processID).joined(separator: ", "), steps: [])
         }
-        let started = try engine.startInstance(processID: target, variables: startVariables, businessKey: businessKey, by: "simulation")
+        // A process that only a message starts (a reduced procedure) starts as if that message came.
+        let plainStart = try engine.store.read { tx in
+            try tx.latestDefinition(processID: target).map { try engine.process($0, in: tx).definition.noneStartEvent(inScope: nil) != nil }
+        } ?? true
+        let started = try engine.startInstance(processID: target, variables: startVariables, businessKey: businessKey,
+                                               messageStart: !plainStart, by: "simulation")
         guard let primary = started.instanceID else { throw Failure(message: "Die Instanz wurde nicht gestartet.", steps: []) }
         var steps: [Step] = []
         var remaining = answers

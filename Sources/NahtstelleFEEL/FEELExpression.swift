@@ -37,6 +37,11 @@ public struct FEELExpression: Sendable, Hashable, CustomStringConvertible {
     /// Parses once; throws with a clear German message and the 1-based column where it went wrong.
     /// A leading `=` (Zeebe style) is accepted and ignored.
     public static func parse(_ text: String) throws(FEELError) -> FEELExpression {
+        try parse(text, functions: [:])
+    }
+
+    /// Parses with functions the application adds (by FEEL name, e.g. `add working days`).
+    public static func parse(_ text: String, functions: [String: FEELFunction]) throws(FEELError) -> FEELExpression {
         if text.utf8.count > maximumLength * 4 {
             throw tooLong("mehr als \(formatted(maximumLength))")
         }
@@ -54,6 +59,7 @@ public struct FEELExpression: Sendable, Hashable, CustomStringConvertible {
         }
         let tokens = try FEELLexer.tokenize(scalars)
         var parser = FEELParser(tokens: tokens)
+        parser.functions = functions
         let root = try parser.parseRoot()
         return FEELExpression(source: text, referencedNames: parser.referencedNames, root: root)
     }

@@ -80,6 +80,8 @@ extension FEELNode {
             return otherwise.evaluate(scope)
         case .call(let builtin, let args):
             return FEELNode.call(builtin, args, scope)
+        case .applicationCall(let function, let args):
+            return function.body(args.map { $0.evaluate(scope) })
         case .filter(let base, let selector, let kind):
             return FEELNode.filter(base.evaluate(scope), selector, kind, scope)
         case .list(let items):

@@ -26,6 +26,8 @@ indirect enum FEELNode: Sendable {
     case quantified(FEELQuantifier, [FEELIteration], FEELNode)
     case forLoop([FEELIteration], FEELNode)
     case call(FEELBuiltin, [FEELNode])
+    /// A function the application registered.
+    case applicationCall(FEELFunction, [FEELNode])
 }
 
 enum FEELSelectorKind: Sendable {

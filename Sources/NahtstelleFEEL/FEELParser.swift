@@ -14,6 +14,8 @@ struct FEELParser {
     /// While reading the upper bound of a range, `[` may close it (`]1..10[`) instead of filtering.
     private var inRangeUpperBound = false
     private(set) var referencedNames: Set<String> = []
+    /// Functions the application added, by FEEL name.
+    var functions: [String: FEELFunction] = [:]
 
     init(tokens: [FEELToken]) {
         self.tokens = tokens
@@ -483,10 +485,37 @@ struct FEELParser {
             advance()
         }
         if current.isSymbol(.leftParen) {
-            throw error(.unknownFunction, "Unbekannte Funktion '\(name)' in \(token.position). Verfügbar sind: \(FEELBuiltin.namesForMessages).", at: token)
+            if let function = functions[name] { return try parseApplicationCall(function, at: token) }
+            let extra = functions.keys.sorted().map { ", " + $0 }.joined()
+            throw error(.unknownFunction, "Unbekannte Funktion '\(name)' in \(token.position). Verfügbar sind: \(FEELBuiltin.namesForMessages)\(extra).", at: token)
         }
         if filterLevel == 0, !bound.contains(name) { referencedNames.insert(name) }
         return .name(name)
+    }
+
+    private mutating func parseApplicationCall(_ function: FEELFunction, at nameToken: FEELToken) throws(FEELError) -> FEELNode {
+        advance()  // (
+        try enter()
+        defer { leave() }
+        var args: [FEELNode] = []
+        if current.isSymbol(.rightParen) {
+            advance()
+        } else {
+            while true {
+                let arg = try parseExpression()
+                args.append(arg)
+                if current.isSymbol(.comma) { advance(); continue }
+                if current.isSymbol(.rightParen) { advance(); break }
+                throw unexpected(FEELParser.operatorExpected(after: arg, closing: "',' (nächstes Argument) oder ')' zum Aufruf von \(function.name)"))
+            }
+        }
+        guard function.arity.contains(args.count) else {
+            let expected = function.arity.count == 1 ? "\(function.arity.lowerBound)" : "\(function.arity.lowerBound) bis \(function.arity.upperBound)"
+            throw error(.wrongArgumentCount,
+                        "Die Funktion '\(function.name)' in \(nameToken.position) erwartet \(expected) Argumente, angegeben \(args.count == 1 ? "ist 1" : "sind \(args.count)").",
+                        at: nameToken)
+        }
+        return .applicationCall(function, args)
     }
 
     /// Whether the tokens from `current` spell `words` and are followed by `(`.

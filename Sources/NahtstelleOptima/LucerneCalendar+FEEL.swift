@@ -30,3 +30,11 @@ extension LucerneCalendar {
         return NSDecimalNumber(decimal: rounded).intValue
     }
 }
+
+extension LucerneCalendar {
+    /// The FEEL functions OPTIMA definitions use, to register with the engine:
+    /// `add working days(date, n)` skips weekends and Lucerne public holidays.
+    public static let feelFunctions: [String: FEELFunction] = [
+        "add working days": FEELFunction(name: "add working days", arity: 2...2, body: addWorkingDaysFEEL),
+    ]
+}
