@@ -285,7 +285,7 @@ public final class Engine: Sendable {
 
     // MARK: Internals
 
-    private static func openTask(_ id: Int64, _ tx: any EngineReadTransaction, _ expectedVersion: Int64?) throws -> TaskRecord {
+    static func openTask(_ id: Int64, _ tx: any EngineReadTransaction, _ expectedVersion: Int64?) throws -> TaskRecord {
         guard let task = try tx.task(id: id) else {
             throw EngineError(.notFound, "Aufgabe \(id) gibt es nicht. Prüfen Sie die Nummer oder laden Sie die Aufgabenliste neu.")
         }
@@ -299,7 +299,7 @@ public final class Engine: Sendable {
         return task
     }
 
-    private func command(actor: String, name: String, _ body: (Execution) throws -> Void) throws -> CommandResult {
+    func command(actor: String, name: String, _ body: (Execution) throws -> Void) throws -> CommandResult {
         let (result, cacheUpdates) = try store.write { tx in
             let exec = Execution(engine: self, tx: tx, now: configuration.now(), actor: actor, command: name)
             try body(exec)
