@@ -45,13 +45,7 @@ public struct EngineCommand {
     /// Completes a user task (same rules as `Engine.complete`); returns the completed record.
     @discardableResult
     public func complete(taskID: Int64, variables: [String: Value], expectedVersion: Int64? = nil) throws -> TaskRecord {
-        guard let done = try exec.tx.completeTask(id: taskID, by: exec.actor, at: exec.now, expectedVersion: expectedVersion) else {
-            let task = try Engine.openTask(taskID, exec.tx, expectedVersion)
-            if task.state == .claimed, let owner = task.assignee, owner != exec.actor {
-                throw EngineError(.conflict, "Die Aufgabe ist von \(owner) übernommen; nur diese Person kann sie erledigen.")
-            }
-            throw EngineError(.conflict, "Die Aufgabe \(taskID) wurde inzwischen geändert. Laden Sie sie neu und versuchen Sie es nochmals.")
-        }
+        let done = try exec.engine.markCompleted(taskID: taskID, in: exec, expectedVersion: expectedVersion)
         if exec.primaryInstanceID == nil { exec.primaryInstanceID = done.instanceID }
         try exec.continueAfter(completed: done, variables: variables)
         return done

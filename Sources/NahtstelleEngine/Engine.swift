@@ -26,6 +26,9 @@ public final class Engine: Sendable {
     public let configuration: Configuration
     private let compiled = Mutex<[Int64: CompiledProcess]>([:])
     private let stateCache = Mutex<[Int64: (version: Int64, state: InstanceState)]>([:])
+    /// Open tasks this engine created, as committed. Only a hint: completing one checks its
+    /// version in the database, so a stale entry (another node changed it) costs a read, nothing more.
+    let taskCache = Mutex<[Int64: TaskRecord]>([:])
     private static let stateCacheLimit = 20_000
 
     public init(store: any EngineStore, configuration: Configuration = .init()) {
@@ -135,7 +138,7 @@ public final class Engine: Sendable {
     /// Takes a task for a user: nobody else can complete it until released.
     @discardableResult
     public func claim(taskID: Int64, user: String, expectedVersion: Int64? = nil) throws -> TaskRecord {
-        try store.write { tx in
+        let claimed = try store.write { tx in
             var task = try Self.openTask(taskID, tx, expectedVersion)
             if task.state == .claimed, let owner = task.assignee, owner != user {
                 throw EngineError(.conflict, "Die Aufgabe ist bereits von \(owner) übernommen.")
@@ -150,12 +153,14 @@ public final class Engine: Sendable {
                                                businessKey: task.businessKey, taskID: task.id, elementID: task.elementID, details: "{}"))
             return task
         }
+        taskCache.withLock { $0[claimed.id] = claimed }
+        return claimed
     }
 
     /// Gives a claimed task back to the group.
     @discardableResult
     public func unclaim(taskID: Int64, user: String) throws -> TaskRecord {
-        try store.write { tx in
+        let released = try store.write { tx in
             var task = try Self.openTask(taskID, tx, nil)
             let previous = task.version
             task.state = .created
@@ -166,6 +171,8 @@ public final class Engine: Sendable {
                                                businessKey: task.businessKey, taskID: task.id, elementID: task.elementID, details: "{}"))
             return task
         }
+        taskCache.withLock { $0[released.id] = released }
+        return released
     }
 
     /// Completes a user task with the variables its form produced, and runs the process on to
@@ -174,17 +181,32 @@ public final class Engine: Sendable {
     public func complete(taskID: Int64, variables: [String: Value] = [:], by user: String,
                          expectedVersion: Int64? = nil) throws -> CommandResult {
         try command(actor: user, name: "complete") { exec in
-            guard let done = try exec.tx.completeTask(id: taskID, by: user, at: exec.now, expectedVersion: expectedVersion) else {
-                // Not completable: read it to say exactly why.
-                let task = try Self.openTask(taskID, exec.tx, expectedVersion)
-                if task.state == .claimed, let owner = task.assignee, owner != user {
-                    throw EngineError(.conflict, "Die Aufgabe ist von \(owner) übernommen; nur diese Person kann sie erledigen.")
-                }
-                throw EngineError(.conflict, "Die Aufgabe \(taskID) wurde inzwischen geändert. Laden Sie sie neu und versuchen Sie es nochmals.")
-            }
+            let done = try self.markCompleted(taskID: taskID, in: exec, expectedVersion: expectedVersion)
             exec.primaryInstanceID = done.instanceID
             try exec.continueAfter(completed: done, variables: variables)
         }
+    }
+
+    /// Marks a task completed in the command's transaction and returns its completed record.
+    ///
+    /// The record usually comes from `taskCache` (tasks this engine created); the UPDATE's
+    /// version condition proves it is still what is stored, so no read is needed. When it is not
+    /// cached, or the update finds it changed, the task is read and the reason stated.
+    func markCompleted(taskID: Int64, in exec: Execution, expectedVersion: Int64?) throws -> TaskRecord {
+        let user = exec.actor
+        if let cached = taskCache.withLock({ $0[taskID] }), expectedVersion == nil || expectedVersion == cached.version,
+            try exec.tx.markCompleted(cached, by: user, at: exec.now)
+        {
+            return cached.completed(by: user, at: exec.now)
+        }
+        let task = try Self.openTask(taskID, exec.tx, expectedVersion)
+        if task.state == .claimed, let owner = task.assignee, owner != user {
+            throw EngineError(.conflict, "Die Aufgabe ist von \(owner) übernommen; nur diese Person kann sie erledigen.")
+        }
+        guard try exec.tx.markCompleted(task, by: user, at: exec.now) else {
+            throw EngineError(.conflict, "Die Aufgabe \(taskID) wurde inzwischen geändert. Laden Sie sie neu und versuchen Sie es nochmals.")
+        }
+        return task.completed(by: user, at: exec.now)
     }
 
     /// Delivers a message from outside (a button in the inbox, another system). Errors when
@@ -305,10 +327,17 @@ public final class Engine: Sendable {
             try body(exec)
             return try exec.finish()
         }
-        // Only committed states enter the cache.
+        // Only committed states enter the caches.
         stateCache.withLock { cache in
             if cache.count > Self.stateCacheLimit { cache.removeAll(keepingCapacity: true) }
             for (id, entry) in cacheUpdates { cache[id] = entry }
+        }
+        if !result.createdTasks.isEmpty || !result.endedTaskIDs.isEmpty {
+            taskCache.withLock { cache in
+                if cache.count > Self.stateCacheLimit { cache.removeAll(keepingCapacity: true) }
+                for id in result.endedTaskIDs { cache[id] = nil }
+                for task in result.createdTasks { cache[task.id] = task }
+            }
         }
         return result
     }
@@ -352,6 +381,21 @@ public struct CommandResult: Sendable {
     public var startedInstances: [Int64]
     /// Instances the command ended.
     public var endedInstances: [Int64]
+    /// Tasks the command completed or cancelled.
+    public var endedTaskIDs: [Int64] = []
+}
+
+extension TaskRecord {
+    /// The record as `markCompleted` leaves it in the store.
+    func completed(by user: String, at: Date) -> TaskRecord {
+        var done = self
+        done.state = .completed
+        done.endedAt = at
+        done.completedBy = user
+        if done.assignee == nil { done.assignee = user }
+        done.version += 1
+        return done
+    }
 }
 
 /// Handed to `onTaskCompleted`.

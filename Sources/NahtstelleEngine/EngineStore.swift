@@ -53,10 +53,9 @@ public protocol EngineTransaction: EngineReadTransaction {
     func insertTask(_ record: TaskRecord) throws -> Int64
     /// Optimistic update on the task's version.
     func updateTask(_ record: TaskRecord, expectedVersion: Int64) throws
-    /// Marks a task completed by `user` in one step — if it is open, not claimed by someone else
-    /// and (when given) at `expectedVersion`. Returns the completed record, or `nil` when any of
-    /// that does not hold (the caller then reads the task to say why).
-    func completeTask(id: Int64, by user: String, at: Date, expectedVersion: Int64?) throws -> TaskRecord?
+    /// Marks `task` completed by `user` — only if the stored row is still open, at `task.version`
+    /// and not claimed by someone else. Returns whether it was.
+    func markCompleted(_ task: TaskRecord, by user: String, at: Date) throws -> Bool
     func insertJob(_ record: JobRecord) throws -> Int64
     func updateJob(_ record: JobRecord) throws
     func deleteJob(id: Int64) throws

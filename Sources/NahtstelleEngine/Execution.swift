@@ -20,6 +20,7 @@ final class Execution {
     private var createdTasks: [TaskRecord] = []
     private var startedInstances: [Int64] = []
     private var endedInstances: [Int64] = []
+    private var endedTaskIDs: [Int64] = []
     /// Guards against message ping-pong between processes.
     private var deliveries = 0
 
@@ -40,7 +41,7 @@ final class Execution {
         let isNew: Bool
         var agenda: [Int] = []
         var changed: [String: Value] = [:]
-        var events: [Value] = []
+        var events: [HistoryEvent] = []
         var taskID: Int64?
         var elementID: String?
         var lastEndEvent: String?
@@ -75,7 +76,7 @@ final class Execution {
             let message = pendingMessages.removeFirst()
             let delivered = try deliver(message: message.name, correlationKey: message.key, payload: message.payload, from: message.from)
             if delivered.isEmpty, let sender = loaded[message.from] {
-                sender.events.append(["message": .string(message.name), "delivered": false])
+                sender.events.append(.undelivered(message: message.name))
             }
         }
         var cache: [Int64: (version: Int64, state: InstanceState)] = [:]
@@ -86,15 +87,14 @@ final class Execution {
             instance.record.version = instance.isNew ? instance.originalVersion : instance.originalVersion + 1
             try tx.updateInstance(instance.record, expectedVersion: instance.originalVersion)
             cache[id] = (instance.record.version, instance.state)
-            var details: [String: Value] = [:]
-            if !instance.changed.isEmpty { details["variables"] = .context(instance.changed) }
-            if !instance.events.isEmpty { details["events"] = .list(instance.events) }
             try tx.appendHistory(HistoryRecord(at: now, actor: actor, command: command, instanceID: id,
                                                businessKey: instance.record.businessKey, taskID: instance.taskID,
-                                               elementID: instance.elementID, details: Value.context(details).jsonString()))
+                                               elementID: instance.elementID,
+                                               details: HistoryEvent.details(events: instance.events, variables: instance.changed)))
         }
         var result = CommandResult(instanceID: primaryInstanceID, status: nil, endEventID: nil, openTasks: [],
-                                   createdTasks: createdTasks, startedInstances: startedInstances, endedInstances: endedInstances)
+                                   createdTasks: createdTasks, startedInstances: startedInstances, endedInstances: endedInstances,
+                                   endedTaskIDs: endedTaskIDs)
         if let id = primaryInstanceID, let primary = loaded[id] {
             result.status = primary.record.status
             result.endEventID = primary.record.endEventID
@@ -125,7 +125,7 @@ final class Execution {
         let instance = LoadedInstance(record: record, state: state, process: process, isNew: true)
         instance.changed = variables
         instance.elementID = start.id
-        instance.events.append(["started": .string(process.record.processID), "version": .number(Decimal(process.record.version))])
+        instance.events.append(.started(process: process.record.processID, version: process.record.version))
         loaded[record.id] = instance
         order.append(record.id)
         startedInstances.append(record.id)
@@ -146,6 +146,7 @@ final class Execution {
             throw EngineError(.conflict, "Die Aufgabe \(task.id) gehört zu keinem wartenden Schritt mehr.", element: task.elementID)
         }
         let done = task
+        endedTaskIDs.append(task.id)
         instance.taskID = task.id
         instance.elementID = task.elementID
         for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
@@ -168,7 +169,7 @@ final class Execution {
         try closeScopeSubscriptions(instance, InstanceState.rootScopeID)
         instance.record.status = .cancelled
         instance.record.endedAt = now
-        instance.events.append(["cancelled": .string(reason)])
+        instance.events.append(.cancelled(reason: reason))
         endedInstances.append(instance.record.id)
     }
 
@@ -182,7 +183,7 @@ final class Execution {
         }
         let node = try instance.process.node(job.elementID)
         instance.elementID = node.id
-        instance.events.append(["timer": .string(node.id)])
+        instance.events.append(.timer(element: node.id))
         // Reschedule cycles before firing, so a failing path does not lose the cycle.
         if job.repeatsLeft != 0, let interval = job.interval, let next = Timers.add(interval, to: job.dueAt) {
             var again = job
@@ -200,7 +201,7 @@ final class Execution {
         let instance = try load(subscription.instanceID)
         let node = try instance.process.node(subscription.elementID)
         instance.elementID = node.id
-        instance.events.append(["message": .string(subscription.messageName), "at": .string(node.id)])
+        instance.events.append(.message(name: subscription.messageName, at: node.id))
         // An event sub-process start and a non-interrupting boundary event keep listening.
         var keep = false
         if case .startEvent(.eventSubProcessStart(_, let interrupting)) = node.kind { keep = !interrupting }
@@ -237,7 +238,7 @@ final class Execution {
                 continue
             }
             let instance = try startInstance(process, at: start, variables: payload, businessKey: correlationKey)
-            instance.events.append(["startedBy": .string(name)])
+            instance.events.append(.startedBy(message: name))
             reached.append(instance.record.id)
         }
         return reached
@@ -332,7 +333,7 @@ final class Execution {
                 instance.state.tokens[token.id] = nil
                 for child in instance.state.childScopes(of: token.scopeID) { try destroyScope(instance, child.id) }
                 for other in instance.state.tokens(inScope: token.scopeID) { try cancelToken(instance, other.id) }
-                instance.events.append(["terminated": .string(node.id)])
+                instance.events.append(.terminated(element: node.id))
                 try scopeMayBeDone(instance, token.scopeID)
             }
         case .userTask(let spec):
@@ -348,7 +349,7 @@ final class Execution {
                                        actor: actor, at: now)
             let output = try handler.execute(call, tx)
             setPayload(instance, output, scopeID: token.scopeID)
-            instance.events.append(["service": .string(node.id)])
+            instance.events.append(.service(element: node.id))
             try leave(instance, tokenID: token.id)
         case .sendTask(let m), .intermediateThrowEvent(.some(let m)):
             try throwMessage(instance, m, scopeID: token.scopeID)
@@ -484,7 +485,7 @@ final class Execution {
             instance.record.status = .completed
             instance.record.endedAt = now
             instance.record.endEventID = instance.lastEndEvent
-            instance.events.append(["ended": .string(instance.lastEndEvent ?? "")])
+            instance.events.append(.ended(element: instance.lastEndEvent ?? ""))
             endedInstances.append(instance.record.id)
             return
         }
@@ -519,7 +520,7 @@ final class Execution {
         record.id = try tx.insertTask(record)
         instance.state.tokens[token.id]?.wait = .task(record.id)
         createdTasks.append(record)
-        instance.events.append(["task": .string(node.id), "id": .number(Decimal(record.id))])
+        instance.events.append(.task(element: node.id, id: record.id))
     }
 
     // MARK: Boundary events, event sub-processes, subscriptions
@@ -597,7 +598,7 @@ final class Execution {
             }
             payload = members
         }
-        instance.events.append(["sent": .string(message.name)])
+        instance.events.append(.sent(message: message.name))
         pendingMessages.append((message.name, key, payload, instance.record.id))
     }
 
@@ -628,7 +629,8 @@ final class Execution {
                 task.endedAt = now
                 task.version += 1
                 try tx.updateTask(task, expectedVersion: previous)
-                instance.events.append(["taskCancelled": .string(task.elementID)])
+                endedTaskIDs.append(task.id)
+                instance.events.append(.taskCancelled(element: task.elementID))
             }
         case .subProcess(let scopeID):
             try destroyScope(instance, scopeID)

@@ -123,9 +123,9 @@ public final class SQLiteEngineStore: EngineStore {
                 );
                 -- A token waits at most at one open task: a task can never exist twice.
                 CREATE UNIQUE INDEX task_open_per_token ON task(instance_id, token_id) WHERE ended_at IS NULL;
-                -- The inbox: open tasks of an office and role by due date; and by assignee.
+                -- The inbox: open tasks of an office and role by due date. A user works within one
+                -- office, so "mine or unassigned" filters this index too; no assignee index to keep up.
                 CREATE INDEX task_inbox ON task(office, role, due_at) WHERE ended_at IS NULL;
-                CREATE INDEX task_assignee ON task(assignee, due_at) WHERE ended_at IS NULL;
                 CREATE INDEX task_instance ON task(instance_id);
                 CREATE TABLE job (
                     id INTEGER PRIMARY KEY,
@@ -406,16 +406,16 @@ public struct SQLiteTransaction: EngineTransaction {
         }
     }
 
-    private static let completeTaskSQL = """
+    private static let markCompletedSQL = """
         UPDATE task SET state = 'completed', ended_at = ?1, completed_by = ?2, assignee = COALESCE(assignee, ?2), version = version + 1
-        WHERE id = ?3 AND ended_at IS NULL AND (state = 'created' OR assignee = ?2) AND (?4 IS NULL OR version = ?4)
-        RETURNING \(taskColumns)
+        WHERE id = ?3 AND version = ?4 AND ended_at IS NULL AND (state = 'created' OR assignee = ?2)
         """
 
-    public func completeTask(id: Int64, by user: String, at: Date, expectedVersion: Int64?) throws -> TaskRecord? {
-        try row(Self.completeTaskSQL, bind: { st in
-            st.bind(1, at); st.bind(2, user); st.bind(3, id); st.bind(4, expectedVersion)
-        }, taskRecord)
+    public func markCompleted(_ task: TaskRecord, by user: String, at: Date) throws -> Bool {
+        try execute(Self.markCompletedSQL) { st in
+            st.bind(1, at); st.bind(2, user); st.bind(3, task.id); st.bind(4, task.version)
+        }
+        return db.changesCount == 1
     }
 
     // MARK: Jobs
