@@ -25,7 +25,10 @@ public final class Engine: Sendable {
     public let store: any EngineStore
     public let configuration: Configuration
     private let compiled = Mutex<[Int64: CompiledProcess]>([:])
-    private let stateCache = Mutex<[Int64: (version: Int64, state: InstanceState)]>([:])
+    /// Committed instance rows (state decoded) by id. A command uses an entry without reading the
+    /// row; its final `UPDATE … WHERE version = ?` proves the entry was current. If it was not
+    /// (another node wrote meanwhile), the command rolls back and runs once more without the cache.
+    private let stateCache = Mutex<[Int64: CachedInstance]>([:])
     /// Open tasks this engine created, as committed. Only a hint: completing one checks its
     /// version in the database, so a stale entry (another node changed it) costs a read, nothing more.
     let taskCache = Mutex<[Int64: TaskRecord]>([:])
@@ -322,10 +325,27 @@ public final class Engine: Sendable {
     }
 
     func command(actor: String, name: String, _ body: (Execution) throws -> Void) throws -> CommandResult {
+        var usedCache: [Int64] = []
+        do {
+            return try run(actor: actor, name: name, useCache: true, usedCache: &usedCache, body)
+        } catch where !usedCache.isEmpty {
+            // Whatever failed may have failed on a stale cached copy (another node wrote since):
+            // run once more on what the database holds. A real error fails the same way again.
+            stateCache.withLock { cache in for id in usedCache { cache[id] = nil } }
+            var none: [Int64] = []
+            return try run(actor: actor, name: name, useCache: false, usedCache: &none, body)
+        }
+    }
+
+    private func run(actor: String, name: String, useCache: Bool, usedCache: inout [Int64],
+                     _ body: (Execution) throws -> Void) throws -> CommandResult {
+        var exec: Execution?
+        defer { usedCache = exec?.fromCache ?? [] }
         let (result, cacheUpdates) = try store.write { tx in
-            let exec = Execution(engine: self, tx: tx, now: configuration.now(), actor: actor, command: name)
-            try body(exec)
-            return try exec.finish()
+            let execution = Execution(engine: self, tx: tx, now: configuration.now(), actor: actor, command: name, useCache: useCache)
+            exec = execution
+            try body(execution)
+            return try execution.finish()
         }
         // Only committed states enter the caches.
         stateCache.withLock { cache in
@@ -363,9 +383,21 @@ public final class Engine: Sendable {
     }
 
     func decodeState(_ record: InstanceRecord) throws -> InstanceState {
-        if let hit = stateCache.withLock({ $0[record.id] }), hit.version == record.version { return hit.state }
+        if let hit = stateCache.withLock({ $0[record.id] }), hit.record.version == record.version { return hit.state }
         return try InstanceState(decoding: record.state)
     }
+
+    /// Takes an instance out of the cache (the command then owns the only reference to its state
+    /// and mutates it in place); `nil` when not cached.
+    func takeCached(_ id: Int64) -> CachedInstance? {
+        stateCache.withLock { $0.removeValue(forKey: id) }
+    }
+}
+
+/// An instance row as last committed (without its encoded state) and its decoded state.
+struct CachedInstance {
+    var record: InstanceRecord
+    var state: InstanceState
 }
 
 /// What a command did: the instance it worked on, the tasks now open there, whether it ended.

@@ -24,7 +24,12 @@ final class Execution {
     /// Guards against message ping-pong between processes.
     private var deliveries = 0
 
-    init(engine: Engine, tx: any EngineTransaction, now: Date, actor: String, command: String) {
+    /// Whether instances may come from the engine's cache (see `Engine.command`).
+    let useCache: Bool
+    private(set) var fromCache: [Int64] = []
+
+    init(engine: Engine, tx: any EngineTransaction, now: Date, actor: String, command: String, useCache: Bool = true) {
+        self.useCache = useCache
         self.engine = engine
         self.tx = tx
         self.now = now
@@ -59,6 +64,14 @@ final class Execution {
 
     func load(_ id: Int64) throws -> LoadedInstance {
         if let hit = loaded[id] { return hit }
+        if useCache, let cached = engine.takeCached(id) {
+            let process = try engine.process(definitionID: cached.record.definitionID, in: tx)
+            let instance = LoadedInstance(record: cached.record, state: cached.state, process: process, isNew: false)
+            loaded[id] = instance
+            order.append(id)
+            fromCache.append(id)
+            return instance
+        }
         guard let record = try tx.instance(id: id) else {
             throw EngineError(.notFound, "Prozessinstanz \(id) gibt es nicht.")
         }
@@ -71,7 +84,7 @@ final class Execution {
 
     /// Delivers queued messages, writes every touched instance and its history line; returns
     /// the result and the states to cache once the transaction has committed.
-    func finish() throws -> (CommandResult, [Int64: (version: Int64, state: InstanceState)]) {
+    func finish() throws -> (CommandResult, [Int64: CachedInstance]) {
         while !pendingMessages.isEmpty {
             let message = pendingMessages.removeFirst()
             let delivered = try deliver(message: message.name, correlationKey: message.key, payload: message.payload, from: message.from)
@@ -79,14 +92,16 @@ final class Execution {
                 sender.events.append(.undelivered(message: message.name))
             }
         }
-        var cache: [Int64: (version: Int64, state: InstanceState)] = [:]
+        var cache: [Int64: CachedInstance] = [:]
         for id in order {
             guard let instance = loaded[id] else { continue }
             instance.record.state = instance.state.encoded()
             // A new instance was inserted at its start (its tasks need the id); its state is written now.
             instance.record.version = instance.isNew ? instance.originalVersion : instance.originalVersion + 1
             try tx.updateInstance(instance.record, expectedVersion: instance.originalVersion)
-            cache[id] = (instance.record.version, instance.state)
+            var committed = instance.record
+            committed.state = []  // the cache keeps the decoded state, not the bytes
+            cache[id] = CachedInstance(record: committed, state: instance.state)
             try tx.appendHistory(HistoryRecord(at: now, actor: actor, command: command, instanceID: id,
                                                businessKey: instance.record.businessKey, taskID: instance.taskID,
                                                elementID: instance.elementID,

@@ -122,7 +122,7 @@ extension InstanceState {
     /// Compact JSON: `{"n":next,"s":[[id,element,parent,parentToken,isEvent,{vars}]…],"t":[[id,scope,node,via,kind,arg]…]}`.
     public func encoded() -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(256)
+        out.reserveCapacity(1024)
         out.append(contentsOf: #"{"n":"#.utf8)
         out.append(contentsOf: String(nextID).utf8)
         out.append(contentsOf: #","s":["#.utf8)

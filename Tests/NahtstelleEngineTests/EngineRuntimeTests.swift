@@ -272,3 +272,24 @@ struct EngineRuntimeTests {
         #expect(failure.message.contains("»clarify«"))
     }
 }
+
+@Suite("Two engines on one database (as two nodes would be)")
+struct TwoNodeTests {
+    @Test func staleCachesAreDetectedAndTheCommandRetried() throws {
+        let h = try Harness("gateways")
+        let other = try Harness.open(h.path, h.clock)  // a second node: its own caches
+        let start: [String: Value] = ["receiverOffice": "IV-LU", "referrerOffice": "RAV-WOL", "referrerAdvisor": "anna"]
+        try h.engine.startInstance(processID: "gateways", variables: start, businessKey: "N-1", by: "anna")
+        try h.complete("check", ["decision": "clarify"])  // node 1 caches the instance
+        // Node 2 moves the instance on; node 1's cached copy is now stale.
+        try other.complete(taskID: try h.task("clarify").id, variables: ["note": "von Knoten 2"], by: "bruno")
+        // Node 1 must not work on its stale copy: the version check catches it, the retry reads fresh.
+        let result = try h.complete("check", ["decision": "accepted"])
+        #expect(Set(result.openTasks.map(\.elementID)) == ["left", "right"])
+        #expect(try h.engine.variables(instanceID: result.instanceID!)["note"] == "von Knoten 2")
+        // And node 2 completes what node 1 created (its task cache misses, it reads the row).
+        try other.complete(taskID: try h.task("left").id, by: "carla")
+        #expect(try h.complete("right").status == .completed)
+        try h.expectConsistent()
+    }
+}
