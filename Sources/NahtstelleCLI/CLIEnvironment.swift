@@ -33,8 +33,9 @@ enum CLIEnvironment {
         }
     }
 
-    static func engine(store: any EngineStore, dryRun: Bool = false) throws -> Engine {
+    static func engine(store: any EngineStore, dryRun: Bool = false, draft: Bool = false) throws -> Engine {
         var configuration = Engine.Configuration()
+        configuration.draft = draft
         for name in serviceHandlerNames { configuration.serviceHandlers[name] = NoOpServiceTaskHandler() }
         configuration.functions = LucerneCalendar.feelFunctions
         return Engine(store: store, configuration: configuration)

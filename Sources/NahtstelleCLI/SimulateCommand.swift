@@ -32,6 +32,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .long, help: "Weitere Definitionen, die Nachrichten empfangen (z. B. die reduzierten Verfahren).")
     var with: [String] = []
 
+    @Flag(name: .long, help: "Entwurf: auch Prozesse mit isExecutable=\"false\" durchspielen (nur Testlauf, nie Bereitstellung).")
+    var draft = false
+
     func run() throws {
         var files: [(bytes: [UInt8], name: String)] = []
         for path in [file] + with {
@@ -46,7 +49,7 @@ struct SimulateCommand: ParsableCommand {
         }
         let answerText = String(decoding: try CLIEnvironment.readFile(answers), as: UTF8.self)
         var simulation = Simulation(answers: try Simulation.parseAnswers(answerText), startVariables: start)
-        let engine = try CLIEnvironment.engine(store: try SQLiteEngineStore(path: nil), dryRun: true)
+        let engine = try CLIEnvironment.engine(store: try SQLiteEngineStore(path: nil), dryRun: true, draft: draft)
         var primary: Int64?
         do {
             _ = try simulation.run(engine: engine, files: files, processID: process) { step in

@@ -17,6 +17,9 @@ public struct DefinitionParser: Sendable {
         public var formExists: (@Sendable (String) -> Bool)?
         /// Names of registered service-task handlers; nil: unchecked.
         public var serviceHandlers: Set<String>?
+        /// Reads every process as executable, whatever its `isExecutable` says: for dry runs of
+        /// drafts and of models written for interchange (never for deploying to production).
+        public var draft = false
         public init() {}
     }
 

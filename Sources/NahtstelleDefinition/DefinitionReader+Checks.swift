@@ -19,7 +19,7 @@ extension DefinitionReader {
             b.nodes[source]?.outgoing.append(flow.id)
             b.nodes[target]?.incoming.append(flow.id)
         }
-        return ProcessDefinition(id: b.id, name: element.attribute("name"), isExecutable: element.attribute("isExecutable") == "true",
+        return ProcessDefinition(id: b.id, name: element.attribute("name"), isExecutable: options.draft || element.attribute("isExecutable") == "true",
                                  nodes: b.nodes, flows: flows, lanes: b.lanes, location: b.location)
     }
 

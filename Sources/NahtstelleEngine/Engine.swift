@@ -19,6 +19,8 @@ public final class Engine: Sendable {
         /// Called in the completing transaction after a user task completed (documents, case updates).
         public var onTaskCompleted: (@Sendable (TaskCompletion, any EngineTransaction) throws -> Void)?
         public var logger = Logger(label: "nahtstelle.engine")
+        /// Dry runs only: every process counts as executable (see `DefinitionParser.Options.draft`).
+        public var draft = false
         public init() {}
     }
 
@@ -51,6 +53,7 @@ public final class Engine: Sendable {
             } catch { return error.message }
         }
         options.formExists = configuration.formExists
+        options.draft = configuration.draft
         if !configuration.serviceHandlers.isEmpty { options.serviceHandlers = Set(configuration.serviceHandlers.keys) }
         return options
     }
