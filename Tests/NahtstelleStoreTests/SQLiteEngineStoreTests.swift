@@ -1,0 +1,120 @@
+import Foundation
+import GRDB
+import NahtstelleEngine
+import NahtstelleStore
+import Testing
+
+@Suite("SQLite store: schema, constraints, durability settings")
+struct SQLiteEngineStoreTests {
+    let path: String
+    let store: SQLiteEngineStore
+
+    init() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nahtstelle-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        path = dir.appendingPathComponent("store.sqlite").path
+        store = try SQLiteEngineStore(path: path)
+    }
+
+    private func seedInstance(_ tx: any EngineTransaction) throws -> Int64 {
+        let now = Date()
+        let def = try tx.insertDefinition(DefinitionRecord(processID: "p", version: 1, name: nil, contentHash: "h", source: [1, 2],
+                                                           fileName: "p.bpmn", deployedAt: now, deployedBy: "t"), messageStartNames: [])
+        return try tx.insertInstance(InstanceRecord(definitionID: def, processID: "p", businessKey: "K", status: .running, version: 1,
+                                                    state: [], startedAt: now, endedAt: nil, endEventID: nil))
+    }
+
+    private func task(_ instance: Int64, token: Int, office: String = "RAV", due: Double = 0) -> TaskRecord {
+        TaskRecord(instanceID: instance, processID: "p", businessKey: "K", elementID: "t\(token)", name: "T", role: "advisor", office: office,
+                   assignee: nil, formKey: nil, state: .created, dueAt: Date(timeIntervalSince1970: due), createdAt: Date(), tokenID: token)
+    }
+
+    @Test func commitsAreSyncedToDisk() throws {
+        // The writer connection is the one that commits: FULL (2), not GRDB's WAL default NORMAL (1).
+        let writerLevel = try store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        #expect(writerLevel == 2)
+        let mode = try store.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+    }
+
+    @Test func aTokenHasAtMostOneOpenTask() throws {
+        let instance = try store.write { try seedInstance($0) }
+        try store.write { tx in _ = try tx.insertTask(task(instance, token: 1)) }
+        #expect(throws: DatabaseError.self) {
+            try store.write { tx in _ = try tx.insertTask(task(instance, token: 1)) }
+        }
+        // Once that task has ended, the token may wait at a new one.
+        try store.write { tx in
+            let open = try tx.openTasks(instanceID: instance)
+            #expect(try tx.markCompleted(open[0], by: "anna", at: Date()))
+            _ = try tx.insertTask(task(instance, token: 1))
+        }
+        #expect(try store.read { try $0.openTasks(instanceID: instance).count } == 1)
+    }
+
+    @Test func openAndEndedAreKeptConsistentByTheSchema() throws {
+        let instance = try store.write { try seedInstance($0) }
+        var bad = task(instance, token: 2)
+        bad.state = .completed  // completed without ended_at / completed_by
+        #expect(throws: DatabaseError.self) { try store.write { tx in _ = try tx.insertTask(bad) } }
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { db in
+                try db.execute(sql: "INSERT INTO instance (definition_id, process_id, status, version, state, started_at) VALUES (1, 'p', 'bogus', 1, x'', 0)")
+            }
+        }
+    }
+
+    @Test func historyIsAppendOnly() throws {
+        try store.write { tx in
+            try tx.appendHistory(HistoryRecord(at: Date(), actor: "anna", command: "complete", instanceID: nil, businessKey: nil,
+                                               taskID: nil, elementID: nil, details: "{}"))
+        }
+        #expect(throws: DatabaseError.self) { try store.writer.write { try $0.execute(sql: "UPDATE history SET actor = 'mallory'") } }
+        #expect(throws: DatabaseError.self) { try store.writer.write { try $0.execute(sql: "DELETE FROM history") } }
+        #expect(try store.writer.read { try String.fetchOne($0, sql: "SELECT actor FROM history") } == "anna")
+    }
+
+    @Test func staleVersionsAreConflictsAndChangeNothing() throws {
+        let instance = try store.write { try seedInstance($0) }
+        let record = try #require(try store.read { try $0.instance(id: instance) })
+        var changed = record
+        changed.version = 2
+        try store.write { try $0.updateInstance(changed, expectedVersion: 1) }
+        let error = #expect(throws: EngineError.self) {
+            var again = record
+            again.status = .completed
+            try store.write { try $0.updateInstance(again, expectedVersion: 1) }
+        }
+        #expect(error?.code == .conflict)
+        #expect(try store.read { try $0.instance(id: instance)?.status } == .running)
+    }
+
+    @Test func aFailedCommandRollsBackEverything() throws {
+        let instance = try store.write { try seedInstance($0) }
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try store.write { tx in
+                _ = try tx.insertTask(task(instance, token: 5))
+                throw Boom()
+            }
+        }
+        #expect(try store.read { try $0.tasks(instanceID: instance) }.isEmpty)
+        // The connection is usable afterwards.
+        try store.write { tx in _ = try tx.insertTask(task(instance, token: 5)) }
+    }
+
+    @Test func theInboxQueryUsesItsIndex() throws {
+        let instance = try store.write { try seedInstance($0) }
+        try store.write { tx in
+            for i in 0..<50 { _ = try tx.insertTask(task(instance, token: i, office: i % 2 == 0 ? "RAV" : "IV", due: Double(100 - i))) }
+        }
+        let inbox = try store.read { try $0.tasks(matching: TaskQuery(office: "RAV", roles: ["advisor"], limit: 5)) }
+        #expect(inbox.count == 5)
+        #expect(inbox.map(\.dueAt) == inbox.map(\.dueAt).sorted { ($0 ?? .distantFuture) < ($1 ?? .distantFuture) })
+        let plan = try store.writer.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id FROM task WHERE ended_at IS NULL AND office = ? AND (role = ?) ORDER BY due_at IS NULL, due_at, id LIMIT 5",
+                             arguments: ["RAV", "advisor"]).map { $0["detail"] as String? ?? "" }
+        }
+        #expect(plan.contains { $0.contains("task_inbox") }, "plan: \(plan)")
+    }
+}
