@@ -10,6 +10,11 @@ public final class CompiledProcess: Sendable {
     public let messages: [String: MessageDefinition]
     /// Parsed expressions by their source text.
     let expressions: [String: FEELExpression]
+    /// Per scope (`""` = process): the plain start event and the event sub-process start events,
+    /// looked up on every instance and sub-process start.
+    let noneStarts: [String: FlowNode]
+    let eventSubProcessStarts: [String: [FlowNode]]
+    let messageStart: FlowNode?
 
     init(record: DefinitionRecord, definition: ProcessDefinition, messages: [String: MessageDefinition],
          functions: [String: FEELFunction]) throws {
@@ -44,6 +49,21 @@ public final class CompiledProcess: Sendable {
             throw EngineError(.invalidDefinition, "Ausdrücke lassen sich nicht lesen: " + problems.joined(separator: "; "))
         }
         self.expressions = parsed
+        var starts: [String: FlowNode] = [:]
+        var espStarts: [String: [FlowNode]] = [:]
+        for (scope, _) in definition.nodeIDsByScope {
+            let scopeID: String? = scope.isEmpty ? nil : scope
+            starts[scope] = definition.noneStartEvent(inScope: scopeID)
+            espStarts[scope] = definition.eventSubProcesses(inScope: scopeID).flatMap { esp in
+                definition.nodes(inScope: esp.id).filter {
+                    if case .startEvent(.eventSubProcessStart) = $0.kind { return true }
+                    return false
+                }
+            }
+        }
+        noneStarts = starts
+        eventSubProcessStarts = espStarts
+        messageStart = definition.messageStartEvents.first
     }
 
     /// Evaluates an expression; literals (not marked FEEL) are returned as strings.

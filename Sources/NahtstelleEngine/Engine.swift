@@ -126,11 +126,11 @@ public final class Engine: Sendable {
     public func startInstance(processID: String, variables: [String: Value] = [:], businessKey: String? = nil,
                               messageStart: Bool = false, by actor: String) throws -> CommandResult {
         try command(actor: actor, name: "start") { exec in
-            guard let record = try exec.tx.latestDefinition(processID: processID) else {
+            guard let definitionID = try exec.tx.latestDefinitionID(processID: processID) else {
                 throw EngineError(.notFound, "Prozess »\(processID)« ist nicht bereitgestellt. Stellen Sie die Definition zuerst bereit (nahtstelle deploy).")
             }
-            let process = try self.process(record, in: exec.tx)
-            let start = messageStart ? process.definition.messageStartEvents.first : process.definition.noneStartEvent(inScope: nil)
+            let process = try self.process(definitionID: definitionID, in: exec.tx)
+            let start = messageStart ? process.messageStart : process.noneStarts[""]
             guard let start else {
                 throw EngineError(.invalidInput, messageStart
                     ? "Prozess »\(processID)« hat kein Nachrichten-Startereignis."

@@ -15,6 +15,8 @@ public protocol EngineStore: Sendable {
 public protocol EngineReadTransaction {
     func definition(id: Int64) throws -> DefinitionRecord?
     func latestDefinition(processID: String) throws -> DefinitionRecord?
+    /// The id of the newest version (without reading its source).
+    func latestDefinitionID(processID: String) throws -> Int64?
     func definitions(processID: String) throws -> [DefinitionRecord]
     /// Latest version of every process id.
     func latestDefinitions() throws -> [DefinitionRecord]

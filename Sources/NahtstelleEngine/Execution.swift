@@ -415,7 +415,7 @@ final class Execution {
             instance.state.tokens[token.id]?.wait = .subProcess(scopeID: scopeID)
             try openBoundaryEvents(instance, token, node)
             try openEventSubProcesses(instance, scopeID: scopeID, scopeElement: node.id)
-            guard let start = instance.process.definition.noneStartEvent(inScope: node.id) else {
+            guard let start = instance.process.noneStarts[node.id] else {
                 throw EngineError(.incident, "Der Teilprozess »\(node.name ?? node.id)« hat kein Startereignis.", element: node.id)
             }
             let inner = instance.state.makeID()
@@ -558,11 +558,9 @@ final class Execution {
     }
 
     private func openEventSubProcesses(_ instance: LoadedInstance, scopeID: Int, scopeElement: String?) throws {
-        for esp in instance.process.definition.eventSubProcesses(inScope: scopeElement) {
-            for start in instance.process.definition.nodes(inScope: esp.id) {
-                guard case .startEvent(.eventSubProcessStart(let inner, _)) = start.kind else { continue }
-                try openTrigger(instance, inner, elementID: start.id, target: .scope(scopeID), scopeID: scopeID)
-            }
+        for start in instance.process.eventSubProcessStarts[scopeElement ?? ""] ?? [] {
+            guard case .startEvent(.eventSubProcessStart(let inner, _)) = start.kind else { continue }
+            try openTrigger(instance, inner, elementID: start.id, target: .scope(scopeID), scopeID: scopeID)
         }
     }
 

@@ -219,6 +219,10 @@ public struct SQLiteTransaction: EngineTransaction {
         try row(Self.latestDefinitionSQL, bind: { $0.bind(1, processID) }, definitionRecord)
     }
 
+    public func latestDefinitionID(processID: String) throws -> Int64? {
+        try row("SELECT id FROM definition WHERE process_id = ? ORDER BY version DESC LIMIT 1", bind: { $0.bind(1, processID) }) { $0.int64(0) }
+    }
+
     private static let definitionsSQL = "SELECT \(definitionColumns) FROM definition WHERE process_id = ? ORDER BY version"
     public func definitions(processID: String) throws -> [DefinitionRecord] {
         try rows(Self.definitionsSQL, bind: { $0.bind(1, processID) }, definitionRecord)
