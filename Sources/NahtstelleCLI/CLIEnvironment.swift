@@ -33,6 +33,15 @@ enum CLIEnvironment {
         }
     }
 
+    /// Variables from a JSON file holding one object; none when no file is given.
+    static func readVariables(_ path: String?) throws -> [String: Value] {
+        guard let path else { return [:] }
+        guard case .context(let variables) = try readJSON(path) else {
+            throw CLIError("\(path): Variablen müssen ein JSON-Objekt {…} sein.")
+        }
+        return variables
+    }
+
     static func engine(store: any EngineStore, dryRun: Bool = false, draft: Bool = false) throws -> Engine {
         var configuration = Engine.Configuration()
         configuration.draft = draft

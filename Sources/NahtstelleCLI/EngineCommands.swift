@@ -56,11 +56,7 @@ struct StartCommand: ParsableCommand {
 
     func run() throws {
         let engine = try database.engine()
-        var vars: [String: Value] = [:]
-        if let variables {
-            guard case .context(let v) = try CLIEnvironment.readJSON(variables) else { throw CLIError("\(variables): JSON-Objekt erwartet.") }
-            vars = v
-        }
+        let vars = try CLIEnvironment.readVariables(variables)
         let result = try engine.startInstance(processID: process, variables: vars, businessKey: key, by: database.user)
         print("instance \(result.instanceID ?? 0) \(result.status?.rawValue ?? "")")
         for task in result.openTasks { print(task.line) }
@@ -90,11 +86,7 @@ struct CompleteCommand: ParsableCommand {
 
     func run() throws {
         let engine = try database.engine()
-        var vars: [String: Value] = [:]
-        if let variables {
-            guard case .context(let v) = try CLIEnvironment.readJSON(variables) else { throw CLIError("\(variables): JSON-Objekt erwartet.") }
-            vars = v
-        }
+        let vars = try CLIEnvironment.readVariables(variables)
         let result = try engine.complete(taskID: task, variables: vars, by: database.user)
         print("instance \(result.instanceID ?? 0) \(result.status?.rawValue ?? "")\(result.endEventID.map { " end: \($0)" } ?? "")")
         for task in result.openTasks { print(task.line) }
@@ -110,11 +102,7 @@ struct CorrelateCommand: ParsableCommand {
 
     func run() throws {
         let engine = try database.engine()
-        var vars: [String: Value] = [:]
-        if let variables {
-            guard case .context(let v) = try CLIEnvironment.readJSON(variables) else { throw CLIError("\(variables): JSON-Objekt erwartet.") }
-            vars = v
-        }
+        let vars = try CLIEnvironment.readVariables(variables)
         let result = try engine.correlate(message: message, correlationKey: key, variables: vars, by: database.user)
         print("instance \(result.instanceID ?? 0) \(result.status?.rawValue ?? "")")
     }

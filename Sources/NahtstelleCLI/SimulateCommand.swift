@@ -40,13 +40,7 @@ struct SimulateCommand: ParsableCommand {
         for path in [file] + with {
             files.append((try CLIEnvironment.readFile(path), path))
         }
-        var start: [String: Value] = [:]
-        if let variables {
-            guard case .context(let vars) = try CLIEnvironment.readJSON(variables) else {
-                throw CLIError("\(variables): Startvariablen müssen ein JSON-Objekt {…} sein.")
-            }
-            start = vars
-        }
+        let start = try CLIEnvironment.readVariables(variables)
         let answerText = String(decoding: try CLIEnvironment.readFile(answers), as: UTF8.self)
         var simulation = Simulation(answers: try Simulation.parseAnswers(answerText), startVariables: start)
         let engine = try CLIEnvironment.engine(store: try SQLiteEngineStore(path: nil), dryRun: true, draft: draft)
