@@ -77,6 +77,8 @@ public struct Simulation {
         guard let primary = started.instanceID else { throw Failure(message: "Die Instanz wurde nicht gestartet.", steps: []) }
         var steps: [Step] = []
         var remaining = answers
+        // The instances of this run: the one started here and those its messages started.
+        var tracked: Set<Int64> = [primary]
         func take(_ id: String) -> [String: Value]? {
             guard var list = remaining[id], !list.isEmpty else { return nil }
             let first = list.removeFirst()
@@ -88,6 +90,7 @@ public struct Simulation {
             onStep(step)
         }
         func noteEnds(_ result: CommandResult) throws {
+            tracked.formUnion(result.startedInstances)
             for id in result.endedInstances {
                 guard let instance = try engine.instance(id: id) else { continue }
                 record(Step(instanceID: id, processID: instance.processID, elementID: instance.endEventID ?? "", isEnd: true))
@@ -99,7 +102,7 @@ public struct Simulation {
             guardCount += 1
             if guardCount > maxSteps { throw Failure(message: "Mehr als \(maxSteps) Schritte: läuft die Definition im Kreis?", steps: steps) }
             let running = try engine.store.read { tx in
-                try tx.instances(businessKey: businessKey).filter { $0.status == .running }
+                try tracked.sorted().compactMap { try tx.instance(id: $0) }.filter { $0.status == .running }
             }
             if running.isEmpty { break }
             let primaryRunning = running.contains { $0.id == primary }

@@ -46,3 +46,20 @@ def test_example_walks_its_expected_path(nahtstelle, answers):
     expected = pathlib.Path(base + ".expected.txt").read_text()
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().splitlines() == expected.strip().splitlines()
+
+
+def test_linked_dry_run_starts_and_ends_the_reduced_procedure(nahtstelle, tmp_path):
+    """optima-alv referred by an SD: the hand-over starts reduced-sd by message, the close resumes it."""
+    import json
+    base = ROOT / "workflows" / "examples" / "optima-alv.accepted-closed"
+    answers = json.loads(pathlib.Path(f"{base}.answers.json").read_text())
+    answers.update({"adjust-counselling-plan": [{}], "resume-procedure": [{}]})
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(answers))
+    r = subprocess.run([str(nahtstelle), "simulate", str(ROOT / "workflows" / "optima-alv.bpmn"),
+                        "--with", str(ROOT / "workflows" / "reduced-sd.bpmn"), "--answers", str(path),
+                        "--variables", f"{base}.variables.json"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == "end: end-closed"
+    assert r.stderr.strip().splitlines() == ["[reduced-sd] adjust-counselling-plan", "[reduced-sd] resume-procedure",
+                                             "[reduced-sd] end: end-resumed"]
