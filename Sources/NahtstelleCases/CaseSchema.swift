@@ -5,7 +5,8 @@ import GRDB
 /// without an approved Kostengutsprache or overwrite a document a client already received.
 ///
 /// Choice columns are checked with `OR` chains, never `IN (…)`: SQLite builds an ephemeral
-/// table per statement for an `IN` list in a CHECK or a partial-index WHERE clause.
+/// table per statement for an `IN` list in a CHECK or a partial-index WHERE clause. A CHECK
+/// whose expression is NULL passes, so rules on nullable columns test `IS NOT NULL` first.
 /// Dates are ISO text (`2026-11-24`, sortable); instants are Unix seconds (REAL, as the engine's).
 public enum CaseSchema {
     public static func register(_ migrator: inout DatabaseMigrator) {
@@ -103,9 +104,9 @@ public enum CaseSchema {
                     CHECK (referrer_office_id != receiver_office_id),
                     CHECK ((decision IS NULL) = (decided_at IS NULL)),
                     CHECK (decided_at IS NULL OR decided_at >= applied_at),
-                    CHECK (rejection_reason IS NULL OR decision = 'rejected'),
+                    CHECK (rejection_reason IS NULL OR (decision IS NOT NULL AND decision = 'rejected')),
                     CHECK (decision != 'rejected' OR rejection_reason IS NOT NULL),
-                    CHECK (handover_at IS NULL OR decision = 'accepted'),
+                    CHECK (handover_at IS NULL OR (decision IS NOT NULL AND decision = 'accepted')),
                     CHECK (closed_at IS NULL OR handover_at IS NOT NULL),
                     CHECK ((closed_at IS NULL) = (closing_reason IS NULL)),
                     CHECK ((closed_at IS NULL) = (outcome IS NULL)),
@@ -145,8 +146,9 @@ public enum CaseSchema {
                     paid_at TEXT,
                     paid_amount_rappen INTEGER CHECK (paid_amount_rappen IS NULL OR paid_amount_rappen >= 0),
                     CHECK ((decision IS NULL) = (decided_at IS NULL)),
-                    -- No measure without a signed Kostengutsprache: never pre-financed.
-                    CHECK (booked_at IS NULL OR decision = 'approved'),
+                    -- No measure without a signed Kostengutsprache: never pre-financed. (IS NOT NULL first:
+                    -- a CHECK that evaluates to NULL passes.)
+                    CHECK (booked_at IS NULL OR (decision IS NOT NULL AND decision = 'approved')),
                     CHECK (invoice_forwarded_at IS NULL OR booked_at IS NOT NULL),
                     CHECK (paid_at IS NULL OR invoice_forwarded_at IS NOT NULL)
                 );
