@@ -137,6 +137,16 @@ enum Applications {
         return v
     }
 
+    /// IV → RAV (group A: closed IV procedure, no ALE, intact labour offer).
+    static func ivToALV(_ n: Int = 1) -> [String: Value] {
+        var v = common.merging(People.person(n, last: "Wyss", first: "Peter")) { a, _ in a }
+        v.merge([
+            "socialCounselling": false, "socialAssistance": false, "ravRegistered": false, "receivesAle": false, "ivProcedure": "closed",
+            "ivPensionSettled": true, "workLossPercent": 30, "intactLabourOffer": true, "reRegistrationAgreed": true, "topics": ["health"],
+        ]) { _, new in new }
+        return v
+    }
+
     /// SD → SD (SD-SD: a municipal service without integral case management → a SoBZ with it).
     static func sdToSH(_ n: Int = 1) -> [String: Value] {
         var v = common.merging(People.person(n, last: "Roth", first: "Lea")) { a, _ in a }
