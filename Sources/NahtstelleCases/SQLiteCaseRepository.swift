@@ -74,6 +74,15 @@ public final class SQLiteCaseRepository: CaseRepository {
         return try await writer.read { db in try Self.reportRecords(db, to: to, deadlines: deadlines).map(\.record) }
     }
 
+    /// Every case applied for up to `to`, with the person's AHV number, for the pseudonymised
+    /// export (`PseudonymisedExport.export`), which replaces it by a keyed hash.
+    public func exportItems(to: LocalDate) async throws -> [(ahvNumber: String, record: CaseReportRecord)] {
+        let deadlines = self.deadlines
+        return try await writer.read { db in
+            try Self.reportRecords(db, to: to, deadlines: deadlines).map { (ahvNumber: $0.ahv, record: $0.record) }
+        }
+    }
+
     // MARK: Shared with the service
 
     /// The visibility rule of §3 in the query: own office as referrer or receiver; coordinators all.
