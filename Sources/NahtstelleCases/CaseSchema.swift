@@ -197,5 +197,26 @@ public enum CaseSchema {
                 CREATE INDEX notification_case ON notification(case_id);
                 """)
         }
+
+        // Health data is sensitive (DSG): who read which case or document, append-only. Writes are
+        // in the engine's history (every command, with its actor).
+        migrator.registerMigration("cases-2-access-log") { db in
+            try db.execute(sql: """
+                CREATE TABLE case_access (
+                    id INTEGER PRIMARY KEY,
+                    at REAL NOT NULL,
+                    username TEXT NOT NULL,
+                    case_id TEXT REFERENCES optima_case(id),
+                    action TEXT NOT NULL CHECK (action = 'view-case' OR action = 'list-documents' OR action = 'read-document'
+                        OR action = 'list-cases' OR action = 'export'),
+                    document_id INTEGER REFERENCES case_document(id)
+                );
+                CREATE INDEX case_access_case ON case_access(case_id);
+                CREATE TRIGGER case_access_no_update BEFORE UPDATE ON case_access
+                    BEGIN SELECT RAISE(ABORT, 'case_access is append-only'); END;
+                CREATE TRIGGER case_access_no_delete BEFORE DELETE ON case_access
+                    BEGIN SELECT RAISE(ABORT, 'case_access is append-only'); END;
+                """)
+        }
     }
 }

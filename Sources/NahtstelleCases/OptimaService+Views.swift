@@ -53,6 +53,26 @@ extension OptimaService {
         return stored
     }
 
+    /// Records a read of case data (§3: every read is audit-logged).
+    func logAccess(_ username: String, _ action: String, caseID: String?, documentID: Int64? = nil) throws {
+        let at = clock().timeIntervalSince1970
+        do {
+            try store.writer.write { db in
+                try db.execute(sql: "INSERT INTO case_access (at, username, case_id, action, document_id) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [at, username, caseID, action, documentID])
+            }
+        } catch { throw CaseServiceError.wrapping(error) }
+    }
+
+    /// Who read a case (newest first): the audit trail of reads.
+    public func accessLog(caseID: String) throws -> [(at: Date, username: String, action: String, documentID: Int64?)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM case_access WHERE case_id = ? ORDER BY id DESC", arguments: [caseID]).map { row in
+                (Date(timeIntervalSince1970: row["at"]), row["username"], row["action"], row["document_id"])
+            }
+        }
+    }
+
     /// Open tasks of the user's office and roles (their own and unassigned ones), due first.
     public func inbox(_ username: String) throws -> [InboxItem] {
         let user = try staff(username)
@@ -76,6 +96,7 @@ extension OptimaService {
     /// The cases the user may see, newest application first.
     public func cases(_ username: String) throws -> [StoredCase] {
         let user = try staff(username)
+        try logAccess(username, "list-cases", caseID: nil)
         return try read { try SQLiteCaseRepository.visibleCases($0, user: user.user) }.reversed()
     }
 
@@ -83,6 +104,7 @@ extension OptimaService {
     public func caseView(_ username: String, caseID: String) throws -> CaseView {
         let user = try staff(username)
         let stored = try visibleCase(user, caseID)
+        try logAccess(username, "view-case", caseID: caseID)
         let c = stored.optimaCase
         let instances: [InstanceRecord]
         var tasks: [TaskRecord] = []
@@ -111,6 +133,7 @@ extension OptimaService {
     public func documents(_ username: String, caseID: String) throws -> [DocumentInfo] {
         let user = try staff(username)
         _ = try visibleCase(user, caseID)
+        try logAccess(username, "list-documents", caseID: caseID)
         return try read { try generator.list($0, caseID: caseID) }
     }
 
@@ -121,6 +144,7 @@ extension OptimaService {
             throw CaseServiceError(.notFound, "Dokument \(id) gibt es nicht.")
         }
         _ = try visibleCase(user, doc.info.caseId)
+        try logAccess(username, "read-document", caseID: doc.info.caseId, documentID: id)
         return doc
     }
 

@@ -132,6 +132,13 @@ struct CaseRulesTests {
         #expect(try t.service.inbox("s.wicki").map(\.task.elementID) == ["handover-meeting"])
         #expect(try t.service.inbox("a.keller").isEmpty)
         #expect(try t.service.inbox("s.wicki").first?.personName == "Muster Anna")
+        // Reads are audit-logged; refused reads leave no trace of the case's content.
+        _ = try t.service.caseView("h.lustenberger", caseID: w.caseID)
+        _ = try t.service.document("s.wicki", id: doc.id)
+        let log = try t.service.accessLog(caseID: w.caseID)
+        #expect(log.contains { $0.username == "h.lustenberger" && $0.action == "view-case" })
+        #expect(log.contains { $0.username == "s.wicki" && $0.action == "read-document" && $0.documentID == doc.id })
+        #expect(!log.contains { $0.username == "r.huber" })
     }
 
     @Test("RAV → SH erzeugt die Vereinbarung ALV mit den Angaben des Falls")
