@@ -292,3 +292,28 @@ struct CaseRulesTests {
         #expect(try t.service.notifications(w.p.advisor, unreadOnly: true).isEmpty)
     }
 }
+
+extension CaseRulesTests {
+    @Test("Typisierter Antrag: Person, Status, Ziel, Themen, Dauer und Einverständnis")
+    func typedApplication() throws {
+        let t = try TestOffice()
+        let application = ApplicationInput(
+            receiverOffice: "sobz-hochdorf",
+            person: PersonInput(lastName: "Studer", firstName: "Mia", birthDate: d("1991-05-04"), street: "Kirchweg 3", postalCode: "6110",
+                                city: "Wolhusen", ahvNumber: People.ahv("756000100077"), persNr: "2201"),
+            status: PersonStatus(inSocialCounselling: false, receivesFinancialSocialAssistance: false, registeredAtRAV: true, receivesALE: true,
+                                 ivProcedure: .noProcedure, ivMeasuresRunning: false, ivLegalProceedings: false,
+                                 ivRelevantHealthDamageSuspected: false, canAndWantsToWork: true, intactLabourOffer: false,
+                                 entitledToPersonalSocialHelpAtReceiver: true),
+            goal: "Schuldensanierung und Tagesstruktur.", topics: ["debts"], plannedMonths: .three, consentHandover: true,
+            consentDataExchange: true, formData: ["socialDifficulties": "Schulden"])
+        let result = try t.service.submitApplication(by: "h.lustenberger", application: application)
+        #expect(result.targetGroup.group == .g)
+        let c = try t.stored(result.caseID).optimaCase
+        #expect(c.plannedMonths == .three)
+        #expect(c.personStatus.intactLabourOffer == false)
+        #expect(c.personStatus.socialDifficulties == [.debts])
+        #expect(c.person.ahvNumber.count == 16)
+        #expect(result.eligibility.conditions.contains { $0.id == .socialDifficulties && $0.outcome == .met })
+    }
+}
