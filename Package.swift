@@ -54,10 +54,16 @@ let package = Package(
             "NahtstelleFEEL", "NahtstelleForms", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
 
+        // MARK: OPTIMA application (cases in SQLite, the six definitions on the engine, documents, reports)
+        .target(name: "NahtstelleCases", dependencies: [
+            "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleOptima", "NahtstelleForms", "NahtstelleDocuments", "NahtstelleFEEL",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: strict),
+
         // MARK: Executables
         .executableTarget(name: "NahtstelleCLI", dependencies: [
             "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleForms", "NahtstelleDocuments",
-            "NahtstelleOptima",
+            "NahtstelleOptima", "NahtstelleCases",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -75,5 +81,9 @@ let package = Package(
         .testTarget(name: "NahtstelleFormsTests", dependencies: ["NahtstelleForms"], swiftSettings: strict),
         .testTarget(name: "NahtstelleOptimaTests", dependencies: ["NahtstelleOptima"], swiftSettings: strict),
         .testTarget(name: "NahtstelleDocumentsTests", dependencies: ["NahtstelleDocuments", "NahtstelleForms"], swiftSettings: strict),
+        .testTarget(name: "NahtstelleCasesTests", dependencies: [
+            "NahtstelleCases", "NahtstelleEngine", "NahtstelleStore", "NahtstelleOptima", "NahtstelleDocuments", "CLibZip",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: strict),
     ]
 )

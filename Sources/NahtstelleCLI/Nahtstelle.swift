@@ -18,6 +18,10 @@ struct Nahtstelle: AsyncParsableCommand {
             TimersCommand.self,
             TemplatesCommand.self,
             RenderCommand.self,
+            ReportCommand.self,
+            DemoCommand.self,
+            CasesCommand.self,
+            InboxCommand.self,
         ]
     )
 }

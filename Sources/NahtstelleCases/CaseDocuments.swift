@@ -1,0 +1,122 @@
+import Foundation
+import GRDB
+import NahtstelleDocuments
+import NahtstelleEngine
+import NahtstelleFEEL
+import NahtstelleStore
+
+/// A generated document of a case (without its bytes).
+public struct DocumentInfo: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    public var caseId: String
+    public var template: String
+    /// German title from `fields.json` (e.g. "Kostengutsprache").
+    public var title: String
+    public var version: Int
+    public var fileName: String
+    public var size: Int
+    public var createdAt: Date
+    public var createdBy: String
+    /// The process step that produced it.
+    public var elementID: String?
+    public var costApprovalID: Int64?
+}
+
+/// A document with its bytes (a DOCX file).
+public struct CaseDocument: Sendable, Hashable {
+    public var info: DocumentInfo
+    public var bytes: [UInt8]
+}
+
+/// Renders templates with case data and stores the result as the next version of that
+/// document of the case — inside the caller's transaction.
+struct DocumentGenerator: Sendable {
+    let templates: TemplateLibrary
+
+    func title(_ template: String) -> String { templates.schema?.templates[template]?.title ?? template }
+
+    /// Renders and stores `template` for a case. Throws (and so aborts the whole command) when
+    /// the template needs data the case does not have, naming every missing field.
+    @discardableResult
+    func generate(_ db: Database, template: String, caseID: String, variables: [String: Value], elementID: String?, actor: String,
+                  at: Date, costApprovalID: Int64? = nil) throws -> DocumentInfo {
+        let today = ISODateTime.localDate(of: at)
+        let context = try TemplateData.load(db, caseID: caseID, variables: variables, actor: actor, costApprovalID: costApprovalID, today: today)
+        let bytes: [UInt8]
+        do throws(DocumentError) {
+            bytes = try templates.render(template, data: context.data(template: template, elementID: elementID))
+        } catch where error.code == .missingData {
+            throw CaseServiceError(
+                .documentFailed,
+                "Das Dokument «\(title(template))» für den Fall \(caseID) kann nicht erstellt werden: es fehlen Angaben ("
+                    + error.missingFields.joined(separator: ", ")
+                    + "). Bitte die fehlenden Angaben im Fall, bei den Stellen oder im Formular ergänzen und den Schritt wiederholen; "
+                    + "es wurde nichts gespeichert.")
+        } catch {
+            throw CaseServiceError(
+                .documentFailed,
+                "Das Dokument «\(title(template))» für den Fall \(caseID) kann nicht erstellt werden: \(error.description) "
+                    + "Die Koordinationsstelle prüft die Vorlage mit «nahtstelle templates check»; es wurde nichts gespeichert.")
+        }
+        let version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM case_document WHERE case_id = ? AND template = ?",
+                                        arguments: [caseID, template]) ?? 0) + 1
+        let fileName = "\(caseID)_\(template)_v\(version).docx"
+        try db.execute(sql: """
+            INSERT INTO case_document (case_id, template, version, file_name, bytes, size, created_at, created_by, element_id, cost_approval_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [caseID, template, version, fileName, Data(bytes), bytes.count, at.timeIntervalSince1970, actor, elementID,
+                             costApprovalID])
+        return DocumentInfo(id: db.lastInsertedRowID, caseId: caseID, template: template, title: title(template), version: version,
+                            fileName: fileName, size: bytes.count, createdAt: at, createdBy: actor, elementID: elementID,
+                            costApprovalID: costApprovalID)
+    }
+
+    func list(_ db: Database, caseID: String) throws -> [DocumentInfo] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, case_id, template, version, file_name, size, created_at, created_by, element_id, cost_approval_id
+            FROM case_document WHERE case_id = ? ORDER BY id
+            """, arguments: [caseID]).map(info)
+    }
+
+    func document(_ db: Database, id: Int64) throws -> CaseDocument? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM case_document WHERE id = ?", arguments: [id]) else { return nil }
+        let data: Data = row["bytes"]
+        return CaseDocument(info: info(row), bytes: [UInt8](data))
+    }
+
+    private func info(_ row: Row) -> DocumentInfo {
+        let template: String = row["template"]
+        return DocumentInfo(id: row["id"], caseId: row["case_id"], template: template, title: title(template), version: row["version"],
+                            fileName: row["file_name"], size: row["size"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                            createdBy: row["created_by"], elementID: row["element_id"], costApprovalID: row["cost_approval_id"])
+    }
+}
+
+extension EngineReadTransaction {
+    /// The GRDB connection of the application's own tables, in this very transaction.
+    func database() throws -> Database {
+        guard let db = (self as? SQLiteTransaction)?.db else {
+            throw CaseServiceError(.processFailed, "Die OPTIMA-Anwendung braucht den SQLite-Speicher (SQLiteEngineStore).")
+        }
+        return db
+    }
+}
+
+/// `generate-document` (parameter `template`): the document of a service step.
+struct GenerateDocumentHandler: ServiceTaskHandler {
+    let generator: DocumentGenerator
+
+    func execute(_ call: ServiceTaskCall, _ tx: any EngineTransaction) throws -> [String: Value] {
+        guard let template = call.parameters["template"], !template.isEmpty else {
+            throw CaseServiceError(.processFailed, "Der Schritt «\(call.elementID)» nennt keine Vorlage. "
+                                   + "Die Koordinationsstelle ergänzt nahtstelle:template in der Definition.")
+        }
+        guard let caseID = call.businessKey ?? call.variables["caseId"]?.stringValue else {
+            throw CaseServiceError(.processFailed, "Der Schritt «\(call.elementID)» gehört zu keinem Fall (Geschäftsschlüssel fehlt).")
+        }
+        let approval = call.variables["costApprovalId"]?.numberValue.map { NSDecimalNumber(decimal: $0).int64Value }
+        try generator.generate(try tx.database(), template: template, caseID: caseID, variables: call.variables, elementID: call.elementID,
+                               actor: call.actor, at: call.at, costApprovalID: template == "kostengutsprache" ? approval : nil)
+        return [:]
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import NahtstelleEngine
+import NahtstelleFEEL
+import NahtstelleOptima
+
+/// Runs in the completing transaction of every user task (`Engine.Configuration.onTaskCompleted`):
+/// records the case facts the task's contract variables carry, and generates the documents its
+/// `nahtstelle:documents` names. Anything failing here aborts the completion: no half-done step.
+struct CaseTaskHook: Sendable {
+    let generator: DocumentGenerator
+
+    /// The workflows' closing reasons (`forms/standortgespraech.json`) in the domain's vocabulary.
+    static func closingReason(_ id: String?) -> ClosingReason? {
+        switch id {
+        case "revoked-by-referrer", "referrer-revoked": .referrerRevoked
+        case "goal-not-achievable", "goal-not-reachable": .goalNotReachable
+        case let other?: ClosingReason(rawValue: other)
+        case nil: nil
+        }
+    }
+
+    static func localDate(_ value: Value?) -> LocalDate? { value.flatMap(TemplateData.localDate) }
+
+    static func int64(_ value: Value?) -> Int64? { value?.numberValue.map { NSDecimalNumber(decimal: $0).int64Value } }
+
+    func handle(_ completion: TaskCompletion, _ tx: any EngineTransaction) throws {
+        let db = try tx.database()
+        guard let caseID = completion.task.businessKey, let stored = try CaseRows.load(db, id: caseID) else { return }
+        let v = completion.variables
+        let today = ISODateTime.localDate(of: completion.at)
+        var c = stored.optimaCase
+        if completion.task.processID.hasPrefix("optima-") {
+            switch completion.task.elementID {
+            case "check-application":
+                switch v["decision"]?.stringValue {
+                case "accepted":
+                    c.state = .accepted
+                    c.decision = .accepted
+                    c.decidedAt = today
+                    c.receiverAdvisor = v["advisor"]?.stringValue
+                case "rejected":
+                    c.state = .rejected
+                    c.decision = .rejected
+                    c.decidedAt = today
+                    c.rejectionReason = v["rejectionReason"]?.stringValue.flatMap(RejectionReason.init(rawValue:)) ?? .other
+                    c.rejectionText = v["rejectionText"]?.stringValue
+                case "clarify":
+                    c.state = .inClarification
+                default:
+                    break
+                }
+            case "clarify-application":
+                c.state = .submitted
+            case "plan-handover":
+                c.handoverMeetingAt = Self.localDate(v["meetingAt"])
+            case "handover-meeting":
+                if v["allAgree"]?.boolValue == true {
+                    c.state = .active
+                    c.handoverAt = today
+                    c.handoverMeetingAt = Self.localDate(v["meetingAt"]) ?? c.handoverMeetingAt
+                    c.nextStatusMeetingAt = Self.localDate(v["nextMeetingAt"])
+                } else {
+                    c.state = .noAgreement
+                }
+            case "status-meeting":
+                if v["decision"]?.stringValue == "close" {
+                    c.state = .closed
+                    c.closedAt = today
+                    c.closingReason = Self.closingReason(v["closingReason"]?.stringValue)
+                    c.outcome = v["outcome"]?.stringValue.flatMap(Outcome.init(rawValue:)) ?? .other
+                    c.nextStatusMeetingAt = nil
+                } else {
+                    c.nextStatusMeetingAt = Self.localDate(v["nextMeetingAt"])
+                }
+            case "sign-cost-approval", "book-measure", "forward-invoice", "pay-invoice":
+                try recordCostApprovalStep(db, completion, today: today)
+            default:
+                break
+            }
+        }
+        if c != stored.optimaCase { try CaseRows.updateLifecycle(db, c) }
+        for template in completion.documents {
+            try generator.generate(db, template: template, caseID: caseID, variables: completion.instanceVariables,
+                                   elementID: completion.task.elementID, actor: completion.actor, at: completion.at)
+        }
+    }
+
+    private func recordCostApprovalStep(_ db: Database, _ completion: TaskCompletion, today: LocalDate) throws {
+        let v = completion.variables
+        guard let id = Self.int64(completion.instanceVariables["costApprovalId"]) else {
+            throw CaseServiceError(.processFailed, "Zu dieser Kostengutsprache-Aufgabe ist keine Kostengutsprache erfasst "
+                                   + "(costApprovalId fehlt). Bitte die Kostengutsprache über «Kostengutsprache beantragen» anfordern.")
+        }
+        switch completion.task.elementID {
+        case "sign-cost-approval":
+            let signer = v["signatory"]?.stringValue ?? completion.actor
+            let name = try Directory.staff(db, signer)?.displayName ?? signer
+            try db.execute(sql: "UPDATE cost_approval SET decision = ?, decided_at = ?, decided_by = ?, decision_note = ? WHERE id = ?",
+                           arguments: [v["decision"]?.stringValue, (Self.localDate(v["decidedAt"]) ?? today).description, name,
+                                       v["reason"]?.stringValue, id])
+        case "book-measure":
+            // The CHECK on cost_approval refuses this unless the KGS is approved.
+            try db.execute(sql: "UPDATE cost_approval SET booked_at = ?, booked_by = ?, measure_start = ?, measure_end = ? WHERE id = ?",
+                           arguments: [today.description, completion.actor, Self.localDate(v["startDate"])?.description,
+                                       Self.localDate(v["endDate"])?.description, id])
+        case "forward-invoice":
+            try db.execute(sql: """
+                UPDATE cost_approval SET invoice_number = ?, invoice_date = ?, invoice_amount_rappen = ?, invoice_forwarded_at = ? WHERE id = ?
+                """, arguments: [v["invoiceNumber"]?.stringValue, Self.localDate(v["invoiceDate"])?.description,
+                                 v["amount"]?.numberValue.map(CaseRows.rappen), today.description, id])
+        case "pay-invoice":
+            try db.execute(sql: "UPDATE cost_approval SET paid_at = ?, paid_amount_rappen = ? WHERE id = ?",
+                           arguments: [(Self.localDate(v["paidAt"]) ?? today).description, v["amount"]?.numberValue.map(CaseRows.rappen), id])
+        default:
+            break
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import NahtstelleEngine
+import NahtstelleFEEL
+import NahtstelleOptima
+
+/// A message to an office role or a person, shown in their inbox.
+public struct NotificationEntry: Sendable, Hashable, Identifiable {
+    public var id: Int64
+    public var caseId: String?
+    public var officeId: String
+    public var role: Role?
+    public var username: String?
+    /// The step that sent it (e.g. `notify-cost-approval-reminder`).
+    public var kind: String
+    public var text: String
+    public var createdAt: Date
+    public var readAt: Date?
+}
+
+enum NotificationRows {
+    static func insert(_ db: Database, caseID: String?, office: String, role: Role?, username: String?, kind: String, text: String,
+                       at: Date) throws {
+        try db.execute(sql: """
+            INSERT INTO notification (case_id, office_id, role, username, kind, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [caseID, office, role?.rawValue, username, kind, text, at.timeIntervalSince1970])
+    }
+
+    static func fetch(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> [NotificationEntry] {
+        try Row.fetchAll(db, sql: "SELECT * FROM notification WHERE \(whereClause) ORDER BY created_at DESC, id DESC", arguments: arguments)
+            .map { row in
+                NotificationEntry(id: row["id"], caseId: row["case_id"], officeId: row["office_id"],
+                                  role: (row["role"] as String?).flatMap(Role.init(rawValue:)), username: row["username"], kind: row["kind"],
+                                  text: row["text"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                                  readAt: (row["read_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            }
+    }
+
+    /// What a user sees: addressed to them, or to a role they hold in their office.
+    static func forUser(_ db: Database, _ user: StaffMember, unreadOnly: Bool) throws -> [NotificationEntry] {
+        let roles = user.roles.map(\.rawValue).sorted()
+        let roleClause = roles.isEmpty ? "0" : roles.map { _ in "role = ?" }.joined(separator: " OR ")
+        var arguments: StatementArguments = [user.username, user.officeId]
+        for role in roles { arguments += [role] }
+        return try fetch(db, whereClause: "(username = ? OR (office_id = ? AND username IS NULL AND (\(roleClause))))"
+                         + (unreadOnly ? " AND read_at IS NULL" : ""), arguments: arguments)
+    }
+}
+
+/// `notify` (parameter `to` = `referrer`, `receiver` or `signatory`): a notification for that
+/// party of the case, with a text that says what to do.
+struct NotifyHandler: ServiceTaskHandler {
+    func execute(_ call: ServiceTaskCall, _ tx: any EngineTransaction) throws -> [String: Value] {
+        let db = try tx.database()
+        guard let caseID = call.businessKey ?? call.variables["caseId"]?.stringValue, let stored = try CaseRows.load(db, id: caseID) else {
+            throw CaseServiceError(.processFailed, "Der Schritt «\(call.elementID)» gehört zu keinem erfassten Fall.")
+        }
+        let c = stored.optimaCase
+        let v = call.variables
+        let office: String
+        let role: Role?
+        let username: String?
+        switch call.parameters["to"] ?? "" {
+        case "referrer":
+            (office, role, username) = (c.referrerOfficeId, nil, c.referrerAdvisor)
+        case "receiver":
+            let advisor = c.receiverAdvisor ?? v["advisor"]?.stringValue
+            (office, role, username) = (c.receiverOfficeId, advisor == nil ? .optimaContact : nil, advisor)
+        case "signatory":
+            (office, role, username) = (v["payingOffice"]?.stringValue ?? stored.payingOfficeId, .signatory, nil)
+        case let other:
+            throw CaseServiceError(.processFailed, "Der Schritt «\(call.elementID)» nennt den Empfänger «\(other)», den es nicht gibt. "
+                                   + "Erlaubt sind referrer, receiver und signatory (nahtstelle:to).")
+        }
+        try NotificationRows.insert(db, caseID: caseID, office: office, role: role, username: username, kind: call.elementID,
+                                    text: Self.text(call.elementID, stored: stored, variables: v, db: db), at: call.at)
+        return [:]
+    }
+
+    static func text(_ element: String, stored: StoredCase, variables v: [String: Value], db: Database) -> String {
+        let c = stored.optimaCase
+        let who = "\(c.id) (\(c.person.lastName) \(c.person.firstName))"
+        let measure = v["measure"]?.stringValue.map { "«\($0)»" } ?? ""
+        switch element {
+        case "notify-rejection":
+            let reason = (v["rejectionReason"]?.stringValue).flatMap(RejectionReason.init(rawValue:)).map(Glossary.label) ?? "ohne Angabe"
+            return "Der Antrag \(who) wurde abgelehnt (\(reason)). Die Fallführung bleibt bei Ihnen; "
+                + "die Mitteilung liegt bei den Dokumenten des Falls."
+        case "notify-planned-end-receiver", "notify-planned-end-referrer":
+            let end = c.handoverAt.map { Deadlines().plannedMandateEnd(handoverMeetingAt: $0, months: c.plannedMonths).swissFormatted }
+            return "Das OPTIMA-Mandat \(who) endet am \(end ?? "geplanten Datum") (in zwei Wochen). "
+                + "Bitte am nächsten Standortgespräch über Abschluss oder Weiterführung entscheiden."
+        case "notify-cost-approval-reminder":
+            return "Die Kostengutsprache \(measure) im Fall \(who) ist noch nicht unterzeichnet; die Frist von 10 Tagen ist abgelaufen. "
+                + "Bitte unterzeichnen oder ablehnen."
+        case "notify-cost-approval-escalation":
+            return "Die Kostengutsprache \(measure) im Fall \(who) ist seit 4 Tagen überfällig. "
+                + "Bitte veranlassen Sie die Unterschrift bei Ihrer zeichnungsberechtigten Person."
+        case "notify-cost-approval-rejected":
+            return "Die Kostengutsprache \(measure) im Fall \(who) wurde abgelehnt. Die Massnahme darf nicht gebucht werden."
+        default:
+            return "Mitteilung zum Fall \(who) (Schritt \(element))."
+        }
+    }
+}

@@ -1,0 +1,296 @@
+import Foundation
+import GRDB
+import NahtstelleEngine
+import NahtstelleFEEL
+import NahtstelleForms
+import NahtstelleOptima
+
+/// A task's form as the user opens it: the definition and the values prefilled from the case.
+public struct TaskForm: Sendable {
+    public var task: TaskRecord
+    public var form: FormDefinition?
+    public var defaults: [String: Value]
+}
+
+/// What completing a task did.
+public struct TaskOutcome: Sendable {
+    public var completed: TaskRecord
+    public var caseID: String?
+    /// Tasks the step created (the next steps, in any linked process).
+    public var createdTasks: [TaskRecord]
+    /// Instances the step started (e.g. the reduced procedure at the hand-over).
+    public var startedInstances: [Int64]
+    public var endedInstances: [Int64]
+}
+
+extension OptimaService {
+    // MARK: Authorisation
+
+    /// The task, if `user` may work on it: same office, the task's role, and (when assigned) the assignee.
+    func authorizedTask(_ user: StaffMember, _ taskID: Int64) throws -> TaskRecord {
+        guard let task = try engine.task(id: taskID) else {
+            throw CaseServiceError(.notFound, "Aufgabe \(taskID) gibt es nicht. Bitte die Aufgabenliste neu laden.")
+        }
+        let name = task.name ?? task.elementID
+        guard task.state.isOpen else {
+            throw CaseServiceError(.conflict, "Die Aufgabe «\(name)» ist bereits \(task.state == .completed ? "erledigt" : "abgebrochen")"
+                                   + (task.completedBy.map { " (von \($0))" } ?? "") + ". Bitte die Aufgabenliste neu laden.")
+        }
+        if let office = task.office, office != user.officeId {
+            let officeName = (try? self.office(office).name) ?? office
+            throw CaseServiceError(.forbidden, "Die Aufgabe «\(name)» gehört der Stelle «\(officeName)». \(user.displayName) arbeitet bei "
+                                   + "einer anderen Stelle und kann sie nicht erledigen.")
+        }
+        if let roleID = task.role, let role = Role(rawValue: roleID), !user.has(role) {
+            throw CaseServiceError(.forbidden, "Für die Aufgabe «\(name)» braucht es die Rolle «\(Glossary.label(role))». "
+                                   + "\(user.displayName) hat sie nicht; bitte eine Person mit dieser Rolle beauftragen "
+                                   + "oder die Rolle bei der Koordinationsstelle beantragen.")
+        }
+        if let assignee = task.assignee, assignee != user.username {
+            let owner = (try? staff(assignee).displayName) ?? assignee
+            throw CaseServiceError(.forbidden, "Die Aufgabe «\(name)» ist \(owner) zugewiesen. Nur diese Person kann sie erledigen.")
+        }
+        return task
+    }
+
+    // MARK: Tasks
+
+    /// Takes a task for the user, so that colleagues see who works on it.
+    @discardableResult
+    public func claim(by username: String, taskID: Int64) throws -> TaskRecord {
+        let user = try staff(username)
+        let task = try authorizedTask(user, taskID)
+        do { return try engine.claim(taskID: task.id, user: user.username, expectedVersion: task.version) } catch {
+            throw CaseServiceError.wrapping(error)
+        }
+    }
+
+    /// The form of a task with the values the case already knows (no double entry).
+    public func taskForm(by username: String, taskID: Int64) throws -> TaskForm {
+        let user = try staff(username)
+        let task = try authorizedTask(user, taskID)
+        return TaskForm(task: task, form: task.formKey.flatMap(forms.form), defaults: try formDefaults(task, user))
+    }
+
+    /// Completes a user task: checks the user against the task, validates its form (with its
+    /// conditional requiredness; every error at once), completes it and records the case facts
+    /// its variables carry — one transaction, with the documents and notifications it causes.
+    @discardableResult
+    public func completeTask(by username: String, taskID: Int64, formData: [String: Value] = [:]) throws -> TaskOutcome {
+        let user = try staff(username)
+        let task = try authorizedTask(user, taskID)
+        let today = self.today
+        let stored = try task.businessKey.flatMap { key in try read { try CaseRows.load($0, id: key) } }
+        let data = try formDefaults(task, user).merging(formData) { _, given in given }
+        var errors: [CaseServiceError.FieldError] = []
+        var values: [String: Value] = [:]
+        let form = task.formKey.flatMap(forms.form)
+        if let key = task.formKey, form == nil {
+            throw CaseServiceError(.processFailed, "Das Formular «\(key)» der Aufgabe fehlt im Ordner forms/. Die Koordinationsstelle ergänzt es.")
+        }
+        if let form {
+            let result = form.validate(data, references: try formReferences())
+            errors = result.errors.map(CaseServiceError.FieldError.init)
+            values = result.values
+        }
+        var costApproval: [String: Value]? = nil
+        switch task.elementID {
+        case "check-application" where values["decision"]?.stringValue == "accepted":
+            if let advisor = values["advisor"]?.stringValue, let receiverOffice = stored?.optimaCase.receiverOfficeId,
+                let member = try read({ try Directory.staff($0, advisor) }), member.officeId != receiverOffice || !member.has(.advisor) {
+                errors.append(.init(field: "advisor", code: "notAllowed",
+                                    message: "Fallführung: \(member.displayName) ist nicht Fallführer:in der aufnehmenden Stelle. "
+                                        + "Bitte eine Person der eigenen Stelle mit der Rolle «Fallführer:in» wählen."))
+            }
+        case "handover-meeting" where values["allAgree"]?.boolValue == true && values["costApprovalRequested"]?.boolValue == true:
+            if task.processID == ProcessKind.optimaIV.rawValue {
+                throw CaseServiceError(.ruleViolation, "Bei OPTIMA-IV wird im Übergabegespräch keine Kostengutsprache ausgestellt: keine "
+                                       + "IV-Massnahme beginnt ohne nähere Prüfung. Bitte «Kostengutsprache angefordert» abwählen und "
+                                       + "die Kostengutsprache später während der Fallarbeit beantragen.", field: "costApprovalRequested")
+            }
+            var kgs = data
+            if kgs["payingOffice"] == nil, let paying = stored?.payingOfficeId { kgs["payingOffice"] = .string(paying) }
+            if let kgsForm = forms.form("kostengutsprache-antrag") {
+                let result = kgsForm.validate(kgs, references: try formReferences())
+                errors += result.errors.map(CaseServiceError.FieldError.init)
+                costApproval = result.values
+            }
+        case "sign-cost-approval":
+            if let decided = values["decidedAt"].flatMap(TemplateData.localDate), decided > today {
+                errors.append(.init(field: "decidedAt", code: "outOfRange",
+                                    message: "Unterzeichnet am: das Datum \(decided.swissFormatted) liegt in der Zukunft. Bitte das Datum der Unterschrift angeben."))
+            }
+        default:
+            break
+        }
+        if !errors.isEmpty, let form { throw Self.formError(form, errors) }
+
+        let (_, result) = try perform(username, "complete") { cmd, db -> Void in
+            if task.elementID == "handover-meeting" {
+                values["costApprovalNow"] = .bool(costApproval != nil)
+                if let kgs = costApproval, let stored {
+                    let id = try insertCostApproval(db, caseID: stored.id, values: kgs, by: username, today: today)
+                    values.merge(Self.costApprovalVariables(id: id, kgs)) { _, new in new }
+                }
+            }
+            try cmd.complete(taskID: task.id, variables: values, expectedVersion: task.version)
+        }
+        try linkStartedInstances(result)
+        return TaskOutcome(completed: task, caseID: task.businessKey, createdTasks: result.createdTasks,
+                           startedInstances: result.startedInstances, endedInstances: result.endedInstances)
+    }
+
+    /// The receiver's advisor requests a Kostengutsprache from the paying office during the case
+    /// work: records it and correlates `cost-approval-requested` (key = case id), which files the
+    /// Kostengutsprache (document) and creates the signatory's task — one transaction.
+    @discardableResult
+    public func requestCostApproval(by username: String, caseID: String, formData: [String: Value]) throws -> CostApprovalEntry {
+        let user = try staff(username)
+        let stored = try visibleCase(user, caseID)
+        let c = stored.optimaCase
+        guard user.officeId == c.receiverOfficeId, user.has(.advisor) else {
+            throw CaseServiceError(.forbidden, "Eine Kostengutsprache beantragt die Fallführung der OPTIMA-Stelle "
+                                   + "(\((try? office(c.receiverOfficeId).name) ?? c.receiverOfficeId)).")
+        }
+        switch c.state {
+        case .active: break
+        case .submitted, .inClarification, .accepted, .draft:
+            throw CaseServiceError(.ruleViolation, "Eine Kostengutsprache kann erst nach dem Übergabegespräch beantragt werden, wenn die "
+                                   + "Übergabe wirksam ist. Soll eine Massnahme sofort beginnen, im Übergabegespräch «Kostengutsprache "
+                                   + "angefordert» wählen (nicht bei OPTIMA-IV).")
+        case .rejected, .noAgreement, .closed:
+            throw CaseServiceError(.ruleViolation, "Der Fall \(caseID) ist beendet (\(Glossary.label(c.state))); es können keine "
+                                   + "Kostengutsprachen mehr beantragt werden.")
+        }
+        var data = formData
+        if data["payingOffice"] == nil { data["payingOffice"] = .string(stored.payingOfficeId) }
+        let values = try validate("kostengutsprache-antrag", data)
+        let today = self.today
+        let (id, _) = try perform(username, "request-cost-approval") { cmd, db -> Int64 in
+            let id = try insertCostApproval(db, caseID: caseID, values: values, by: username, today: today)
+            do {
+                try cmd.correlate(message: "cost-approval-requested", correlationKey: caseID,
+                                  variables: Self.costApprovalVariables(id: id, values))
+            } catch let error as EngineError where error.code == .notFound {
+                throw CaseServiceError(.ruleViolation, "Im Fall \(caseID) läuft keine Fallarbeit, die eine Kostengutsprache annehmen "
+                                       + "kann. Kostengutsprachen sind nur während der Fallarbeit möglich.")
+            }
+            return id
+        }
+        guard let entry = try read({ try CaseRows.costApproval($0, id: id) }) else {
+            throw CaseServiceError(.processFailed, "Die Kostengutsprache wurde nicht gespeichert.")
+        }
+        return entry
+    }
+
+    /// Generates a document of the case again, as version n+1 (earlier versions stay unchanged).
+    @discardableResult
+    public func regenerateDocument(by username: String, caseID: String, template: String, costApprovalID: Int64? = nil) throws -> DocumentInfo {
+        let user = try staff(username)
+        let stored = try visibleCase(user, caseID)
+        guard user.officeId == stored.optimaCase.referrerOfficeId || user.officeId == stored.optimaCase.receiverOfficeId else {
+            throw CaseServiceError(.forbidden, "Dokumente erstellen nur die zuweisende und die aufnehmende Stelle des Falls.")
+        }
+        guard templates.names.contains(template) else {
+            throw CaseServiceError(.notFound, "Die Vorlage «\(template)» gibt es nicht. Vorhanden: \(templates.names.joined(separator: ", ")).",
+                                   field: "template")
+        }
+        let (info, _) = try perform(username, "regenerate-document") { cmd, db -> DocumentInfo in
+            let variables = try stored.optimaInstanceID.map { try cmd.variables(instanceID: $0) } ?? [:]
+            return try generator.generate(db, template: template, caseID: caseID, variables: variables, elementID: nil, actor: username,
+                                          at: cmd.now, costApprovalID: costApprovalID)
+        }
+        return info
+    }
+
+    /// Fires every timer due at the service clock (status-meeting dates, KGS reminders and
+    /// escalations, the mandate-end warning); returns how many fired.
+    @discardableResult
+    public func fireDueTimers() throws -> Int {
+        do { return try engine.fireDueJobs(now: clock()) } catch { throw CaseServiceError.wrapping(error) }
+    }
+
+    // MARK: Helpers
+
+    func insertCostApproval(_ db: Database, caseID: String, values v: [String: Value], by username: String, today: LocalDate) throws -> Int64 {
+        let positions = v["positions"]?.listValue ?? []
+        let total = positions.reduce(Decimal(0)) { sum, row in sum + (row.contextValue?["amount"]?.numberValue ?? 0) }
+        guard let from = v["periodFrom"].flatMap(TemplateData.localDate), let to = v["periodTo"].flatMap(TemplateData.localDate) else {
+            throw CaseServiceError(.invalidInput, "Kostengutsprache: Dauer von/bis fehlt. Bitte beide Daten angeben (TT.MM.JJJJ).")
+        }
+        try db.execute(sql: """
+            INSERT INTO cost_approval (case_id, measure, provider, provider_address, period_from, period_to, positions_json, amount_rappen,
+                paying_office_id, requested_at, requested_by, signature_due)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [caseID, v["measure"]?.stringValue, v["provider"]?.stringValue ?? "", v["providerAddress"]?.stringValue,
+                             from.description, to.description, Value.list(positions).jsonString(), CaseRows.rappen(total),
+                             v["payingOffice"]?.stringValue, today.description, username,
+                             deadlines.costApprovalSignatureDue(requestedAt: today).description])
+        return db.lastInsertedRowID
+    }
+
+    /// The variables a KGS request carries into its event sub-process instance.
+    static func costApprovalVariables(id: Int64, _ v: [String: Value]) -> [String: Value] {
+        var out: [String: Value] = ["costApprovalId": .number(Decimal(id))]
+        for key in ["measure", "periodFrom", "periodTo", "provider", "providerAddress", "positions", "payingOffice"] {
+            if let value = v[key] { out[key] = value }
+        }
+        return out
+    }
+
+    /// Records the reduced procedure a step started (it starts by message at the end of the
+    /// command, after the application's own writes, so it is linked right after; the case view
+    /// also finds it by the case's business key).
+    func linkStartedInstances(_ result: CommandResult) throws {
+        for id in result.startedInstances {
+            guard let instance = try engine.instance(id: id), instance.processID.hasPrefix("reduced-"), let key = instance.businessKey else { continue }
+            do {
+                try store.writer.write { db in
+                    try db.execute(sql: "UPDATE optima_case SET reduced_instance_id = ? WHERE id = ? AND reduced_instance_id IS NULL",
+                                   arguments: [id, key])
+                }
+            } catch { throw CaseServiceError.wrapping(error) }
+        }
+    }
+
+    /// Values a task's form starts with, from what the case and the process already know.
+    func formDefaults(_ task: TaskRecord, _ user: StaffMember) throws -> [String: Value] {
+        guard let key = task.businessKey, let stored = try read({ try CaseRows.load($0, id: key) }) else { return [:] }
+        let c = stored.optimaCase
+        let vars: [String: Value]
+        do {
+            let state = try engine.state(instanceID: task.instanceID)
+            vars = state.variables(visibleIn: state.tokens[task.tokenID]?.scopeID ?? InstanceState.rootScopeID)
+        } catch { throw CaseServiceError.wrapping(error) }
+        let today = self.today
+        switch task.elementID {
+        case "handover-meeting":
+            return ["meetingAt": vars["meetingAt"], "place": vars["place"], "caseWorkStart": .date(today)].compactMapValues { $0 }
+        case "invite-status-meeting":
+            let receiver = try office(c.receiverOfficeId)
+            return ["meetingKind": .string("status"), "meetingAt": vars["nextMeetingAt"], "place": .string(receiver.name),
+                    "placeAddress": .string("\(receiver.street), \(receiver.postalCode) \(receiver.city)"),
+                    "salutation": .string("Guten Tag \(c.person.firstName) \(c.person.lastName)")].compactMapValues { $0 }
+        case "status-meeting":
+            return ["meetingAt": vars["nextMeetingAt"], "place": vars["place"]].compactMapValues { $0 }
+        case "sign-agreement-alv":
+            let from = c.handoverAt ?? today
+            var d: [String: Value] = [
+                "from": .date(from), "to": .date(from.adding(months: c.plannedMonths.rawValue)),
+                "socialOffice": .string(try office(c.receiverOfficeId).name),
+            ]
+            if let fund = try office(c.referrerOfficeId).unemploymentFund { d["unemploymentFund"] = .string(fund) }
+            return d
+        case "sign-cost-approval":
+            return ["signatory": .string(user.username), "decidedAt": .date(today)]
+        case "book-measure":
+            return ["confirmationSentAt": .date(today), "startDate": vars["periodFrom"], "endDate": vars["periodTo"]].compactMapValues { $0 }
+        case "pay-invoice":
+            return ["paidAt": .date(today), "amount": vars["amount"]].compactMapValues { $0 }
+        case "hand-back-documents":
+            return ["handedOverAt": .date(today)]
+        default:
+            return [:]
+        }
+    }
+}

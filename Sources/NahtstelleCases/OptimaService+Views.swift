@@ -1,0 +1,194 @@
+import Foundation
+import GRDB
+import NahtstelleEngine
+import NahtstelleFEEL
+import NahtstelleOptima
+
+/// One line of a user's inbox: the task and what the user needs to know about its case.
+public struct InboxItem: Sendable, Hashable {
+    public var task: TaskRecord
+    public var caseID: String?
+    /// "Muster Anna".
+    public var personName: String?
+    public var process: ProcessKind?
+    public var dueAt: Date?
+    /// Due date passed and still open.
+    public var isOverdue: Bool
+}
+
+/// Everything a case page shows: facts, deadlines, open and done tasks, documents, cost
+/// approvals, notifications and the audit trail.
+public struct CaseView: Sendable {
+    public var stored: StoredCase
+    public var referrerOffice: OfficeEntry
+    public var receiverOffice: OfficeEntry
+    public var deadlines: [Deadline]
+    /// The next Standortgespräch (from the last meeting), if one is planned.
+    public var nextStatusMeeting: LocalDate?
+    /// The planned end of the mandate and the day from which it warns (two weeks before).
+    public var plannedEnd: LocalDate?
+    public var plannedEndWarningFrom: LocalDate?
+    /// Every process instance of the case (OPTIMA process and reduced procedure).
+    public var instances: [InstanceRecord]
+    public var openTasks: [TaskRecord]
+    public var completedTasks: [TaskRecord]
+    public var documents: [DocumentInfo]
+    public var costApprovals: [CostApprovalEntry]
+    public var notifications: [NotificationEntry]
+    public var history: [HistoryRecord]
+
+    public var optimaCase: OptimaCase { stored.optimaCase }
+}
+
+extension OptimaService {
+    /// The case if `user` may see it (§3); otherwise `notFound` — an outsider does not learn
+    /// that the case exists.
+    func visibleCase(_ user: StaffMember, _ caseID: String) throws -> StoredCase {
+        guard let stored = try read({ try CaseRows.load($0, id: caseID) }),
+            VisibilityRule.canSee(user: user.user, case: stored.optimaCase)
+        else {
+            throw CaseServiceError(.notFound, "Fall \(caseID) nicht gefunden oder nicht sichtbar: Sie sehen nur Fälle, in denen "
+                                   + "Ihre Stelle zuweisend oder aufnehmend ist.", field: "caseId")
+        }
+        return stored
+    }
+
+    /// Records a read of case data (§3: every read is audit-logged).
+    func logAccess(_ username: String, _ action: String, caseID: String?, documentID: Int64? = nil) throws {
+        let at = clock().timeIntervalSince1970
+        do {
+            try store.writer.write { db in
+                try db.execute(sql: "INSERT INTO case_access (at, username, case_id, action, document_id) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [at, username, caseID, action, documentID])
+            }
+        } catch { throw CaseServiceError.wrapping(error) }
+    }
+
+    /// Who read a case (newest first): the audit trail of reads.
+    public func accessLog(caseID: String) throws -> [(at: Date, username: String, action: String, documentID: Int64?)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM case_access WHERE case_id = ? ORDER BY id DESC", arguments: [caseID]).map { row in
+                (Date(timeIntervalSince1970: row["at"]), row["username"], row["action"], row["document_id"])
+            }
+        }
+    }
+
+    /// Open tasks of the user's office and roles (their own and unassigned ones), due first.
+    public func inbox(_ username: String) throws -> [InboxItem] {
+        let user = try staff(username)
+        let roles = user.roles.map(\.rawValue).sorted()
+        guard !roles.isEmpty else { return [] }
+        let tasks: [TaskRecord]
+        do {
+            tasks = try engine.tasks(TaskQuery(office: user.officeId, roles: roles, assignee: user.username, includeUnassigned: true, limit: 500))
+        } catch { throw CaseServiceError.wrapping(error) }
+        let keys = Set(tasks.compactMap(\.businessKey))
+        let cases = try read { db in try keys.compactMap { try CaseRows.load(db, id: $0) } }
+        let byID = Dictionary(uniqueKeysWithValues: cases.map { ($0.id, $0) })
+        let now = clock()
+        return tasks.map { task in
+            let stored = task.businessKey.flatMap { byID[$0] }
+            return InboxItem(task: task, caseID: task.businessKey, personName: stored?.optimaCase.person.fullName,
+                             process: stored?.processKind, dueAt: task.dueAt, isOverdue: task.dueAt.map { $0 < now } ?? false)
+        }
+    }
+
+    /// The cases the user may see, newest application first.
+    public func cases(_ username: String) throws -> [StoredCase] {
+        let user = try staff(username)
+        try logAccess(username, "list-cases", caseID: nil)
+        return try read { try SQLiteCaseRepository.visibleCases($0, user: user.user) }.reversed()
+    }
+
+    /// The case page (visibility enforced).
+    public func caseView(_ username: String, caseID: String) throws -> CaseView {
+        let user = try staff(username)
+        let stored = try visibleCase(user, caseID)
+        try logAccess(username, "view-case", caseID: caseID)
+        let c = stored.optimaCase
+        let instances: [InstanceRecord]
+        var tasks: [TaskRecord] = []
+        let history: [HistoryRecord]
+        do {
+            instances = try store.read { try $0.instances(businessKey: caseID) }.sorted { $0.id < $1.id }
+            for instance in instances { tasks += try engine.tasks(instanceID: instance.id) }
+            history = try engine.history(businessKey: caseID)
+        } catch { throw CaseServiceError.wrapping(error) }
+        let (documents, notifications) = try read { db in
+            (try generator.list(db, caseID: caseID),
+             try NotificationRows.fetch(db, whereClause: "case_id = ?", arguments: [caseID]))
+        }
+        let end = c.handoverAt.map { deadlines.plannedMandateEnd(handoverMeetingAt: $0, months: c.plannedMonths) }
+        return CaseView(
+            stored: stored, referrerOffice: try office(c.referrerOfficeId), receiverOffice: try office(c.receiverOfficeId),
+            deadlines: deadlines.deadlines(for: c, today: today), nextStatusMeeting: c.nextStatusMeetingAt, plannedEnd: end,
+            plannedEndWarningFrom: end.map { $0.adding(days: -Deadlines.mandateEndWarningDays) }, instances: instances,
+            openTasks: tasks.filter { $0.state.isOpen }.sorted { $0.id < $1.id },
+            completedTasks: tasks.filter { !$0.state.isOpen }.sorted { $0.id < $1.id }, documents: documents,
+            costApprovals: try read { try CaseRows.costApprovals($0, whereClause: "case_id = ?", arguments: [caseID]) },
+            notifications: notifications, history: history)
+    }
+
+    /// The documents of a case (without bytes).
+    public func documents(_ username: String, caseID: String) throws -> [DocumentInfo] {
+        let user = try staff(username)
+        _ = try visibleCase(user, caseID)
+        try logAccess(username, "list-documents", caseID: caseID)
+        return try read { try generator.list($0, caseID: caseID) }
+    }
+
+    /// One document with its bytes (visibility of its case enforced).
+    public func document(_ username: String, id: Int64) throws -> CaseDocument {
+        let user = try staff(username)
+        guard let doc = try read({ try generator.document($0, id: id) }) else {
+            throw CaseServiceError(.notFound, "Dokument \(id) gibt es nicht.")
+        }
+        _ = try visibleCase(user, doc.info.caseId)
+        try logAccess(username, "read-document", caseID: doc.info.caseId, documentID: id)
+        return doc
+    }
+
+    /// The user's notifications (to them, or to a role they hold in their office), newest first.
+    public func notifications(_ username: String, unreadOnly: Bool = false) throws -> [NotificationEntry] {
+        let user = try staff(username)
+        return try read { try NotificationRows.forUser($0, user, unreadOnly: unreadOnly) }
+    }
+
+    /// Marks notifications of the user as read.
+    public func markRead(_ username: String, ids: [Int64]) throws {
+        let user = try staff(username)
+        let mine = Set(try notifications(username).map(\.id))
+        let at = clock().timeIntervalSince1970
+        _ = try perform(user.username, "read-notifications") { _, db in
+            for id in ids where mine.contains(id) {
+                try db.execute(sql: "UPDATE notification SET read_at = ? WHERE id = ? AND read_at IS NULL", arguments: [at, id])
+            }
+        }
+    }
+
+    /// Every case (coordinators) — for the demo and tools.
+    func allCases() throws -> [StoredCase] { try read { try CaseRows.all($0) } }
+
+    // MARK: Reporting
+
+    /// The Standardreporting OPTIMA for `from...to` over the stored cases (§10).
+    /// - Parameter asOf: the day the data stands on for overdue figures (default: `to`, at most today).
+    public func report(from: LocalDate, to: LocalDate, asOf: LocalDate? = nil) throws -> OptimaReport {
+        guard from <= to else {
+            throw CaseServiceError(.invalidInput, "Der Zeitraum ist leer: «von» (\(from.swissFormatted)) liegt nach «bis» "
+                                   + "(\(to.swissFormatted)). Bitte die Daten tauschen.")
+        }
+        let records = try read { try SQLiteCaseRepository.reportRecords($0, to: to, deadlines: deadlines) }.map(\.record)
+        return OptimaReport.compute(cases: records, from: from, to: to, asOf: asOf ?? min(to, today))
+    }
+
+    /// The pseudonymised controlling export of every case applied for up to `to` (default: all):
+    /// no names, no AHV numbers; a keyed hash links records of one person.
+    public func pseudonymisedExport(secret: [UInt8], to: LocalDate? = nil) throws -> [PseudonymisedCaseRecord] {
+        let exporter: PseudonymisedExport
+        do { exporter = try PseudonymisedExport(secret: secret) } catch { throw CaseServiceError.wrapping(error) }
+        let limit = to ?? LocalDate(year: 9999, month: 12, day: 31)
+        let items = try read { try SQLiteCaseRepository.reportRecords($0, to: limit, deadlines: deadlines) }
+        return exporter.export(items.map { (ahvNumber: $0.ahv, record: $0.record) })
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import GRDB
+import Logging
+import NahtstelleDefinition
+import NahtstelleDocuments
+import NahtstelleEngine
+import NahtstelleFEEL
+import NahtstelleForms
+import NahtstelleOptima
+import NahtstelleStore
+
+/// The OPTIMA application: the façade the HTTP layer and the CLI call.
+///
+/// Every state-changing method is **one** transaction through `Engine.perform`: the case row,
+/// the process step, the documents it generates and the notifications it sends commit together
+/// or not at all. Reads enforce the visibility rule (§3). Errors are `CaseServiceError` with a
+/// German message that says how to fix the input; nothing is changed then.
+public final class OptimaService: Sendable {
+    public let engine: Engine
+    public let store: SQLiteEngineStore
+    public let repository: SQLiteCaseRepository
+    public let templates: TemplateLibrary
+    public let forms: FormCatalog
+    public let deadlines: Deadlines
+    let generator: DocumentGenerator
+    let clock: @Sendable () -> Date
+
+    /// Where the shipped definitions, forms and templates live.
+    public struct Resources: Sendable {
+        public var workflows: String
+        public var forms: String
+        public var templates: String
+        public init(workflows: String, forms: String, templates: String) {
+            self.workflows = workflows
+            self.forms = forms
+            self.templates = templates
+        }
+
+        /// `workflows/`, `forms/`, `templates/` of a checkout or installation root.
+        public init(root: String) {
+            let base = root as NSString
+            self.init(workflows: base.appendingPathComponent("workflows"), forms: base.appendingPathComponent("forms"),
+                      templates: base.appendingPathComponent("templates"))
+        }
+    }
+
+    public let resources: Resources
+
+    /// Opens (and migrates) the database and builds the engine with the OPTIMA handlers.
+    /// - Parameters:
+    ///   - databasePath: the SQLite file; `nil` for a private in-memory database.
+    ///   - now: the clock (tests move it to fire deadlines and timers).
+    public init(databasePath: String?, resources: Resources, now: @escaping @Sendable () -> Date = { Date() },
+                logger: Logger = Logger(label: "nahtstelle.cases")) throws {
+        let forms: FormCatalog
+        do { forms = try FormCatalog(directory: resources.forms) } catch {
+            throw CaseServiceError(.invalidInput, error.description)
+        }
+        let templates: TemplateLibrary
+        do { templates = try TemplateLibrary(directory: resources.templates) } catch {
+            throw CaseServiceError(.documentFailed, error.description)
+        }
+        let store = try SQLiteEngineStore(path: databasePath, migrations: CaseSchema.register)
+        let generator = DocumentGenerator(templates: templates)
+        var configuration = Engine.Configuration()
+        configuration.now = now
+        configuration.functions = LucerneCalendar.feelFunctions
+        configuration.formExists = { forms.form($0) != nil }
+        configuration.serviceHandlers = ["generate-document": GenerateDocumentHandler(generator: generator), "notify": NotifyHandler()]
+        let hook = CaseTaskHook(generator: generator)
+        configuration.onTaskCompleted = { completion, tx in try hook.handle(completion, tx) }
+        configuration.logger = logger
+        self.engine = Engine(store: store, configuration: configuration)
+        self.store = store
+        self.repository = SQLiteCaseRepository(writer: store.writer)
+        self.templates = templates
+        self.forms = forms
+        self.deadlines = Deadlines()
+        self.generator = generator
+        self.clock = now
+        self.resources = resources
+    }
+
+    var today: LocalDate { ISODateTime.localDate(of: clock()) }
+
+    // MARK: Transactions
+
+    /// One application command: the body's own writes and engine steps in one transaction.
+    /// Errors of every layer come out as `CaseServiceError`.
+    func perform<T>(_ actor: String, _ name: String, _ body: (EngineCommand, Database) throws -> T) throws -> (T, CommandResult) {
+        do {
+            return try engine.perform(actor: actor, name: name) { cmd in try body(cmd, try cmd.transaction.database()) }
+        } catch {
+            throw CaseServiceError.wrapping(error)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try store.writer.read(body) } catch { throw CaseServiceError.wrapping(error) }
+    }
+
+    // MARK: Deployment
+
+    /// Deploys every `*.bpmn` of `directory` (default: the shipped `workflows/`). Unchanged files
+    /// create no new version.
+    @discardableResult
+    public func deployWorkflows(directory: String? = nil, by actor: String = "coordinator") throws -> [Engine.Deployment] {
+        let dir = directory ?? resources.workflows
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".bpmn") }.sorted()
+        guard !files.isEmpty else {
+            throw CaseServiceError(.notFound, "Im Ordner \(dir) liegen keine .bpmn-Dateien. Bitte den Ordner der Workflows angeben.")
+        }
+        var result: [Engine.Deployment] = []
+        for file in files {
+            let path = (dir as NSString).appendingPathComponent(file)
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CaseServiceError(.notFound, "\(path): Datei nicht lesbar. Bitte die Berechtigungen prüfen.")
+            }
+            do {
+                result += try engine.deploy(source: [UInt8](data), fileName: file, by: actor)
+            } catch let error as DefinitionErrorDescribing {
+                throw CaseServiceError(.invalidInput, "\(file) kann nicht bereitgestellt werden:\n" + error.problemList)
+            } catch {
+                throw CaseServiceError.wrapping(error)
+            }
+        }
+        return result
+    }
+
+    // MARK: Directory
+
+    /// The user with this name; `notFound` when unknown.
+    public func staff(_ username: String) throws -> StaffMember {
+        guard let member = try read({ try Directory.staff($0, username) }) else {
+            throw CaseServiceError(.notFound, "Benutzer «\(username)» ist nicht erfasst. Bitte den Benutzernamen prüfen "
+                                   + "oder die Koordinationsstelle um ein Konto bitten.", field: "user")
+        }
+        return member
+    }
+
+    public func offices() throws -> [OfficeEntry] { try read { try Directory.offices($0) } }
+
+    public func office(_ id: String) throws -> OfficeEntry {
+        guard let office = try read({ try Directory.office($0, id) }) else {
+            throw CaseServiceError(.notFound, "Die Stelle «\(id)» ist nicht erfasst. Verfügbare Stellen: "
+                                   + ((try? offices().map(\.id).joined(separator: ", ")) ?? "keine") + ".", field: "office")
+        }
+        return office
+    }
+
+    public func staff(office: String) throws -> [StaffMember] { try read { try Directory.staff($0, office: office) } }
+
+    /// Adds or updates offices and users (idempotent), in one transaction.
+    public func saveDirectory(offices: [OfficeEntry], staff: [StaffMember], by actor: String = "coordinator") throws {
+        _ = try perform(actor, "directory") { _, db in
+            for office in offices { try Directory.save(db, office) }
+            for member in staff { try Directory.save(db, member) }
+        }
+    }
+}
+
+/// Definition errors list every problem, one per line.
+protocol DefinitionErrorDescribing: Error { var problemList: String { get } }
+
+extension DefinitionError: DefinitionErrorDescribing {
+    var problemList: String { problems.map(\.description).joined(separator: "\n") }
+}

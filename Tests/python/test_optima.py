@@ -1,0 +1,123 @@
+"""The OPTIMA application end to end through the CLI: demo cases with real documents, the
+Standardreporting in its three formats, the pseudonymised export, and clear errors on bad input."""
+import csv
+import io
+import json
+import re
+import subprocess
+import zipfile
+
+import pytest
+
+from conftest import ROOT
+
+NAMES = ("Muster", "Gashi", "Bühler", "Roth")
+AHV = ("756.1234.5678.97", "756.9217.0769.85", "756.3047.5009.62", "756.5581.2230.48")
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=180, cwd=cwd)
+
+
+@pytest.fixture(scope="module")
+def demo(nahtstelle, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("optima")
+    db, docs = tmp / "optima.sqlite", tmp / "documents"
+    r = run(nahtstelle, "demo", "--db", db, "--documents", docs, "--root", ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return {"db": db, "docs": docs, "out": r.stdout, "tmp": tmp}
+
+
+def report(nahtstelle, db, *extra):
+    return run(nahtstelle, "report", "--db", db, "--from", "2000-01-01", "--to", "31.12.2099", *extra)
+
+
+def test_demo_walks_cases_and_writes_real_documents(demo):
+    out = demo["out"]
+    assert "Fall OPT-" in out and "Vereinbarung ALV unterzeichnet" in out and "keine integrale Fallführung" in out
+    files = sorted(demo["docs"].rglob("*.docx"))
+    assert len(files) >= 15, out
+    templates = {re.sub(r"^OPT-\d{4}-\d{4}_(.*)_v\d+\.docx$", r"\1", f.name) for f in files}
+    assert {"antragsformular-sh", "antragsformular-rav", "antragsformular-iv", "entscheid-annahme", "entscheid-ablehnung",
+            "einladung-gespraech", "gespraechsnotiz-uebergabe", "gespraechsnotiz-standort", "gespraechsnotiz-abschluss",
+            "kostengutsprache", "vereinbarung-alv"} <= templates
+    import docx  # python-docx: the file opens as Word would
+    for f in files:
+        assert zipfile.is_zipfile(f), f
+        d = docx.Document(str(f))
+        text = "\n".join(p.text for p in d.paragraphs)
+        text += "\n".join(c.text for t in d.tables for row in t.rows for c in row.cells)
+        assert "{{" not in text, f
+        assert any(name in text for name in NAMES), f"{f.name}: kein Personenname"
+
+
+def test_demo_is_idempotent(nahtstelle, demo):
+    before = report(nahtstelle, demo["db"], "--format", "json")
+    r = run(nahtstelle, "demo", "--db", demo["db"], "--documents", demo["docs"], "--root", ROOT)
+    assert r.returncode == 0, r.stderr
+    assert "bereits" in r.stdout
+    assert json.loads(report(nahtstelle, demo["db"], "--format", "json").stdout) == json.loads(before.stdout)
+
+
+def test_report_formats(nahtstelle, demo):
+    j = report(nahtstelle, demo["db"], "--format", "json")
+    assert j.returncode == 0, j.stderr
+    data = json.loads(j.stdout)
+    assert data["applications"]["total"] == 4
+    assert data["applications"]["byReferrer"] == {"IV": 0, "RAV": 2, "SD": 2}
+    assert data["process"]["accepted"] == 2 and data["process"]["rejected"]["no-capacity"] == 1
+    assert data["costApprovals"]["requested"]["total"] == 2 and data["costApprovals"]["approved"]["byPayer"]["RAV"] == 1
+    assert data["effects"]["outcomes"]["successful"]["byReceiver"]["SD"] == 1
+    assert data["targetGroups"]["SD-SD"] == 1 and data["targetGroups"]["G"] == 1
+    c = report(nahtstelle, demo["db"], "--format", "csv")
+    assert c.returncode == 0 and len(list(csv.reader(io.StringIO(c.stdout)))) > 20
+    t = report(nahtstelle, demo["db"])
+    assert t.returncode == 0 and "Standardreporting" in t.stdout and "Abgeschlossene Optima-Fälle" in t.stdout
+
+
+def test_pseudonymised_export_has_no_identities(nahtstelle, demo):
+    key = demo["tmp"] / "report.key"
+    key.write_bytes(b"0123456789abcdef0123456789abcdef\n")
+    r = report(nahtstelle, demo["db"], "--pseudonymise", "--key-file", key, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    records = json.loads(r.stdout)
+    assert len(records) == 4
+    for needle in NAMES + AHV + tuple(a.replace(".", "") for a in AHV) + ("OPT-",):
+        assert needle not in r.stdout
+    assert all(re.fullmatch(r"[0-9a-f]{32}", rec["personKey"]) for rec in records)
+    c = report(nahtstelle, demo["db"], "--pseudonymise", "--key-file", key, "--format", "csv")
+    assert c.returncode == 0 and c.stdout.startswith("personKey,caseKey")
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--from", "31.02.2026", "--to", "2026-12-31"), "TT.MM.JJJJ"),
+    (("--from", "2026-12-31", "--to", "2026-01-01"), "tauschen"),
+    (("--from", "2026-01-01", "--to", "2026-12-31", "--format", "xml"), "json, csv und text"),
+    (("--from", "2026-01-01", "--to", "2026-12-31", "--pseudonymise"), "--key-file"),
+])
+def test_report_bad_input_exits_1_with_reason(nahtstelle, demo, args, message):
+    r = run(nahtstelle, "report", "--db", demo["db"], *args)
+    assert r.returncode == 1
+    assert message in r.stderr + r.stdout
+
+
+def test_report_short_key_and_missing_database(nahtstelle, demo, tmp_path):
+    key = tmp_path / "short.key"
+    key.write_bytes(b"kurz")
+    r = report(nahtstelle, demo["db"], "--pseudonymise", "--key-file", key, "--format", "csv")
+    assert r.returncode == 1 and "zu kurz" in r.stderr + r.stdout
+    missing = tmp_path / "nope.sqlite"
+    r = report(nahtstelle, missing)
+    assert r.returncode == 1 and "nicht gefunden" in r.stderr + r.stdout
+    assert not missing.exists()
+
+
+def test_cases_respect_visibility(nahtstelle, demo):
+    r = run(nahtstelle, "cases", "--db", demo["db"], "--user", "r.huber", "--root", ROOT)
+    assert r.returncode == 0, r.stderr
+    lines = [l for l in r.stdout.splitlines() if l.startswith("OPT-")]
+    assert len(lines) == 1 and "WAS IV Luzern" in lines[0]
+    r = run(nahtstelle, "inbox", "--db", demo["db"], "--user", "c.studer", "--root", ROOT)
+    assert r.returncode == 0 and "Antrag prüfen" in r.stdout
+    r = run(nahtstelle, "cases", "--db", demo["db"], "--user", "niemand", "--root", ROOT)
+    assert r.returncode == 1 and "nicht erfasst" in r.stderr + r.stdout
