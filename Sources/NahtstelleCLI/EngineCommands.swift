@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NahtstelleCases
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleStore
@@ -14,10 +15,30 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "Benutzername für das Protokoll.")
     var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
 
+    /// The engine for this database. On a database with OPTIMA cases it is the case service's
+    /// engine — its documents, notifications and case updates run with every step, timers included.
     func engine() throws -> Engine {
         let dir = (db as NSString).deletingLastPathComponent
         if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        if try holdsCases() {
+            return try OptimaService(databasePath: db, resources: .init(root: ".")).engine
+        }
         return try CLIEnvironment.engine(store: try SQLiteEngineStore(path: db))
+    }
+
+    /// An engine for commands that change process state directly. Refused on a case database:
+    /// there every step goes through the case service (forms, permissions, documents).
+    func directEngine(_ command: String) throws -> Engine {
+        if try holdsCases() {
+            throw CLIError("\(db) enthält OPTIMA-Fälle: »\(command)« würde Formularprüfung, Berechtigungen und Dokumente umgehen. "
+                           + "Aufgaben über die Fallführung erledigen (nahtstelle inbox/cases; im Browser, sobald die Aufgabenliste läuft).")
+        }
+        return try engine()
+    }
+
+    private func holdsCases() throws -> Bool {
+        guard FileManager.default.fileExists(atPath: db) else { return false }
+        return try SQLiteEngineStore(path: db).writer.read { db in try db.tableExists("optima_case") }
     }
 }
 
@@ -55,7 +76,7 @@ struct StartCommand: ParsableCommand {
     @Option(name: .long, help: "Geschäftsschlüssel, z. B. die Fallnummer.") var key: String?
 
     func run() throws {
-        let engine = try database.engine()
+        let engine = try database.directEngine("start")
         let vars = try CLIEnvironment.readVariables(variables)
         let result = try engine.startInstance(processID: process, variables: vars, businessKey: key, by: database.user)
         print("instance \(result.instanceID ?? 0) \(result.status?.rawValue ?? "")")
@@ -85,7 +106,7 @@ struct CompleteCommand: ParsableCommand {
     @Option(name: .long, help: "Variablen (JSON-Datei).") var variables: String?
 
     func run() throws {
-        let engine = try database.engine()
+        let engine = try database.directEngine("complete")
         let vars = try CLIEnvironment.readVariables(variables)
         let result = try engine.complete(taskID: task, variables: vars, by: database.user)
         print("instance \(result.instanceID ?? 0) \(result.status?.rawValue ?? "")\(result.endEventID.map { " end: \($0)" } ?? "")")
@@ -101,7 +122,7 @@ struct CorrelateCommand: ParsableCommand {
     @Option(name: .long, help: "Variablen (JSON-Datei).") var variables: String?
 
     func run() throws {
-        let engine = try database.engine()
+        let engine = try database.directEngine("correlate")
         let vars = try CLIEnvironment.readVariables(variables)
         let result = try engine.correlate(message: message, correlationKey: key, variables: vars, by: database.user)
         print("instance \(result.instanceID ?? 0) \(result.status?.rawValue ?? "")")

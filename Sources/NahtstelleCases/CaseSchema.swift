@@ -92,8 +92,8 @@ public enum CaseSchema {
                     handover_at TEXT,
                     next_status_meeting_at TEXT,
                     closed_at TEXT,
-                    closing_reason TEXT CHECK (closing_reason IS NULL OR closing_reason = 'referrer-revoked'
-                        OR closing_reason = 'goal-reached' OR closing_reason = 'goal-not-reachable'
+                    closing_reason TEXT CHECK (closing_reason IS NULL OR closing_reason = 'revoked-by-referrer'
+                        OR closing_reason = 'goal-reached' OR closing_reason = 'goal-not-achievable'
                         OR closing_reason = 'cost-approval-refused' OR closing_reason = 'parallel-case-management'),
                     outcome TEXT CHECK (outcome IS NULL OR outcome = 'successful' OR outcome = 'partial'
                         OR outcome = 'not-achieved' OR outcome = 'other'),

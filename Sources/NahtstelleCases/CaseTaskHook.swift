@@ -10,14 +10,9 @@ import NahtstelleOptima
 struct CaseTaskHook: Sendable {
     let generator: DocumentGenerator
 
-    /// The workflows' closing reasons (`forms/standortgespraech.json`) in the domain's vocabulary.
+    /// The closing reason the status meeting recorded (the contract's ids are the domain's).
     static func closingReason(_ id: String?) -> ClosingReason? {
-        switch id {
-        case "revoked-by-referrer", "referrer-revoked": .referrerRevoked
-        case "goal-not-achievable", "goal-not-reachable": .goalNotReachable
-        case let other?: ClosingReason(rawValue: other)
-        case nil: nil
-        }
+        id.flatMap(ClosingReason.init(rawValue:))
     }
 
     static func localDate(_ value: Value?) -> LocalDate? { value.flatMap(TemplateData.localDate) }

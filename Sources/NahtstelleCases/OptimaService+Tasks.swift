@@ -135,7 +135,6 @@ extension OptimaService {
             }
             try cmd.complete(taskID: task.id, variables: values, expectedVersion: task.version)
         }
-        try linkStartedInstances(result)
         return TaskOutcome(completed: task, caseID: task.businessKey, createdTasks: result.createdTasks,
                            startedInstances: result.startedInstances, endedInstances: result.endedInstances)
     }
@@ -236,21 +235,6 @@ extension OptimaService {
             if let value = v[key] { out[key] = value }
         }
         return out
-    }
-
-    /// Records the reduced procedure a step started (it starts by message at the end of the
-    /// command, after the application's own writes, so it is linked right after; the case view
-    /// also finds it by the case's business key).
-    func linkStartedInstances(_ result: CommandResult) throws {
-        for id in result.startedInstances {
-            guard let instance = try engine.instance(id: id), instance.processID.hasPrefix("reduced-"), let key = instance.businessKey else { continue }
-            do {
-                try store.writer.write { db in
-                    try db.execute(sql: "UPDATE optima_case SET reduced_instance_id = ? WHERE id = ? AND reduced_instance_id IS NULL",
-                                   arguments: [id, key])
-                }
-            } catch { throw CaseServiceError.wrapping(error) }
-        }
     }
 
     /// Values a task's form starts with, from what the case and the process already know.

@@ -69,6 +69,12 @@ public final class OptimaService: Sendable {
         configuration.serviceHandlers = ["generate-document": GenerateDocumentHandler(generator: generator), "notify": NotifyHandler()]
         let hook = CaseTaskHook(generator: generator)
         configuration.onTaskCompleted = { completion, tx in try hook.handle(completion, tx) }
+        // A reduced procedure starts by message at the hand-over: link it to its case in the same transaction.
+        configuration.onInstanceStarted = { instance, tx in
+            guard instance.processID.hasPrefix("reduced-"), let key = instance.businessKey, let db = (tx as? SQLiteTransaction)?.db else { return }
+            try db.execute(sql: "UPDATE optima_case SET reduced_instance_id = ? WHERE id = ? AND reduced_instance_id IS NULL",
+                           arguments: [instance.id, key])
+        }
         configuration.logger = logger
         self.engine = Engine(store: store, configuration: configuration)
         self.store = store

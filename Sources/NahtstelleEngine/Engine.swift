@@ -18,6 +18,9 @@ public final class Engine: Sendable {
         public var formExists: (@Sendable (String) -> Bool)?
         /// Called in the completing transaction after a user task completed (documents, case updates).
         public var onTaskCompleted: (@Sendable (TaskCompletion, any EngineTransaction) throws -> Void)?
+        /// Called in the starting transaction when an instance starts — also one that a message
+        /// started — so the application can link it to its own records atomically.
+        public var onInstanceStarted: (@Sendable (InstanceRecord, any EngineTransaction) throws -> Void)?
         public var logger = Logger(label: "nahtstelle.engine")
         /// Dry runs only: every process counts as executable (see `DefinitionParser.Options.draft`).
         public var draft = false

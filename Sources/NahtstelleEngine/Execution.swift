@@ -137,6 +137,7 @@ final class Execution {
         var record = InstanceRecord(definitionID: process.record.id, processID: process.record.processID, businessKey: businessKey,
                                     status: .running, version: 1, state: [], startedAt: now, endedAt: nil, endEventID: nil)
         record.id = try tx.insertInstance(record)
+        try engine.configuration.onInstanceStarted?(record, tx)
         let instance = LoadedInstance(record: record, state: state, process: process, isNew: true)
         instance.changed = variables
         instance.elementID = start.id

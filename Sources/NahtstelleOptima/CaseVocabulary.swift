@@ -37,9 +37,9 @@ public enum RejectionReason: String, Sendable, Hashable, Codable, CaseIterable {
 /// Why a case was closed (only at a Standortgespräch, §7.8).
 public enum ClosingReason: String, Sendable, Hashable, Codable, CaseIterable {
     /// The referrer revokes the mandate (e.g. goals below expectations).
-    case referrerRevoked = "referrer-revoked"
+    case referrerRevoked = "revoked-by-referrer"
     case goalReached = "goal-reached"
-    case goalNotReachable = "goal-not-reachable"
+    case goalNotReachable = "goal-not-achievable"
     /// The referrer refuses a Kostengutsprache.
     case costApprovalRefused = "cost-approval-refused"
     /// The referrer keeps managing the case in parallel.
