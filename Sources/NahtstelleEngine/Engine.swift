@@ -270,10 +270,30 @@ public final class Engine: Sendable {
             } catch let error as EngineError where error.code == .notFound {
                 continue  // taken by another node or cancelled meanwhile
             } catch {
+                // The path behind the timer failed (an incident): nothing of it was kept. Try again
+                // later instead of every round, and leave the reason in the instance's history.
                 configuration.logger.error("Timer konnte nicht ausgelöst werden", metadata: ["job": "\(job.id)", "error": "\(error)"])
+                try? postpone(job, because: error)
             }
         }
         return fired
+    }
+
+    /// Retry delay for a timer whose path failed.
+    public static let timerRetryDelay: TimeInterval = 300
+
+    private func postpone(_ job: JobRecord, because error: any Error) throws {
+        let now = configuration.now()
+        try store.write { tx in
+            guard var current = try tx.job(id: job.id) else { return }
+            current.dueAt = now.addingTimeInterval(Self.timerRetryDelay)
+            try tx.updateJob(current)
+            let key = try tx.instance(id: job.instanceID)?.businessKey
+            try tx.appendHistory(HistoryRecord(at: now, actor: "system", command: "timer-failed", instanceID: job.instanceID, businessKey: key,
+                                               taskID: nil, elementID: job.elementID,
+                                               details: Value.context(["error": .string("\(error)"),
+                                                                       "retryAt": .dateTime(current.dueAt)]).jsonString()))
+        }
     }
 
     /// Cancels a running instance: open tasks are cancelled, timers and subscriptions removed.

@@ -293,3 +293,46 @@ struct TwoNodeTests {
         try h.expectConsistent()
     }
 }
+
+@Suite("Timers whose path fails")
+struct FailingTimerTests {
+    @Test func aFailingTimerIsPostponedAndRecordedNotRetriedEveryRound() throws {
+        let h = try Harness()
+        // A timer that leads into a service task whose handler fails (a mail server that is down).
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:nahtstelle="http://nahtstelle.ch/schema/bpmn" id="d" targetNamespace="t">
+              <process id="failing" isExecutable="true">
+                <startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="wait"/>
+                <intermediateCatchEvent id="wait"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></intermediateCatchEvent>
+                <sequenceFlow id="f2" sourceRef="wait" targetRef="work"/>
+                <serviceTask id="work" nahtstelle:handler="notify"/>
+                <sequenceFlow id="f3" sourceRef="work" targetRef="e"/><endEvent id="e"/>
+              </process>
+            </definitions>
+            """
+        try h.engine.deploy(source: Array(xml.utf8), fileName: "failing.bpmn", by: "t")
+        struct Broken: ServiceTaskHandler {
+            func execute(_ call: ServiceTaskCall, _ tx: any EngineTransaction) throws -> [String: Value] {
+                throw EngineError(.incident, "Mailserver nicht erreichbar")
+            }
+        }
+        var configuration = Engine.Configuration()
+        let clock = h.clock
+        configuration.now = { clock.now }
+        configuration.serviceHandlers = ["notify": Broken()]
+        let engine = Engine(store: h.engine.store, configuration: configuration)
+        let started = try engine.startInstance(processID: "failing", businessKey: "T-1", by: "anna")
+        h.clock.advance(days: 1)
+        #expect(try engine.fireDueJobs() == 0)  // failed, postponed
+        #expect(try engine.fireDueJobs() == 0)  // not due again yet: no retry storm
+        let history = try engine.history(instanceID: started.instanceID!)
+        #expect(history.last?.command == "timer-failed")
+        #expect(history.last?.details.contains("Mailserver nicht erreichbar") == true)
+        h.clock.advance(days: 1)
+        // Still failing later: postponed again, the instance still waits at its timer, nothing half-done.
+        #expect(try engine.fireDueJobs() == 0)
+        #expect(try engine.instance(id: started.instanceID!)?.status == .running)
+        #expect(try engine.store.read { try $0.jobs(instanceID: started.instanceID!) }.count == 1)
+    }
+}
