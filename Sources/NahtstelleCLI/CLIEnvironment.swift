@@ -42,7 +42,7 @@ enum CLIEnvironment {
         return variables
     }
 
-    static func engine(store: any EngineStore, dryRun: Bool = false, draft: Bool = false) throws -> Engine {
+    static func engine(store: any EngineStore, draft: Bool = false) throws -> Engine {
         var configuration = Engine.Configuration()
         configuration.draft = draft
         for name in serviceHandlerNames { configuration.serviceHandlers[name] = NoOpServiceTaskHandler() }

@@ -43,12 +43,12 @@ struct SimulateCommand: ParsableCommand {
         let start = try CLIEnvironment.readVariables(variables)
         let answerText = String(decoding: try CLIEnvironment.readFile(answers), as: UTF8.self)
         var simulation = Simulation(answers: try Simulation.parseAnswers(answerText), startVariables: start)
-        let engine = try CLIEnvironment.engine(store: try SQLiteEngineStore(path: nil), dryRun: true, draft: draft)
+        let engine = try CLIEnvironment.engine(store: try SQLiteEngineStore(path: nil), draft: draft)
         var primary: Int64?
         do {
             _ = try simulation.run(engine: engine, files: files, processID: process) { step in
                 if primary == nil { primary = step.instanceID }
-                if step.instanceID == primary || (primary == nil) {
+                if step.instanceID == primary {
                     print(step.isEnd ? "end: \(step.elementID)" : step.elementID)
                 } else {
                     FileHandle.standardError.write(Data("[\(step.processID)] \(step.isEnd ? "end: " : "")\(step.elementID)\n".utf8))

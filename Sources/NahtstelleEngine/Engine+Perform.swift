@@ -45,10 +45,7 @@ public struct EngineCommand {
     /// Completes a user task (same rules as `Engine.complete`); returns the completed record.
     @discardableResult
     public func complete(taskID: Int64, variables: [String: Value], expectedVersion: Int64? = nil) throws -> TaskRecord {
-        let done = try exec.engine.markCompleted(taskID: taskID, in: exec, expectedVersion: expectedVersion)
-        if exec.primaryInstanceID == nil { exec.primaryInstanceID = done.instanceID }
-        try exec.continueAfter(completed: done, variables: variables)
-        return done
+        try exec.complete(taskID: taskID, variables: variables, expectedVersion: expectedVersion)
     }
 
     /// Delivers a message; throws `notFound` when nothing waits for it.

@@ -147,41 +147,41 @@ public final class Engine: Sendable {
     /// Takes a task for a user: nobody else can complete it until released.
     @discardableResult
     public func claim(taskID: Int64, user: String, expectedVersion: Int64? = nil) throws -> TaskRecord {
-        let claimed = try store.write { tx in
-            var task = try Self.openTask(taskID, tx, expectedVersion)
+        try changeClaim(taskID: taskID, user: user, command: "claim", expectedVersion: expectedVersion) { task, now in
             if task.state == .claimed, let owner = task.assignee, owner != user {
                 throw EngineError(.conflict, "Die Aufgabe ist bereits von \(owner) übernommen.")
             }
-            let previous = task.version
             task.state = .claimed
             task.assignee = user
-            task.claimedAt = configuration.now()
-            task.version += 1
-            try tx.updateTask(task, expectedVersion: previous)
-            try tx.appendHistory(HistoryRecord(at: configuration.now(), actor: user, command: "claim", instanceID: task.instanceID,
-                                               businessKey: task.businessKey, taskID: task.id, elementID: task.elementID, details: "{}"))
-            return task
+            task.claimedAt = now
         }
-        taskCache.withLock { $0[claimed.id] = claimed }
-        return claimed
     }
 
     /// Gives a claimed task back to the group.
     @discardableResult
     public func unclaim(taskID: Int64, user: String) throws -> TaskRecord {
-        let released = try store.write { tx in
-            var task = try Self.openTask(taskID, tx, nil)
-            let previous = task.version
+        try changeClaim(taskID: taskID, user: user, command: "unclaim", expectedVersion: nil) { task, _ in
             task.state = .created
             task.claimedAt = nil
+        }
+    }
+
+    /// One claim change of an open task: applied, version bumped, recorded, cached.
+    private func changeClaim(taskID: Int64, user: String, command: String, expectedVersion: Int64?,
+                             _ change: (inout TaskRecord, Date) throws -> Void) throws -> TaskRecord {
+        let now = configuration.now()
+        let changed = try store.write { tx in
+            var task = try Self.openTask(taskID, tx, expectedVersion)
+            let previous = task.version
+            try change(&task, now)
             task.version += 1
             try tx.updateTask(task, expectedVersion: previous)
-            try tx.appendHistory(HistoryRecord(at: configuration.now(), actor: user, command: "unclaim", instanceID: task.instanceID,
+            try tx.appendHistory(HistoryRecord(at: now, actor: user, command: command, instanceID: task.instanceID,
                                                businessKey: task.businessKey, taskID: task.id, elementID: task.elementID, details: "{}"))
             return task
         }
-        taskCache.withLock { $0[released.id] = released }
-        return released
+        taskCache.withLock { $0[changed.id] = changed }
+        return changed
     }
 
     /// Completes a user task with the variables its form produced, and runs the process on to
@@ -190,9 +190,7 @@ public final class Engine: Sendable {
     public func complete(taskID: Int64, variables: [String: Value] = [:], by user: String,
                          expectedVersion: Int64? = nil) throws -> CommandResult {
         try command(actor: user, name: "complete") { exec in
-            let done = try self.markCompleted(taskID: taskID, in: exec, expectedVersion: expectedVersion)
-            exec.primaryInstanceID = done.instanceID
-            try exec.continueAfter(completed: done, variables: variables)
+            try exec.complete(taskID: taskID, variables: variables, expectedVersion: expectedVersion)
         }
     }
 

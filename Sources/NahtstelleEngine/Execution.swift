@@ -128,8 +128,7 @@ final class Execution {
 
     // MARK: Commands
 
-    func startInstance(_ process: CompiledProcess, at start: FlowNode, variables: [String: Value], businessKey: String?,
-                       scopeVariables: [String: Value] = [:]) throws -> LoadedInstance {
+    func startInstance(_ process: CompiledProcess, at start: FlowNode, variables: [String: Value], businessKey: String?) throws -> LoadedInstance {
         var state = InstanceState()
         state.scopes[InstanceState.rootScopeID] = ScopeInstance(id: InstanceState.rootScopeID, elementID: nil, parentScopeID: nil,
                                                                  parentTokenID: nil, isEventSubProcess: false, variables: variables)
@@ -153,6 +152,15 @@ final class Execution {
         return instance
     }
 
+    /// Completes a user task: marks it done in the store, then runs the process on from it.
+    @discardableResult
+    func complete(taskID: Int64, variables: [String: Value], expectedVersion: Int64?) throws -> TaskRecord {
+        let done = try engine.markCompleted(taskID: taskID, in: self, expectedVersion: expectedVersion)
+        if primaryInstanceID == nil { primaryInstanceID = done.instanceID }
+        try continueAfter(completed: done, variables: variables)
+        return done
+    }
+
     /// Runs the process on from a task the store just marked completed.
     func continueAfter(completed task: TaskRecord, variables: [String: Value]) throws {
         let instance = try load(task.instanceID)
@@ -161,7 +169,6 @@ final class Execution {
         else {
             throw EngineError(.conflict, "Die Aufgabe \(task.id) gehört zu keinem wartenden Schritt mehr.", element: task.elementID)
         }
-        let done = task
         endedTaskIDs.append(task.id)
         instance.taskID = task.id
         instance.elementID = task.elementID
@@ -172,7 +179,7 @@ final class Execution {
         if let hook = engine.configuration.onTaskCompleted {
             var documents: [String] = []
             if case .userTask(let spec) = try instance.process.node(task.elementID).kind { documents = spec.documents }
-            try hook(TaskCompletion(task: done, variables: variables, instanceVariables: instance.state.variables(visibleIn: token.scopeID),
+            try hook(TaskCompletion(task: task, variables: variables, instanceVariables: instance.state.variables(visibleIn: token.scopeID),
                                     documents: documents, actor: actor, at: now), tx)
         }
         try leave(instance, tokenID: token.id)
@@ -404,9 +411,9 @@ final class Execution {
                 guard node.incoming.allSatisfy({ byFlow[$0] != nil }) else { return }
                 let survivors = node.incoming.compactMap { byFlow[$0]?.id }.sorted()
                 for id in survivors.dropFirst() { instance.state.tokens[id] = nil }
-                try fork(instance, tokenID: survivors[0], node)
+                try spread(instance, tokenID: survivors[0], from: node, along: node.outgoing)
             } else {
-                try fork(instance, tokenID: token.id, node)
+                try spread(instance, tokenID: token.id, from: node, along: node.outgoing)
             }
         case .subProcess(let isEvent):
             if isEvent { return }  // entered only by its start event's trigger
@@ -425,58 +432,40 @@ final class Execution {
         }
     }
 
-    private func fork(_ instance: LoadedInstance, tokenID: Int, _ node: FlowNode) throws {
-        guard let token = instance.state.tokens[tokenID] else { return }
-        if node.outgoing.isEmpty {
-            instance.state.tokens[tokenID] = nil
-            try scopeMayBeDone(instance, token.scopeID)
-            return
-        }
-        for (i, flowID) in node.outgoing.enumerated() {
-            if i == 0 {
-                try move(instance, tokenID: tokenID, along: flowID)
-            } else {
-                let id = instance.state.makeID()
-                instance.state.tokens[id] = Token(id: id, scopeID: token.scopeID, nodeID: node.id, arrivedVia: nil, wait: .event)
-                try move(instance, tokenID: id, along: flowID)
-            }
-        }
-    }
-
     /// The token leaves its node: boundary listeners close; outgoing flows (with their
     /// conditions, if any) are taken; none means the token ends here.
     private func leave(_ instance: LoadedInstance, tokenID: Int) throws {
         guard let token = instance.state.tokens[tokenID] else { return }
         let node = try instance.process.node(token.nodeID)
         if !node.boundaryEventIDs.isEmpty { try closeBoundaryEvents(instance, tokenID: tokenID, node) }
-        let ctx = node.outgoing.count > 1 ? context(instance, scopeID: token.scopeID) : nil
-        var taken: [String] = []
-        for flowID in node.outgoing {
-            guard let flow = instance.process.definition.flows[flowID] else { continue }
-            if let condition = flow.condition, let ctx {
-                if instance.process.evaluateCondition(condition, ctx) { taken.append(flowID) }
-            } else if let condition = flow.condition {
-                if instance.process.evaluateCondition(condition, context(instance, scopeID: token.scopeID)) { taken.append(flowID) }
-            } else {
-                taken.append(flowID)
-            }
+        var ctx: FEELContext?
+        let taken = node.outgoing.filter { flowID in
+            guard let condition = instance.process.definition.flows[flowID]?.condition else { return true }
+            if ctx == nil { ctx = context(instance, scopeID: token.scopeID) }
+            return instance.process.evaluateCondition(condition, ctx!)
         }
-        if node.outgoing.isEmpty {
+        guard taken.count > 0 || node.outgoing.isEmpty else {
+            throw EngineError(.incident, "Nach »\(node.name ?? node.id)« trifft keine Bedingung der ausgehenden Pfade zu.", element: node.id)
+        }
+        try spread(instance, tokenID: tokenID, from: node, along: taken)
+    }
+
+    /// Sends the token along the first flow and new tokens along the others; with no flows the
+    /// token ends here and its scope may be done.
+    private func spread(_ instance: LoadedInstance, tokenID: Int, from node: FlowNode, along flows: [String]) throws {
+        guard let token = instance.state.tokens[tokenID] else { return }
+        if flows.isEmpty {
             instance.state.tokens[tokenID] = nil
             try scopeMayBeDone(instance, token.scopeID)
             return
         }
-        guard !taken.isEmpty else {
-            throw EngineError(.incident, "Nach »\(node.name ?? node.id)« trifft keine Bedingung der ausgehenden Pfade zu.", element: node.id)
-        }
-        for (i, flowID) in taken.enumerated() {
-            if i == 0 {
-                try move(instance, tokenID: tokenID, along: flowID)
-            } else {
-                let id = instance.state.makeID()
+        for (i, flowID) in flows.enumerated() {
+            var id = tokenID
+            if i > 0 {
+                id = instance.state.makeID()
                 instance.state.tokens[id] = Token(id: id, scopeID: token.scopeID, nodeID: node.id, arrivedVia: nil, wait: .event)
-                try move(instance, tokenID: id, along: flowID)
             }
+            try move(instance, tokenID: id, along: flowID)
         }
     }
 
