@@ -7,21 +7,15 @@ import NahtstelleFEEL
 /// `personKey` links the cases of one person across systems that share the secret key;
 /// `caseKey` replaces the internal case id so the export cannot be joined to the case file
 /// without the key.
+@dynamicMemberLookup
 public struct PseudonymisedCaseRecord: Sendable, Hashable {
     public var personKey: String
-    public var caseKey: String
-    public var referrerType: InstitutionType
-    public var receiverType: InstitutionType
-    public var targetGroup: TargetGroup?
-    public var appliedAt: LocalDate?
-    public var decidedAt: LocalDate?
-    public var decision: Decision?
-    public var rejectionReason: RejectionReason?
-    public var handoverAt: LocalDate?
-    public var closedAt: LocalDate?
-    public var closingReason: ClosingReason?
-    public var outcome: Outcome?
-    public var costApprovals: [CostApprovalRecord]
+    /// The report facts of the case; its `caseId` is already replaced by `caseKey`.
+    public var facts: CaseReportRecord
+    public var caseKey: String { facts.caseId }
+
+    /// The facts read as the record's own fields (`record.outcome`, `record.costApprovals` …).
+    public subscript<T>(dynamicMember keyPath: KeyPath<CaseReportRecord, T>) -> T { facts[keyPath: keyPath] }
 }
 
 /// The pseudonymised controlling export (§10): a keyed hash instead of identity.
@@ -70,13 +64,9 @@ public struct PseudonymisedExport: Sendable {
     /// Pseudonymises report records; `ahvNumber` is the person's AHV number for each.
     public func export(_ items: [(ahvNumber: String, record: CaseReportRecord)]) -> [PseudonymisedCaseRecord] {
         items.map { item in
-            let r = item.record
-            return PseudonymisedCaseRecord(
-                personKey: personKey(ahvNumber: item.ahvNumber), caseKey: caseKey(caseId: r.caseId),
-                referrerType: r.referrerType, receiverType: r.receiverType, targetGroup: r.targetGroup,
-                appliedAt: r.appliedAt, decidedAt: r.decidedAt, decision: r.decision,
-                rejectionReason: r.rejectionReason, handoverAt: r.handoverAt, closedAt: r.closedAt,
-                closingReason: r.closingReason, outcome: r.outcome, costApprovals: r.costApprovals)
+            var facts = item.record
+            facts.caseId = caseKey(caseId: item.record.caseId)
+            return PseudonymisedCaseRecord(personKey: personKey(ahvNumber: item.ahvNumber), facts: facts)
         }
     }
 
