@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GRDB
 import Logging
 import NahtstelleCases
 import NahtstelleEngine
@@ -38,7 +39,10 @@ struct DatabaseOptions: ParsableArguments {
 
     private func holdsCases() throws -> Bool {
         guard FileManager.default.fileExists(atPath: db) else { return false }
-        return try SQLiteEngineStore(path: db).writer.read { db in try db.tableExists("optima_case") }
+        // A read-only look: no migrations, no second store on the same file.
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: db, configuration: configuration).read { db in try db.tableExists("optima_case") }
     }
 }
 
