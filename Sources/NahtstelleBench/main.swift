@@ -1,4 +1,5 @@
 import Foundation
+import NahtstelleStore
 
 // `nahtstelle-bench SUITE`: each suite prints its figures beside a baseline measured in the same run.
 let arguments = CommandLine.arguments.dropFirst()
@@ -12,6 +13,8 @@ guard let name = arguments.first, let suite = suites[name] else {
     print("usage: nahtstelle-bench <\(suites.keys.sorted().joined(separator: "|"))>")
     exit(2)
 }
+// Process-wide SQLite settings before any connection opens, for every measurement alike.
+_ = SQLiteEngineStore.processSettings
 do {
     try suite()
 } catch {

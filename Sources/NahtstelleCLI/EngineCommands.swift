@@ -39,6 +39,7 @@ struct DatabaseOptions: ParsableArguments {
 
     private func holdsCases() throws -> Bool {
         guard FileManager.default.fileExists(atPath: db) else { return false }
+        _ = SQLiteEngineStore.processSettings  // before SQLite's first connection
         // A read-only look: no migrations, no second store on the same file.
         var configuration = Configuration()
         configuration.readonly = true

@@ -22,6 +22,13 @@ struct RawStatement {
         sqlite3_clear_bindings(handle)
     }
 
+    /// A statement of the command path (`HotStatements`): reset after every use, and its
+    /// callers bind every parameter each time, so there is nothing to clear.
+    init(prepared handle: OpaquePointer, db: Database) {
+        self.db = db
+        self.handle = handle
+    }
+
     func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
     func bind(_ index: Int32, _ value: Int) { sqlite3_bind_int64(handle, index, Int64(value)) }
     func bind(_ index: Int32, _ value: Int64?) {

@@ -1,3 +1,4 @@
+import CSQLiteTuning
 import Foundation
 import GRDB
 import NahtstelleEngine
@@ -7,10 +8,18 @@ import NahtstelleEngine
 public final class SQLiteEngineStore: EngineStore {
     public let writer: any DatabaseWriter
     public let path: String?
+    /// The command path's statements, prepared once on the writer connection.
+    private let hot = HotStatements()
+
+    /// Process-wide SQLite settings, made once before the first connection opens (see
+    /// `nahtstelle_sqlite_disable_memory_statistics`). When something opened SQLite earlier,
+    /// SQLite keeps its defaults and everything works as before, only slower.
+    public static let processSettings: Bool = nahtstelle_sqlite_disable_memory_statistics() == 0
 
     /// Opens (and migrates) the database at `path`; `nil` gives a private in-memory database.
     /// - Parameter migrations: the application's own tables, registered after the engine's.
     public init(path: String?, migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws {
+        _ = Self.processSettings
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
@@ -21,6 +30,12 @@ public final class SQLiteEngineStore: EngineStore {
             writer = try DatabaseQueue(configuration: config)
         }
         try Self.makeDurable(writer)
+        if path == nil {
+            // In memory every page a transaction first touches is copied to the in-memory rollback
+            // journal; small pages make that copy a quarter as large. Files keep 4096 (fewer
+            // overflow pages for definition sources, the size the disk writes anyway).
+            try writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA page_size = 1024") }
+        }
         var migrator = DatabaseMigrator()
         Self.registerEngineMigrations(&migrator)
         migrations(&migrator)
@@ -47,14 +62,15 @@ public final class SQLiteEngineStore: EngineStore {
     /// each time, which costs as much as a whole engine statement).
     public func write<T>(_ body: (any EngineTransaction) throws -> T) throws -> T {
         try writer.writeWithoutTransaction { db in
-            try RawStatement(db, "BEGIN IMMEDIATE").run()
+            let tx = SQLiteTransaction(db: db, hot: hot)
+            try tx.statement(.begin).run()
             do {
-                let result = try body(SQLiteTransaction(db: db))
-                try RawStatement(db, "COMMIT").run()
+                let result = try body(tx)
+                try tx.statement(.commit).run()
                 return result
             } catch {
                 if !db.isInsideTransaction { throw error }
-                try? RawStatement(db, "ROLLBACK").run()
+                try? tx.statement(.rollback).run()
                 throw error
             }
         }
@@ -174,8 +190,32 @@ public final class SQLiteEngineStore: EngineStore {
 /// The application reaches its own tables through `db` (same transaction as the engine's command).
 public struct SQLiteTransaction: EngineTransaction {
     public let db: Database
+    /// The writer's prepared command statements; `nil` in read transactions (other connections).
+    let hot: HotStatements?
+
+    public init(db: Database) {
+        self.db = db
+        hot = nil
+    }
+
+    init(db: Database, hot: HotStatements) {
+        self.db = db
+        self.hot = hot
+    }
 
     private func statement(_ sql: String) throws -> RawStatement { try RawStatement(db, sql) }
+
+    /// A statement of the command path: prepared once on the writer, from GRDB's cache elsewhere.
+    func statement(_ query: HotQuery) throws -> RawStatement {
+        if let hot { return RawStatement(prepared: try hot.handle(query, db), db: db) }
+        return try RawStatement(db, query.sql)
+    }
+
+    private func execute(_ query: HotQuery, bind: (RawStatement) -> Void) throws {
+        let st = try statement(query)
+        bind(st)
+        try st.run()
+    }
 
     /// Runs a query and maps every row.
     private func rows<T>(_ sql: String, bind: (RawStatement) -> Void = { _ in }, _ map: (RawStatement) throws -> T) throws -> [T] {
@@ -220,7 +260,10 @@ public struct SQLiteTransaction: EngineTransaction {
     }
 
     public func latestDefinitionID(processID: String) throws -> Int64? {
-        try row("SELECT id FROM definition WHERE process_id = ? ORDER BY version DESC LIMIT 1", bind: { $0.bind(1, processID) }) { $0.int64(0) }
+        let st = try statement(.latestDefinitionID)
+        defer { st.reset() }
+        st.bind(1, processID)
+        return try st.step() ? st.int64(0) : nil
     }
 
     private static let definitionsSQL = "SELECT \(definitionColumns) FROM definition WHERE process_id = ? ORDER BY version"
@@ -290,10 +333,7 @@ public struct SQLiteTransaction: EngineTransaction {
     }
 
     public func insertInstance(_ r: InstanceRecord) throws -> Int64 {
-        try execute("""
-            INSERT INTO instance (definition_id, process_id, business_key, status, version, state, started_at, ended_at, end_event_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """) { st in
+        try execute(.insertInstance) { st in
             st.bind(1, r.definitionID); st.bind(2, r.processID); st.bind(3, r.businessKey); st.bind(4, r.status.rawValue)
             st.bind(5, r.version); st.bind(6, blob: r.state); st.bind(7, r.startedAt); st.bind(8, r.endedAt); st.bind(9, r.endEventID)
         }
@@ -301,10 +341,7 @@ public struct SQLiteTransaction: EngineTransaction {
     }
 
     public func updateInstance(_ r: InstanceRecord, expectedVersion: Int64) throws {
-        try execute("""
-            UPDATE instance SET status = ?, version = ?, state = ?, ended_at = ?, end_event_id = ?, business_key = ?
-            WHERE id = ? AND version = ?
-            """) { st in
+        try execute(.updateInstance) { st in
             st.bind(1, r.status.rawValue); st.bind(2, r.version); st.bind(3, blob: r.state); st.bind(4, r.endedAt)
             st.bind(5, r.endEventID); st.bind(6, r.businessKey); st.bind(7, r.id); st.bind(8, expectedVersion)
         }
@@ -384,11 +421,7 @@ public struct SQLiteTransaction: EngineTransaction {
     }
 
     public func insertTask(_ r: TaskRecord) throws -> Int64 {
-        try execute("""
-            INSERT INTO task (instance_id, process_id, business_key, element_id, name, role, office, assignee, form_key, state, due_at,
-                              created_at, claimed_at, ended_at, completed_by, token_id, version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """) { st in
+        try execute(.insertTask) { st in
             st.bind(1, r.instanceID); st.bind(2, r.processID); st.bind(3, r.businessKey); st.bind(4, r.elementID); st.bind(5, r.name)
             st.bind(6, r.role); st.bind(7, r.office); st.bind(8, r.assignee); st.bind(9, r.formKey); st.bind(10, r.state.rawValue)
             st.bind(11, r.dueAt); st.bind(12, r.createdAt); st.bind(13, r.claimedAt); st.bind(14, r.endedAt); st.bind(15, r.completedBy)
@@ -410,13 +443,8 @@ public struct SQLiteTransaction: EngineTransaction {
         }
     }
 
-    private static let markCompletedSQL = """
-        UPDATE task SET state = 'completed', ended_at = ?1, completed_by = ?2, assignee = COALESCE(assignee, ?2), version = version + 1
-        WHERE id = ?3 AND version = ?4 AND ended_at IS NULL AND (state = 'created' OR assignee = ?2)
-        """
-
     public func markCompleted(_ task: TaskRecord, by user: String, at: Date) throws -> Bool {
-        try execute(Self.markCompletedSQL) { st in
+        try execute(.markCompleted) { st in
             st.bind(1, at); st.bind(2, user); st.bind(3, task.id); st.bind(4, task.version)
         }
         return db.changesCount == 1
@@ -527,9 +555,7 @@ public struct SQLiteTransaction: EngineTransaction {
     }
 
     public func appendHistory(_ r: HistoryRecord) throws {
-        try execute("""
-            INSERT INTO history (at, actor, command, instance_id, business_key, task_id, element_id, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """) { st in
+        try execute(.appendHistory) { st in
             st.bind(1, r.at); st.bind(2, r.actor); st.bind(3, r.command); st.bind(4, r.instanceID); st.bind(5, r.businessKey)
             st.bind(6, r.taskID); st.bind(7, r.elementID); st.bind(8, r.details)
         }
