@@ -50,7 +50,8 @@ public protocol EngineReadTransaction {
 public protocol EngineTransaction: EngineReadTransaction {
     func insertDefinition(_ record: DefinitionRecord, messageStartNames: [String]) throws -> Int64
     func insertInstance(_ record: InstanceRecord) throws -> Int64
-    /// Optimistic update: fails with `EngineError.conflict` when the stored version is not `expectedVersion`.
+    /// Optimistic update of status, version, state and end: fails with `EngineError.conflict` when
+    /// the stored version is not `expectedVersion`. Definition and business key stay as inserted.
     func updateInstance(_ record: InstanceRecord, expectedVersion: Int64) throws
     func insertTask(_ record: TaskRecord) throws -> Int64
     /// Optimistic update on the task's version.

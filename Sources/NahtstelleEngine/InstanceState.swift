@@ -120,18 +120,19 @@ public struct Token: Sendable, Hashable {
 
 extension InstanceState {
     /// Compact JSON: `{"n":next,"s":[[id,element,parent,parentToken,isEvent,{vars}]…],"t":[[id,scope,node,via,kind,arg]…]}`.
+    /// Written on every command, so straight into bytes: no intermediate strings.
     public func encoded() -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(1024)
+        out.reserveCapacity(256)
         out.append(contentsOf: #"{"n":"#.utf8)
-        out.append(contentsOf: String(nextID).utf8)
+        Value.writeInteger(Int64(nextID), into: &out)
         out.append(contentsOf: #","s":["#.utf8)
         var first = true
-        for scope in scopes.values.sorted(by: { $0.id < $1.id }) {
+        for scope in Self.ordered(scopes, by: \.id) {
             if !first { out.append(44) }
             first = false
             out.append(91)
-            out.append(contentsOf: String(scope.id).utf8)
+            Value.writeInteger(Int64(scope.id), into: &out)
             out.append(44)
             Self.writeOptional(scope.elementID, into: &out)
             out.append(44)
@@ -142,41 +143,59 @@ extension InstanceState {
             out.append(scope.isEventSubProcess ? 49 : 48)
             out.append(44)
             // Key order does not matter to the reader; sorting on every command would.
-            Value.context(scope.variables).writeJSON(into: &out, tagged: true, sortedKeys: false)
+            out.append(123)
+            var firstVariable = true
+            for (name, value) in scope.variables {
+                if !firstVariable { out.append(44) }
+                firstVariable = false
+                Value.writeString(name, into: &out)
+                out.append(58)
+                value.writeJSON(into: &out, tagged: true, sortedKeys: false)
+            }
+            out.append(125)
             out.append(93)
         }
         out.append(contentsOf: #"],"t":["#.utf8)
         first = true
-        for token in tokens.values.sorted(by: { $0.id < $1.id }) {
+        for token in Self.ordered(tokens, by: \.id) {
             if !first { out.append(44) }
             first = false
             out.append(91)
-            out.append(contentsOf: String(token.id).utf8)
+            Value.writeInteger(Int64(token.id), into: &out)
             out.append(44)
-            out.append(contentsOf: String(token.scopeID).utf8)
+            Value.writeInteger(Int64(token.scopeID), into: &out)
             out.append(44)
-            Self.writeOptional(token.nodeID, into: &out)
+            Value.writeString(token.nodeID, into: &out)
             out.append(44)
             Self.writeOptional(token.arrivedVia, into: &out)
             out.append(44)
-            switch token.wait {
-            case .task(let id): out.append(contentsOf: "0,\(id)".utf8)
-            case .event: out.append(contentsOf: "1,0".utf8)
-            case .join: out.append(contentsOf: "2,0".utf8)
-            case .subProcess(let s): out.append(contentsOf: "3,\(s)".utf8)
+            let (kind, argument): (UInt8, Int64) = switch token.wait {
+            case .task(let id): (48, id)
+            case .event: (49, 0)
+            case .join: (50, 0)
+            case .subProcess(let s): (51, Int64(s))
             }
+            out.append(kind)
+            out.append(44)
+            Value.writeInteger(argument, into: &out)
             out.append(93)
         }
         out.append(contentsOf: "]}".utf8)
         return out
     }
 
+    /// The values in ascending order of `key` (without sorting when there is only one).
+    private static func ordered<T>(_ items: [Int: T], by key: (T) -> Int) -> [T] {
+        if items.count <= 1 { return Array(items.values) }
+        return items.values.sorted { key($0) < key($1) }
+    }
+
     private static func writeOptional(_ s: String?, into out: inout [UInt8]) {
-        if let s { Value.string(s).writeJSON(into: &out, tagged: false, sortedKeys: false) } else { out.append(contentsOf: "null".utf8) }
+        if let s { Value.writeString(s, into: &out) } else { out.append(contentsOf: "null".utf8) }
     }
 
     private static func writeOptional(_ i: Int?, into out: inout [UInt8]) {
-        out.append(contentsOf: (i.map(String.init) ?? "null").utf8)
+        if let i { Value.writeInteger(Int64(i), into: &out) } else { out.append(contentsOf: "null".utf8) }
     }
 
     /// Reads what `encoded()` wrote; throws when the stored bytes are damaged.

@@ -37,7 +37,7 @@ extension Value {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .number(let n): out.append(contentsOf: Value.canonical(n).utf8)
+        case .number(let n): Value.writeNumber(n, into: &out)
         case .string(let s): Value.writeString(s, into: &out)
         case .date(let d): Value.writeTagged("@date", d.description, tagged: tagged, into: &out)
         case .dateTime(let t): Value.writeTagged("@dateTime", Value.isoDateTime(t), tagged: tagged, into: &out)
@@ -83,19 +83,80 @@ extension Value {
 
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [92, 34])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [92, 92])
-            case 0x0A: out.append(contentsOf: [92, UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [92, UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [92, UInt8(ascii: "t")])
-            case 0..<0x20:
-                out.append(contentsOf: [92, UInt8(ascii: "u"), 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
-            default: out.append(byte)
+        var s = s
+        s.withUTF8 { utf8 in
+            // Most strings need no escaping: copy them in one go.
+            guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                out.append(contentsOf: utf8)
+                return
+            }
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                    out.append(92)
+                    out.append(byte)
+                case 0x0A:
+                    out.append(92)
+                    out.append(UInt8(ascii: "n"))
+                case 0x0D:
+                    out.append(92)
+                    out.append(UInt8(ascii: "r"))
+                case 0x09:
+                    out.append(92)
+                    out.append(UInt8(ascii: "t"))
+                case 0..<0x20:
+                    out.append(92)
+                    out.append(UInt8(ascii: "u"))
+                    out.append(48)
+                    out.append(48)
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 15)])
+                default: out.append(byte)
+                }
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes an integer in decimal, without making a `String` first.
+    public static func writeInteger(_ value: Int64, into out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        if magnitude < 10 {
+            out.append(48 + UInt8(magnitude))
+            return
+        }
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
+        let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
+            var i = 0
+            while magnitude > 0 {
+                buffer[i] = 48 + UInt8(magnitude % 10)
+                magnitude /= 10
+                i += 1
+            }
+            return i
+        }
+        withUnsafeBytes(of: &digits) { buffer in
+            var i = count - 1
+            while i >= 0 {
+                out.append(buffer[i])
+                i -= 1
+            }
+        }
+    }
+
+    /// Writes a number as `canonical` spells it.
+    public static func writeNumber(_ n: Decimal, into out: inout [UInt8]) {
+        if let (mantissa, exponent) = FEELDecimal.parts(n), exponent >= 0, exponent <= 12 {
+            if mantissa == 0 {
+                out.append(48)
+                return
+            }
+            writeInteger(mantissa, into: &out)
+            for _ in 0..<exponent { out.append(48) }
+            return
+        }
+        out.append(contentsOf: canonical(n).utf8)
     }
 
     /// A number without exponent or trailing noise: `1250`, `0.5`, `-3.25`.

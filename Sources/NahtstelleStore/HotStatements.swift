@@ -25,8 +25,9 @@ enum HotQuery: Int, CaseIterable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """
         case .updateInstance:
+            // Not the business key: it is set once, and assigning it would rewrite its index entry.
             """
-            UPDATE instance SET status = ?, version = ?, state = ?, ended_at = ?, end_event_id = ?, business_key = ?
+            UPDATE instance SET status = ?, version = ?, state = ?, ended_at = ?, end_event_id = ?
             WHERE id = ? AND version = ?
             """
         case .insertTask:

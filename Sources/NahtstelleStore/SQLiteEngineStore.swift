@@ -343,7 +343,7 @@ public struct SQLiteTransaction: EngineTransaction {
     public func updateInstance(_ r: InstanceRecord, expectedVersion: Int64) throws {
         try execute(.updateInstance) { st in
             st.bind(1, r.status.rawValue); st.bind(2, r.version); st.bind(3, blob: r.state); st.bind(4, r.endedAt)
-            st.bind(5, r.endEventID); st.bind(6, r.businessKey); st.bind(7, r.id); st.bind(8, expectedVersion)
+            st.bind(5, r.endEventID); st.bind(6, r.id); st.bind(7, expectedVersion)
         }
         if db.changesCount != 1 {
             throw EngineError(.conflict, "Die Prozessinstanz \(r.id) wurde gleichzeitig geändert. Laden Sie neu und versuchen Sie es nochmals.")
