@@ -15,6 +15,8 @@ public final class CompiledProcess: Sendable {
     let noneStarts: [String: FlowNode]
     let eventSubProcessStarts: [String: [FlowNode]]
     let messageStart: FlowNode?
+    /// Every node ready to run, by id.
+    private let steps: [String: Step]
 
     init(record: DefinitionRecord, definition: ProcessDefinition, messages: [String: MessageDefinition],
          functions: [String: FEELFunction]) throws {
@@ -64,6 +66,23 @@ public final class CompiledProcess: Sendable {
         noneStarts = starts
         eventSubProcessStarts = espStarts
         messageStart = definition.messageStartEvents.first
+        var steps: [String: Step] = [:]
+        for node in definition.nodes.values {
+            let outgoing = node.outgoing.compactMap { id -> Step.Outgoing? in
+                guard let flow = definition.flows[id] else { return nil }
+                return Step.Outgoing(id: id, target: flow.targetID, condition: flow.condition.flatMap { parsed[$0.text] })
+            }
+            steps[node.id] = Step(node: node, outgoing: outgoing)
+        }
+        self.steps = steps
+    }
+
+    /// A node ready to run (see `Step`).
+    func step(_ id: String) throws -> Step {
+        guard let step = steps[id] else {
+            throw EngineError(.incident, "Element \(id) fehlt in \(record.processID) v\(record.version).", element: id)
+        }
+        return step
     }
 
     /// Evaluates an expression; literals (not marked FEEL) are returned as strings.
@@ -73,16 +92,35 @@ public final class CompiledProcess: Sendable {
         return parsed.evaluate(context)
     }
 
-    func evaluateCondition(_ expression: Expression, _ context: FEELContext) -> Bool {
-        guard let parsed = expressions[expression.text] else { return false }
-        return parsed.evaluate(context) == .bool(true)
-    }
-
     func node(_ id: String) throws -> FlowNode {
         guard let node = definition.nodes[id] else {
             throw EngineError(.incident, "Element \(id) fehlt in \(record.processID) v\(record.version).", element: id)
         }
         return node
+    }
+}
+
+/// A flow node prepared for running: its outgoing flows resolved to their targets and parsed
+/// conditions once per deployed version, so moving a token looks up no flow by id and copies no
+/// node (a `FlowNode` copy retains a dozen strings and arrays).
+final class Step: Sendable {
+    struct Outgoing: Sendable {
+        let id: String
+        let target: String
+        /// The parsed `conditionExpression`; `nil` when the flow has none.
+        let condition: FEELExpression?
+    }
+
+    let node: FlowNode
+    /// The outgoing flows in document order.
+    let outgoing: [Outgoing]
+    /// Whether any outgoing flow carries a condition (otherwise a token takes all of them).
+    let hasConditions: Bool
+
+    init(node: FlowNode, outgoing: [Outgoing]) {
+        self.node = node
+        self.outgoing = outgoing
+        hasConditions = outgoing.contains { $0.condition != nil }
     }
 }
 

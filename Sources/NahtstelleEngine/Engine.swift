@@ -201,7 +201,8 @@ public final class Engine: Sendable {
     /// cached, or the update finds it changed, the task is read and the reason stated.
     func markCompleted(taskID: Int64, in exec: Execution, expectedVersion: Int64?) throws -> TaskRecord {
         let user = exec.actor
-        if let cached = taskCache.withLock({ $0[taskID] }), expectedVersion == nil || expectedVersion == cached.version,
+        // Taken out: a completed task leaves the cache anyway, and a failed command reads it again.
+        if let cached = taskCache.withLock({ $0.removeValue(forKey: taskID) }), expectedVersion == nil || expectedVersion == cached.version,
             try exec.tx.markCompleted(cached, by: user, at: exec.now)
         {
             return cached.completed(by: user, at: exec.now)
@@ -349,32 +350,36 @@ public final class Engine: Sendable {
     }
 
     func command(actor: String, name: String, _ body: (Execution) throws -> Void) throws -> CommandResult {
-        var usedCache: [Int64] = []
+        var usedCache = false
         do {
             return try run(actor: actor, name: name, useCache: true, usedCache: &usedCache, body)
-        } catch where !usedCache.isEmpty {
+        } catch where usedCache {
             // Whatever failed may have failed on a stale cached copy (another node wrote since):
             // run once more on what the database holds. A real error fails the same way again.
-            stateCache.withLock { cache in for id in usedCache { cache[id] = nil } }
-            var none: [Int64] = []
-            return try run(actor: actor, name: name, useCache: false, usedCache: &none, body)
+            // (The copies it used left the cache when taken; only committed states return.)
+            var ignored = false
+            return try run(actor: actor, name: name, useCache: false, usedCache: &ignored, body)
         }
     }
 
-    private func run(actor: String, name: String, useCache: Bool, usedCache: inout [Int64],
+    private func run(actor: String, name: String, useCache: Bool, usedCache: inout Bool,
                      _ body: (Execution) throws -> Void) throws -> CommandResult {
         var exec: Execution?
-        defer { usedCache = exec?.fromCache ?? [] }
-        let (result, cacheUpdates) = try store.write { tx in
+        defer { usedCache = exec?.usedCache ?? false }
+        let result = try store.write { tx in
             let execution = Execution(engine: self, tx: tx, now: configuration.now(), actor: actor, command: name, useCache: useCache)
             exec = execution
             try body(execution)
             return try execution.finish()
         }
         // Only committed states enter the caches.
-        stateCache.withLock { cache in
-            if cache.count > Self.stateCacheLimit { cache.removeAll(keepingCapacity: true) }
-            for (id, entry) in cacheUpdates { cache[id] = entry }
+        if let instances = exec?.instances {
+            stateCache.withLock { cache in
+                if cache.count > Self.stateCacheLimit { cache.removeAll(keepingCapacity: true) }
+                for instance in instances {
+                    cache[instance.id] = CachedInstance(record: instance.record, state: instance.state, process: instance.process)
+                }
+            }
         }
         if !result.createdTasks.isEmpty || !result.endedTaskIDs.isEmpty {
             taskCache.withLock { cache in
@@ -418,10 +423,12 @@ public final class Engine: Sendable {
     }
 }
 
-/// An instance row as last committed (without its encoded state) and its decoded state.
+/// An instance row as last committed (without its encoded state), its decoded state and its
+/// compiled definition.
 struct CachedInstance {
     var record: InstanceRecord
     var state: InstanceState
+    var process: CompiledProcess
 }
 
 /// What a command did: the instance it worked on, the tasks now open there, whether it ended.

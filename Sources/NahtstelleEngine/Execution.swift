@@ -14,8 +14,9 @@ final class Execution {
     let actor: String
     let command: String
     var primaryInstanceID: Int64?
-    private(set) var loaded: [Int64: LoadedInstance] = [:]
-    private var order: [Int64] = []
+    /// The instances this command works on, in the order it reached them (nearly always one:
+    /// an array searched by id costs less than a dictionary).
+    private(set) var instances: [LoadedInstance] = []
     private var pendingMessages: [(name: String, key: String?, payload: [String: Value], from: Int64)] = []
     private var createdTasks: [TaskRecord] = []
     private var startedInstances: [Int64] = []
@@ -26,7 +27,8 @@ final class Execution {
 
     /// Whether instances may come from the engine's cache (see `Engine.command`).
     let useCache: Bool
-    private(set) var fromCache: [Int64] = []
+    /// Whether any instance came from the cache (a failure may then be a stale copy's).
+    private(set) var usedCache = false
 
     init(engine: Engine, tx: any EngineTransaction, now: Date, actor: String, command: String, useCache: Bool = true) {
         self.useCache = useCache
@@ -51,6 +53,8 @@ final class Execution {
         var elementID: String?
         var lastEndEvent: String?
 
+        var id: Int64 { record.id }
+
         init(record: InstanceRecord, state: InstanceState, process: CompiledProcess, isNew: Bool) {
             self.record = record
             self.state = state
@@ -62,14 +66,17 @@ final class Execution {
 
     // MARK: Loading and finishing
 
+    func loaded(_ id: Int64) -> LoadedInstance? {
+        for instance in instances where instance.id == id { return instance }
+        return nil
+    }
+
     func load(_ id: Int64) throws -> LoadedInstance {
-        if let hit = loaded[id] { return hit }
+        if let hit = loaded(id) { return hit }
         if useCache, let cached = engine.takeCached(id) {
-            let process = try engine.process(definitionID: cached.record.definitionID, in: tx)
-            let instance = LoadedInstance(record: cached.record, state: cached.state, process: process, isNew: false)
-            loaded[id] = instance
-            order.append(id)
-            fromCache.append(id)
+            let instance = LoadedInstance(record: cached.record, state: cached.state, process: cached.process, isNew: false)
+            instances.append(instance)
+            usedCache = true
             return instance
         }
         guard let record = try tx.instance(id: id) else {
@@ -77,32 +84,27 @@ final class Execution {
         }
         let process = try engine.process(definitionID: record.definitionID, in: tx)
         let instance = LoadedInstance(record: record, state: try engine.decodeState(record), process: process, isNew: false)
-        loaded[id] = instance
-        order.append(id)
+        instances.append(instance)
         return instance
     }
 
     /// Delivers queued messages, writes every touched instance and its history line; returns
-    /// the result and the states to cache once the transaction has committed.
-    func finish() throws -> (CommandResult, [Int64: CachedInstance]) {
+    /// the result. Once the transaction has committed, `instances` hold the states to cache.
+    func finish() throws -> CommandResult {
         while !pendingMessages.isEmpty {
             let message = pendingMessages.removeFirst()
             let delivered = try deliver(message: message.name, correlationKey: message.key, payload: message.payload, from: message.from)
-            if delivered.isEmpty, let sender = loaded[message.from] {
+            if delivered.isEmpty, let sender = loaded(message.from) {
                 sender.events.append(.undelivered(message: message.name))
             }
         }
-        var cache: [Int64: CachedInstance] = [:]
-        for id in order {
-            guard let instance = loaded[id] else { continue }
-            instance.record.state = instance.state.encoded()
+        for instance in instances {
+            instance.record.state = instance.state.encode()
             // A new instance was inserted at its start (its tasks need the id); its state is written now.
             instance.record.version = instance.isNew ? instance.originalVersion : instance.originalVersion + 1
             try tx.updateInstance(instance.record, expectedVersion: instance.originalVersion)
-            var committed = instance.record
-            committed.state = []  // the cache keeps the decoded state, not the bytes
-            cache[id] = CachedInstance(record: committed, state: instance.state)
-            try tx.appendHistory(HistoryRecord(at: now, actor: actor, command: command, instanceID: id,
+            instance.record.state = []  // the cache keeps the decoded state, not the bytes
+            try tx.appendHistory(HistoryRecord(at: now, actor: actor, command: command, instanceID: instance.id,
                                                businessKey: instance.record.businessKey, taskID: instance.taskID,
                                                elementID: instance.elementID,
                                                details: HistoryEvent.details(events: instance.events, variables: instance.changed)))
@@ -110,20 +112,22 @@ final class Execution {
         var result = CommandResult(instanceID: primaryInstanceID, status: nil, endEventID: nil, openTasks: [],
                                    createdTasks: createdTasks, startedInstances: startedInstances, endedInstances: endedInstances,
                                    endedTaskIDs: endedTaskIDs)
-        if let id = primaryInstanceID, let primary = loaded[id] {
+        if let id = primaryInstanceID, let primary = loaded(id) {
             result.status = primary.record.status
             result.endEventID = primary.record.endEventID
             // The open tasks are those its tokens wait at: most were created by this very command,
             // so only older ones (parallel branches) are read back.
-            let waiting = primary.state.tokens.values.compactMap { token -> Int64? in
-                if case .task(let taskID) = token.wait { return taskID }
-                return nil
-            }.sorted()
-            result.openTasks = try waiting.compactMap { taskID in
-                try createdTasks.first(where: { $0.id == taskID }) ?? tx.task(id: taskID)
+            for token in primary.state.tokens.values {
+                guard case .task(let taskID) = token.wait else { continue }
+                if let created = createdTasks.first(where: { $0.id == taskID }) {
+                    result.openTasks.append(created)
+                } else if let stored = try tx.task(id: taskID) {
+                    result.openTasks.append(stored)
+                }
             }
+            if result.openTasks.count > 1 { result.openTasks.sort { $0.id < $1.id } }
         }
-        return (result, cache)
+        return result
     }
 
     // MARK: Commands
@@ -141,8 +145,7 @@ final class Execution {
         instance.changed = variables
         instance.elementID = start.id
         instance.events.append(.started(process: process.record.processID, version: process.record.version))
-        loaded[record.id] = instance
-        order.append(record.id)
+        instances.append(instance)
         startedInstances.append(record.id)
         try openEventSubProcesses(instance, scopeID: InstanceState.rootScopeID, scopeElement: nil)
         let tokenID = instance.state.makeID()
@@ -178,7 +181,7 @@ final class Execution {
         }
         if let hook = engine.configuration.onTaskCompleted {
             var documents: [String] = []
-            if case .userTask(let spec) = try instance.process.node(task.elementID).kind { documents = spec.documents }
+            if case .userTask(let spec) = try instance.process.step(task.elementID).node.kind { documents = spec.documents }
             try hook(TaskCompletion(task: task, variables: variables, instanceVariables: instance.state.variables(visibleIn: token.scopeID),
                                     documents: documents, actor: actor, at: now), tx)
         }
@@ -338,7 +341,8 @@ final class Execution {
     }
 
     private func execute(_ instance: LoadedInstance, _ token: Token) throws {
-        let node = try instance.process.node(token.nodeID)
+        let step = try instance.process.step(token.nodeID)
+        let node = step.node
         switch node.kind {
         case .startEvent, .boundaryEvent, .abstractTask:
             try leave(instance, tokenID: token.id)
@@ -387,21 +391,21 @@ final class Execution {
             instance.state.tokens[token.id]?.wait = .event
             try openTrigger(instance, trigger, elementID: node.id, target: .token(token.id), scopeID: token.scopeID)
         case .exclusiveGateway(let defaultFlow):
-            let ctx = context(instance, scopeID: token.scopeID)
-            var chosen: String? = nil
-            for flowID in node.outgoing where flowID != defaultFlow {
-                guard let flow = instance.process.definition.flows[flowID] else { continue }
+            var chosen: Step.Outgoing? = nil
+            var ctx: FEELContext?
+            for flow in step.outgoing where flow.id != defaultFlow {
                 if let condition = flow.condition {
-                    if instance.process.evaluateCondition(condition, ctx) { chosen = flowID; break }
-                } else if node.outgoing.count == 1 {
-                    chosen = flowID
+                    if ctx == nil { ctx = context(instance, scopeID: token.scopeID) }
+                    if condition.evaluate(ctx!) == .bool(true) { chosen = flow; break }
+                } else if step.outgoing.count == 1 {
+                    chosen = flow
                 }
             }
-            guard let flowID = chosen ?? defaultFlow else {
+            guard let flow = chosen ?? step.outgoing.first(where: { $0.id == defaultFlow }) else {
                 throw EngineError(.incident, "Am Entscheid »\(node.name ?? node.id)« trifft keine Bedingung zu, und es gibt keinen Standardpfad. "
                                   + "Prüfen Sie die Eingaben (z. B. die Entscheidvariable) oder ergänzen Sie einen Standardpfad.", element: node.id)
             }
-            try move(instance, tokenID: token.id, along: flowID)
+            try move(instance, tokenID: token.id, along: flow)
         case .parallelGateway:
             if node.incoming.count > 1 {
                 instance.state.tokens[token.id]?.wait = .join
@@ -411,9 +415,9 @@ final class Execution {
                 guard node.incoming.allSatisfy({ byFlow[$0] != nil }) else { return }
                 let survivors = node.incoming.compactMap { byFlow[$0]?.id }.sorted()
                 for id in survivors.dropFirst() { instance.state.tokens[id] = nil }
-                try spread(instance, tokenID: survivors[0], from: node, along: node.outgoing)
+                try spread(instance, tokenID: survivors[0], from: step, along: step.outgoing)
             } else {
-                try spread(instance, tokenID: token.id, from: node, along: node.outgoing)
+                try spread(instance, tokenID: token.id, from: step, along: step.outgoing)
             }
         case .subProcess(let isEvent):
             if isEvent { return }  // entered only by its start event's trigger
@@ -436,46 +440,45 @@ final class Execution {
     /// conditions, if any) are taken; none means the token ends here.
     private func leave(_ instance: LoadedInstance, tokenID: Int) throws {
         guard let token = instance.state.tokens[tokenID] else { return }
-        let node = try instance.process.node(token.nodeID)
-        if !node.boundaryEventIDs.isEmpty { try closeBoundaryEvents(instance, tokenID: tokenID, node) }
+        let step = try instance.process.step(token.nodeID)
+        if !step.node.boundaryEventIDs.isEmpty { try closeBoundaryEvents(instance, tokenID: tokenID, step.node) }
+        guard step.hasConditions else {
+            try spread(instance, tokenID: tokenID, from: step, along: step.outgoing)
+            return
+        }
         var ctx: FEELContext?
-        let taken = node.outgoing.filter { flowID in
-            guard let condition = instance.process.definition.flows[flowID]?.condition else { return true }
+        let taken = step.outgoing.filter { flow in
+            guard let condition = flow.condition else { return true }
             if ctx == nil { ctx = context(instance, scopeID: token.scopeID) }
-            return instance.process.evaluateCondition(condition, ctx!)
+            return condition.evaluate(ctx!) == .bool(true)
         }
-        guard taken.count > 0 || node.outgoing.isEmpty else {
-            throw EngineError(.incident, "Nach »\(node.name ?? node.id)« trifft keine Bedingung der ausgehenden Pfade zu.", element: node.id)
+        guard taken.count > 0 else {
+            throw EngineError(.incident, "Nach »\(step.node.name ?? step.node.id)« trifft keine Bedingung der ausgehenden Pfade zu.", element: step.node.id)
         }
-        try spread(instance, tokenID: tokenID, from: node, along: taken)
+        try spread(instance, tokenID: tokenID, from: step, along: taken)
     }
 
     /// Sends the token along the first flow and new tokens along the others; with no flows the
     /// token ends here and its scope may be done.
-    private func spread(_ instance: LoadedInstance, tokenID: Int, from node: FlowNode, along flows: [String]) throws {
-        guard let token = instance.state.tokens[tokenID] else { return }
+    private func spread(_ instance: LoadedInstance, tokenID: Int, from step: Step, along flows: [Step.Outgoing]) throws {
         if flows.isEmpty {
-            instance.state.tokens[tokenID] = nil
+            guard let token = instance.state.tokens.removeValue(forKey: tokenID) else { return }
             try scopeMayBeDone(instance, token.scopeID)
             return
         }
-        for (i, flowID) in flows.enumerated() {
+        guard let scopeID = instance.state.tokens[tokenID]?.scopeID else { return }
+        for (i, flow) in flows.enumerated() {
             var id = tokenID
             if i > 0 {
                 id = instance.state.makeID()
-                instance.state.tokens[id] = Token(id: id, scopeID: token.scopeID, nodeID: node.id, arrivedVia: nil, wait: .event)
+                instance.state.tokens[id] = Token(id: id, scopeID: scopeID, nodeID: step.node.id, arrivedVia: nil, wait: .event)
             }
-            try move(instance, tokenID: id, along: flowID)
+            try move(instance, tokenID: id, along: flow)
         }
     }
 
-    private func move(_ instance: LoadedInstance, tokenID: Int, along flowID: String) throws {
-        guard let flow = instance.process.definition.flows[flowID] else {
-            throw EngineError(.incident, "Sequenzfluss \(flowID) fehlt.", element: flowID)
-        }
-        instance.state.tokens[tokenID]?.nodeID = flow.targetID
-        instance.state.tokens[tokenID]?.arrivedVia = flowID
-        instance.state.tokens[tokenID]?.wait = .event
+    private func move(_ instance: LoadedInstance, tokenID: Int, along flow: Step.Outgoing) throws {
+        instance.state.moveToken(tokenID, to: flow.target, via: flow.id)
         instance.agenda.append(tokenID)
     }
 
@@ -505,9 +508,16 @@ final class Execution {
     // MARK: Tasks
 
     private func createTask(_ instance: LoadedInstance, _ token: Token, _ node: FlowNode, _ spec: UserTaskSpec) throws {
-        let ctx = context(instance, scopeID: token.scopeID)
+        var context: FEELContext?
+        var ctx: FEELContext {
+            if let context { return context }
+            let made = self.context(instance, scopeID: token.scopeID)
+            context = made
+            return made
+        }
         func text(_ e: Expression?) -> String? {
             guard let e else { return nil }
+            if !e.isFEEL { return e.text.isEmpty ? nil : e.text }
             switch instance.process.evaluate(e, ctx) {
             case .string(let s): return s.isEmpty ? nil : s
             case .number(let n): return Value.canonical(n)

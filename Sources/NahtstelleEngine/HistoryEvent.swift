@@ -26,12 +26,12 @@ enum HistoryEvent {
         switch self {
         case .started(let process, let version):
             pair("started", process)
-            out.append(contentsOf: #","version":"#.utf8)
-            out.append(contentsOf: String(version).utf8)
+            Value.writeRaw(#","version":"#, into: &out)
+            Value.writeInteger(Int64(version), into: &out)
         case .startedBy(let message): pair("startedBy", message)
         case .task(let element, let id):
-            out.append(contentsOf: #""id":"#.utf8)
-            out.append(contentsOf: String(id).utf8)
+            Value.writeRaw(#""id":"#, into: &out)
+            Value.writeInteger(id, into: &out)
             out.append(UInt8(ascii: ","))
             pair("task", element)
         case .taskCancelled(let element): pair("taskCancelled", element)
@@ -42,7 +42,7 @@ enum HistoryEvent {
             pair("message", name)
         case .sent(let message): pair("sent", message)
         case .undelivered(let message):
-            out.append(contentsOf: #""delivered":false,"#.utf8)
+            Value.writeRaw(#""delivered":false,"#, into: &out)
             pair("message", message)
         case .service(let element): pair("service", element)
         case .terminated(let element): pair("terminated", element)
@@ -58,7 +58,7 @@ enum HistoryEvent {
         out.reserveCapacity(128)
         out.append(UInt8(ascii: "{"))
         if !events.isEmpty {
-            out.append(contentsOf: #""events":["#.utf8)
+            Value.writeRaw(#""events":["#, into: &out)
             for (i, event) in events.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 event.write(into: &out)
@@ -67,7 +67,7 @@ enum HistoryEvent {
         }
         if !variables.isEmpty {
             if !events.isEmpty { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: #""variables":"#.utf8)
+            Value.writeRaw(#""variables":"#, into: &out)
             Value.context(variables).writeJSON(into: &out, tagged: true, sortedKeys: true)
         }
         out.append(UInt8(ascii: "}"))

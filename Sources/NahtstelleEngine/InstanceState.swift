@@ -56,6 +56,14 @@ public struct InstanceState: Sendable, Hashable {
         scopes[Self.rootScopeID]?.variables[name] = value
     }
 
+    /// Puts a token on `nodeID`, arrived by `flowID`, waiting for nothing yet (one lookup).
+    mutating func moveToken(_ id: Int, to nodeID: String, via flowID: String) {
+        guard let i = tokens.index(forKey: id) else { return }
+        tokens.values[i].nodeID = nodeID
+        tokens.values[i].arrivedVia = flowID
+        tokens.values[i].wait = .event
+    }
+
     public func tokens(inScope scopeID: Int) -> [Token] {
         tokens.values.filter { $0.scopeID == scopeID }.sorted { $0.id < $1.id }
     }
@@ -75,7 +83,13 @@ public struct ScopeInstance: Sendable, Hashable {
     /// for event sub-processes, which no token entered).
     public var parentTokenID: Int?
     public var isEventSubProcess: Bool
-    public var variables: [String: Value]
+    public var variables: [String: Value] {
+        didSet { encodedVariables = nil }
+    }
+    /// `variables` as `InstanceState.encode()` last wrote them: most commands change no
+    /// variable, so the state is written without encoding them again. Any change clears it.
+    /// Not part of the value (equality and hashing leave it out).
+    var encodedVariables: [UInt8]?
 
     public init(id: Int, elementID: String?, parentScopeID: Int?, parentTokenID: Int?, isEventSubProcess: Bool, variables: [String: Value]) {
         self.id = id
@@ -84,6 +98,20 @@ public struct ScopeInstance: Sendable, Hashable {
         self.parentTokenID = parentTokenID
         self.isEventSubProcess = isEventSubProcess
         self.variables = variables
+    }
+
+    public static func == (a: ScopeInstance, b: ScopeInstance) -> Bool {
+        a.id == b.id && a.elementID == b.elementID && a.parentScopeID == b.parentScopeID && a.parentTokenID == b.parentTokenID
+            && a.isEventSubProcess == b.isEventSubProcess && a.variables == b.variables
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(elementID)
+        hasher.combine(parentScopeID)
+        hasher.combine(parentTokenID)
+        hasher.combine(isEventSubProcess)
+        hasher.combine(variables)
     }
 }
 
@@ -122,13 +150,21 @@ extension InstanceState {
     /// Compact JSON: `{"n":next,"s":[[id,element,parent,parentToken,isEvent,{vars}]…],"t":[[id,scope,node,via,kind,arg]…]}`.
     /// Written on every command, so straight into bytes: no intermediate strings.
     public func encoded() -> [UInt8] {
+        var copy = self
+        return copy.encode()
+    }
+
+    /// `encoded()`, keeping each scope's encoded variables for the next time (see
+    /// `ScopeInstance.encodedVariables`).
+    public mutating func encode() -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(256)
-        out.append(contentsOf: #"{"n":"#.utf8)
+        Value.writeRaw(#"{"n":"#, into: &out)
         Value.writeInteger(Int64(nextID), into: &out)
-        out.append(contentsOf: #","s":["#.utf8)
+        Value.writeRaw(#","s":["#, into: &out)
+        var fresh: [(Int, [UInt8])] = []
         var first = true
-        for scope in Self.ordered(scopes, by: \.id) {
+        Self.inOrder(scopes) { scope in
             if !first { out.append(44) }
             first = false
             out.append(91)
@@ -142,22 +178,29 @@ extension InstanceState {
             out.append(44)
             out.append(scope.isEventSubProcess ? 49 : 48)
             out.append(44)
-            // Key order does not matter to the reader; sorting on every command would.
-            out.append(123)
-            var firstVariable = true
-            for (name, value) in scope.variables {
-                if !firstVariable { out.append(44) }
-                firstVariable = false
-                Value.writeString(name, into: &out)
-                out.append(58)
-                value.writeJSON(into: &out, tagged: true, sortedKeys: false)
+            if let cached = scope.encodedVariables {
+                out.append(contentsOf: cached)
+            } else {
+                let start = out.count
+                // Key order does not matter to the reader; sorting on every command would.
+                out.append(123)
+                var firstVariable = true
+                for (name, value) in scope.variables {
+                    if !firstVariable { out.append(44) }
+                    firstVariable = false
+                    Value.writeString(name, into: &out)
+                    out.append(58)
+                    value.writeJSON(into: &out, tagged: true, sortedKeys: false)
+                }
+                out.append(125)
+                fresh.append((scope.id, Array(out[start...])))
             }
-            out.append(125)
             out.append(93)
         }
-        out.append(contentsOf: #"],"t":["#.utf8)
+        for (id, bytes) in fresh { scopes[id]?.encodedVariables = bytes }
+        Value.writeRaw(#"],"t":["#, into: &out)
         first = true
-        for token in Self.ordered(tokens, by: \.id) {
+        Self.inOrder(tokens) { token in
             if !first { out.append(44) }
             first = false
             out.append(91)
@@ -180,22 +223,25 @@ extension InstanceState {
             Value.writeInteger(argument, into: &out)
             out.append(93)
         }
-        out.append(contentsOf: "]}".utf8)
+        Value.writeRaw("]}", into: &out)
         return out
     }
 
-    /// The values in ascending order of `key` (without sorting when there is only one).
-    private static func ordered<T>(_ items: [Int: T], by key: (T) -> Int) -> [T] {
-        if items.count <= 1 { return Array(items.values) }
-        return items.values.sorted { key($0) < key($1) }
+    /// Visits the values in ascending order of their keys (without sorting, or an array, for one).
+    private static func inOrder<T>(_ items: [Int: T], _ body: (T) -> Void) {
+        if items.count == 1, let only = items.first {
+            body(only.value)
+            return
+        }
+        for (_, value) in items.sorted(by: { $0.key < $1.key }) { body(value) }
     }
 
     private static func writeOptional(_ s: String?, into out: inout [UInt8]) {
-        if let s { Value.writeString(s, into: &out) } else { out.append(contentsOf: "null".utf8) }
+        if let s { Value.writeString(s, into: &out) } else { Value.writeRaw("null", into: &out) }
     }
 
     private static func writeOptional(_ i: Int?, into out: inout [UInt8]) {
-        if let i { Value.writeInteger(Int64(i), into: &out) } else { out.append(contentsOf: "null".utf8) }
+        if let i { Value.writeInteger(Int64(i), into: &out) } else { Value.writeRaw("null", into: &out) }
     }
 
     /// Reads what `encoded()` wrote; throws when the stored bytes are damaged.

@@ -35,8 +35,8 @@ extension Value {
 
     public func writeJSON(into out: inout [UInt8], tagged: Bool, sortedKeys: Bool) {
         switch self {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .null: Value.writeRaw("null", into: &out)
+        case .bool(let b): Value.writeRaw(b ? "true" : "false", into: &out)
         case .number(let n): Value.writeNumber(n, into: &out)
         case .string(let s): Value.writeString(s, into: &out)
         case .date(let d): Value.writeTagged("@date", d.description, tagged: tagged, into: &out)
@@ -116,6 +116,12 @@ extension Value {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends literal text (JSON punctuation, keys) as it stands: one copy from static memory.
+    @inline(__always)
+    public static func writeRaw(_ text: StaticString, into out: inout [UInt8]) {
+        text.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
     /// Writes an integer in decimal, without making a `String` first.

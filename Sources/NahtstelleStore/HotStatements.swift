@@ -59,13 +59,36 @@ enum HotQuery: Int, CaseIterable {
 final class HotStatements: @unchecked Sendable {
     private var statements = [Statement?](repeating: nil, count: HotQuery.allCases.count)
     private var connection: OpaquePointer?
+    /// Text bound to these statements during one transaction. Bound `SQLITE_TRANSIENT`, SQLite
+    /// would allocate, copy and free every string (some fifteen per task completion); copied
+    /// here, it is bound `SQLITE_STATIC`. SQLite reads bound text only while stepping, and every
+    /// use of a hot statement binds all its parameters anew first, so text from an earlier
+    /// transaction is never read again. The space is reused from the start by each transaction.
+    private let arena = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 8)
+    private var arenaUsed = 0
 
-    func handle(_ query: HotQuery, _ db: Database) throws -> OpaquePointer {
+    deinit { arena.deallocate() }
+
+    /// Called at the start of each write transaction (on the writer's queue).
+    func beginTransaction(_ db: Database) {
+        arenaUsed = 0
         if connection != db.sqliteConnection {
             // Never expected (one writer connection per store); prepared on another connection would be wrong.
             statements = [Statement?](repeating: nil, count: HotQuery.allCases.count)
             connection = db.sqliteConnection
         }
+    }
+
+    /// A stable copy of `text` for binding, or `nil` when the arena is full (then SQLite copies).
+    func copy(_ text: UnsafeBufferPointer<UInt8>) -> UnsafePointer<CChar>? {
+        guard arenaUsed + text.count <= arena.count, let base = arena.baseAddress else { return nil }
+        let start = base + arenaUsed
+        if let source = text.baseAddress, text.count > 0 { start.copyMemory(from: source, byteCount: text.count) }
+        arenaUsed += text.count
+        return UnsafePointer(start.assumingMemoryBound(to: CChar.self))
+    }
+
+    func handle(_ query: HotQuery, _ db: Database) throws -> OpaquePointer {
         if let statement = statements[query.rawValue] { return statement.sqliteStatement }
         let statement = try db.makeStatement(sql: query.sql)
         statements[query.rawValue] = statement

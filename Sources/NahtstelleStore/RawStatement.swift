@@ -14,19 +14,23 @@ private let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3
 struct RawStatement {
     let handle: OpaquePointer
     let db: Database
+    /// Where bound text is copied for `SQLITE_STATIC` binding (hot statements only).
+    let arena: HotStatements?
 
     init(_ db: Database, _ sql: String) throws {
         self.db = db
         handle = try db.cachedStatement(sql: sql).sqliteStatement
+        arena = nil
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
     }
 
     /// A statement of the command path (`HotStatements`): reset after every use, and its
     /// callers bind every parameter each time, so there is nothing to clear.
-    init(prepared handle: OpaquePointer, db: Database) {
+    init(prepared handle: OpaquePointer, db: Database, arena: HotStatements) {
         self.db = db
         self.handle = handle
+        self.arena = arena
     }
 
     func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
@@ -40,8 +44,21 @@ struct RawStatement {
     func bind(_ index: Int32, _ value: Date?) { bind(index, value?.timeIntervalSince1970) }
     func bind(_ index: Int32, _ value: String?) {
         guard let value else { sqlite3_bind_null(handle, index); return }
+        // Native strings (nearly all) lend their bytes without a copy.
+        let done: Bool? = value.utf8.withContiguousStorageIfAvailable { utf8 in
+            if let arena, let stable = arena.copy(utf8) {
+                _ = sqlite3_bind_text(handle, index, stable, Int32(utf8.count), nil)  // nil: SQLITE_STATIC
+                return true
+            }
+            return false
+        }
+        if done == true { return }
         var copy = value
         copy.withUTF8 { utf8 in
+            if let arena, let stable = arena.copy(utf8) {
+                _ = sqlite3_bind_text(handle, index, stable, Int32(utf8.count), nil)  // nil: SQLITE_STATIC
+                return
+            }
             utf8.withMemoryRebound(to: CChar.self) { chars in
                 // An empty string has no base address; SQLite wants a pointer anyway.
                 if let base = chars.baseAddress {
@@ -54,6 +71,10 @@ struct RawStatement {
     }
     func bind(_ index: Int32, blob: [UInt8]) {
         blob.withUnsafeBytes { raw in
+            if let arena, let stable = arena.copy(raw.assumingMemoryBound(to: UInt8.self)) {
+                _ = sqlite3_bind_blob(handle, index, stable, Int32(raw.count), nil)  // nil: SQLITE_STATIC
+                return
+            }
             _ = sqlite3_bind_blob(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), transient)
         }
     }

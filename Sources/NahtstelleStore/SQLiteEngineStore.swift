@@ -63,6 +63,7 @@ public final class SQLiteEngineStore: EngineStore {
     public func write<T>(_ body: (any EngineTransaction) throws -> T) throws -> T {
         try writer.writeWithoutTransaction { db in
             let tx = SQLiteTransaction(db: db, hot: hot)
+            hot.beginTransaction(db)
             try tx.statement(.begin).run()
             do {
                 let result = try body(tx)
@@ -207,7 +208,7 @@ public struct SQLiteTransaction: EngineTransaction {
 
     /// A statement of the command path: prepared once on the writer, from GRDB's cache elsewhere.
     func statement(_ query: HotQuery) throws -> RawStatement {
-        if let hot { return RawStatement(prepared: try hot.handle(query, db), db: db) }
+        if let hot { return RawStatement(prepared: try hot.handle(query, db), db: db, arena: hot) }
         return try RawStatement(db, query.sql)
     }
 

@@ -17,6 +17,27 @@ struct InstanceStateTests {
         #expect(try InstanceState(decoding: state.encoded()) == state)
     }
 
+    @Test func encodedVariablesAreReusedOnlyWhileTheyAreUnchanged() throws {
+        var state = InstanceState()
+        state.scopes[0] = ScopeInstance(id: 0, elementID: nil, parentScopeID: nil, parentTokenID: nil, isEventSubProcess: false,
+                                        variables: ["office": "RAV-WOL", "n": 1])
+        state.tokens[1] = Token(id: 1, scopeID: 0, nodeID: "t1", arrivedVia: "f0", wait: .task(1))
+        let first = state.encode()
+        #expect(first == state.encoded())  // the cached bytes are what a fresh encoding writes
+        // Every way of changing variables is seen: the engine's setter, and the property itself.
+        state.setVariable("route", "fast", from: 0)
+        #expect(try InstanceState(decoding: state.encode()).root?.variables["route"] == "fast")
+        state.scopes[0]!.variables["n"] = 2
+        #expect(try InstanceState(decoding: state.encode()).root?.variables["n"] == 2)
+        state.scopes[0]!.variables.removeValue(forKey: "office")
+        let decoded = try InstanceState(decoding: state.encode())
+        #expect(decoded.root?.variables["office"] == nil)
+        #expect(decoded == state)
+        // A token moving changes no variables; the state still says where it stands.
+        state.tokens[1]!.nodeID = "t2"
+        #expect(try InstanceState(decoding: state.encode()).tokens[1]?.nodeID == "t2")
+    }
+
     @Test func damagedBytesAreAnErrorNotACrash() {
         #expect(throws: (any Error).self) { try InstanceState(decoding: Array("{\"n\":1}".utf8)) }
         #expect(throws: (any Error).self) { try InstanceState(decoding: [0xff, 0x00]) }

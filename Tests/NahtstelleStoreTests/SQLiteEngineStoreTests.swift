@@ -64,6 +64,27 @@ struct SQLiteEngineStoreTests {
         }
     }
 
+    @Test func textLargerThanTheBindingArenaIsStoredWhole() throws {
+        // The command path copies bound text into a 64 KiB arena per transaction; beyond it,
+        // SQLite copies. Both must store exactly what was bound, in one transaction.
+        let big = String(repeating: "Gesprächsnotiz & <Verlauf> \"zitiert\" ", count: 3_000)  // ~110 KB
+        let small = String(repeating: "ä", count: 40)
+        let id = try store.write { tx in
+            let instance = try seedInstance(tx)
+            for i in 0..<200 {
+                try tx.appendHistory(HistoryRecord(at: Date(), actor: "u\(i)", command: "complete", instanceID: instance, businessKey: "K",
+                                                   taskID: nil, elementID: small, details: i == 100 ? big : "{\"i\":\(i)}"))
+            }
+            return instance
+        }
+        let lines = try store.read { try $0.history(instanceID: id) }
+        #expect(lines.count == 200)
+        #expect(lines[100].details == big)
+        #expect(lines[199].details == "{\"i\":199}")
+        #expect(lines.allSatisfy { $0.elementID == small })
+        #expect(lines[7].actor == "u7")
+    }
+
     @Test func historyIsAppendOnly() throws {
         try store.write { tx in
             try tx.appendHistory(HistoryRecord(at: Date(), actor: "anna", command: "complete", instanceID: nil, businessKey: nil,
