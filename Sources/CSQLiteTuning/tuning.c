@@ -1,6 +1,0 @@
-#include <sqlite3.h>
-#include "CSQLiteTuning.h"
-
-int nahtstelle_sqlite_disable_memory_statistics(void) {
-    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-}
