@@ -30,8 +30,6 @@ let package = Package(
         // MARK: C libraries from Debian
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CLibZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
-        // sqlite3_config (variadic, so not callable from Swift) for process-wide SQLite settings.
-        .systemLibrary(name: "CSQLiteTuning", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: Foundations
         .target(name: "NahtstelleXML", dependencies: ["CLibXML2"], swiftSettings: strict),
@@ -48,7 +46,7 @@ let package = Package(
 
         // MARK: Store (SQLite through GRDB; the only place that knows SQL)
         .target(name: "NahtstelleStore", dependencies: [
-            "NahtstelleEngine", "CSQLiteTuning", .product(name: "GRDB", package: "GRDB.swift"),
+            "NahtstelleEngine", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ], swiftSettings: strict),
 

@@ -1,4 +1,3 @@
-import CSQLiteTuning
 import Foundation
 import GRDB
 import NahtstelleEngine
@@ -11,10 +10,12 @@ public final class SQLiteEngineStore: EngineStore {
     /// The command path's statements, prepared once on the writer connection.
     private let hot = HotStatements()
 
-    /// Process-wide SQLite settings, made once before the first connection opens (see
-    /// `nahtstelle_sqlite_disable_memory_statistics`). When something opened SQLite earlier,
-    /// SQLite keeps its defaults and everything works as before, only slower.
-    public static let processSettings: Bool = nahtstelle_sqlite_disable_memory_statistics() == 0
+    /// Process-wide SQLite settings, made once before the first connection opens: SQLite's
+    /// memory statistics off. With them on (the default), every allocation inside SQLite takes
+    /// a global mutex to count bytes; Nahtstelle never reads them (no soft heap limit, no
+    /// `sqlite3_memory_used`). When something opened SQLite earlier, SQLite refuses the change
+    /// and keeps its defaults: everything works as before, only slower. `true` when it took.
+    public static let processSettings: Bool = SQLiteProcessSettings.disableMemoryStatistics()
 
     /// Opens (and migrates) the database at `path`; `nil` gives a private in-memory database.
     /// - Parameter migrations: the application's own tables, registered after the engine's.
