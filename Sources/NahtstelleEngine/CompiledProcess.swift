@@ -86,18 +86,14 @@ public final class CompiledProcess: Sendable {
     }
 
     /// Evaluates an expression; literals (not marked FEEL) are returned as strings.
-    func evaluate(_ expression: Expression, _ context: FEELContext) -> Value {
+    /// The context is only made when the expression is FEEL.
+    func evaluate(_ expression: Expression, _ context: @autoclosure () -> FEELContext) -> Value {
         if !expression.isFEEL { return .string(expression.text) }
         guard let parsed = expressions[expression.text] else { return .null }
-        return parsed.evaluate(context)
+        return parsed.evaluate(context())
     }
 
-    func node(_ id: String) throws -> FlowNode {
-        guard let node = definition.nodes[id] else {
-            throw EngineError(.incident, "Element \(id) fehlt in \(record.processID) v\(record.version).", element: id)
-        }
-        return node
-    }
+    func node(_ id: String) throws -> FlowNode { try step(id).node }
 }
 
 /// A flow node prepared for running: its outgoing flows resolved to their targets and parsed

@@ -517,7 +517,6 @@ final class Execution {
         }
         func text(_ e: Expression?) -> String? {
             guard let e else { return nil }
-            if !e.isFEEL { return e.text.isEmpty ? nil : e.text }
             switch instance.process.evaluate(e, ctx) {
             case .string(let s): return s.isEmpty ? nil : s
             case .number(let n): return Value.canonical(n)

@@ -183,16 +183,7 @@ extension InstanceState {
             } else {
                 let start = out.count
                 // Key order does not matter to the reader; sorting on every command would.
-                out.append(123)
-                var firstVariable = true
-                for (name, value) in scope.variables {
-                    if !firstVariable { out.append(44) }
-                    firstVariable = false
-                    Value.writeString(name, into: &out)
-                    out.append(58)
-                    value.writeJSON(into: &out, tagged: true, sortedKeys: false)
-                }
-                out.append(125)
+                Value.context(scope.variables).writeJSON(into: &out, tagged: true, sortedKeys: false)
                 fresh.append((scope.id, Array(out[start...])))
             }
             out.append(93)

@@ -55,13 +55,17 @@ extension Value {
         case .context(let members):
             out.append(UInt8(ascii: "{"))
             var first = true
-            let keys = sortedKeys ? members.keys.sorted() : Array(members.keys)
-            for key in keys {
+            func member(_ key: String, _ value: Value) {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
                 Value.writeString(key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                members[key]!.writeJSON(into: &out, tagged: tagged, sortedKeys: sortedKeys)
+                value.writeJSON(into: &out, tagged: tagged, sortedKeys: sortedKeys)
+            }
+            if sortedKeys {
+                for key in members.keys.sorted() { member(key, members[key]!) }
+            } else {
+                for (key, value) in members { member(key, value) }
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -128,27 +132,12 @@ extension Value {
     public static func writeInteger(_ value: Int64, into out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        if magnitude < 10 {
-            out.append(48 + UInt8(magnitude))
-            return
-        }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
-        let count = withUnsafeMutableBytes(of: &digits) { buffer -> Int in
-            var i = 0
-            while magnitude > 0 {
-                buffer[i] = 48 + UInt8(magnitude % 10)
-                magnitude /= 10
-                i += 1
-            }
-            return i
-        }
-        withUnsafeBytes(of: &digits) { buffer in
-            var i = count - 1
-            while i >= 0 {
-                out.append(buffer[i])
-                i -= 1
-            }
-        }
+        let start = out.count
+        repeat {
+            out.append(48 + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        out[start...].reverse()
     }
 
     /// Writes a number as `canonical` spells it.

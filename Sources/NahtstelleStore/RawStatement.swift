@@ -44,28 +44,26 @@ struct RawStatement {
     func bind(_ index: Int32, _ value: Date?) { bind(index, value?.timeIntervalSince1970) }
     func bind(_ index: Int32, _ value: String?) {
         guard let value else { sqlite3_bind_null(handle, index); return }
-        // Native strings (nearly all) lend their bytes without a copy.
-        let done: Bool? = value.utf8.withContiguousStorageIfAvailable { utf8 in
-            if let arena, let stable = arena.copy(utf8) {
-                _ = sqlite3_bind_text(handle, index, stable, Int32(utf8.count), nil)  // nil: SQLITE_STATIC
-                return true
-            }
-            return false
+        // Native strings (nearly all) lend their bytes without a copy; others are made contiguous.
+        if value.utf8.withContiguousStorageIfAvailable({ bindText(index, $0) }) == nil {
+            var copy = value
+            copy.withUTF8 { bindText(index, $0) }
         }
-        if done == true { return }
-        var copy = value
-        copy.withUTF8 { utf8 in
-            if let arena, let stable = arena.copy(utf8) {
-                _ = sqlite3_bind_text(handle, index, stable, Int32(utf8.count), nil)  // nil: SQLITE_STATIC
-                return
-            }
-            utf8.withMemoryRebound(to: CChar.self) { chars in
-                // An empty string has no base address; SQLite wants a pointer anyway.
-                if let base = chars.baseAddress {
-                    _ = sqlite3_bind_text(handle, index, base, Int32(chars.count), transient)
-                } else {
-                    _ = sqlite3_bind_text(handle, index, "", 0, transient)
-                }
+    }
+
+    /// Binds UTF-8 text: from the arena (`SQLITE_STATIC`) when there is one with room, else
+    /// copied by SQLite.
+    private func bindText(_ index: Int32, _ utf8: UnsafeBufferPointer<UInt8>) {
+        if let arena, let stable = arena.copy(utf8) {
+            _ = sqlite3_bind_text(handle, index, stable, Int32(utf8.count), nil)  // nil: SQLITE_STATIC
+            return
+        }
+        utf8.withMemoryRebound(to: CChar.self) { chars in
+            // An empty string has no base address; SQLite wants a pointer anyway.
+            if let base = chars.baseAddress {
+                _ = sqlite3_bind_text(handle, index, base, Int32(chars.count), transient)
+            } else {
+                _ = sqlite3_bind_text(handle, index, "", 0, transient)
             }
         }
     }
