@@ -5,13 +5,13 @@ import NahtstelleFEEL
 /// Points into the immutable `ProcessDefinition` by element id only. Stored as one encoded value in
 /// the instance row, so a command reads and writes an instance's whole state in one statement each.
 public struct InstanceState: Sendable, Hashable {
-    public var scopes: [Int: ScopeInstance]
-    public var tokens: [Int: Token]
+    public var scopes: IDMap<ScopeInstance>
+    public var tokens: IDMap<Token>
     public var nextID: Int
 
     public init() {
-        scopes = [:]
-        tokens = [:]
+        scopes = IDMap()
+        tokens = IDMap()
         nextID = 1
     }
 
@@ -58,18 +58,17 @@ public struct InstanceState: Sendable, Hashable {
 
     /// Puts a token on `nodeID`, arrived by `flowID`, waiting for nothing yet (one lookup).
     mutating func moveToken(_ id: Int, to nodeID: String, via flowID: String) {
-        guard let i = tokens.index(forKey: id) else { return }
-        tokens.values[i].nodeID = nodeID
-        tokens.values[i].arrivedVia = flowID
-        tokens.values[i].wait = .event
+        tokens[id]?.move(to: nodeID, via: flowID)
     }
 
+    /// In ascending order of their ids.
     public func tokens(inScope scopeID: Int) -> [Token] {
-        tokens.values.filter { $0.scopeID == scopeID }.sorted { $0.id < $1.id }
+        tokens.values.filter { $0.scopeID == scopeID }
     }
 
+    /// In ascending order of their ids.
     public func childScopes(of scopeID: Int) -> [ScopeInstance] {
-        scopes.values.filter { $0.parentScopeID == scopeID }.sorted { $0.id < $1.id }
+        scopes.values.filter { $0.parentScopeID == scopeID }
     }
 }
 
@@ -142,6 +141,12 @@ public struct Token: Sendable, Hashable {
         self.arrivedVia = arrivedVia
         self.wait = wait
     }
+
+    mutating func move(to nodeID: String, via flowID: String) {
+        self.nodeID = nodeID
+        arrivedVia = flowID
+        wait = .event
+    }
 }
 
 // MARK: - Encoding
@@ -162,9 +167,8 @@ extension InstanceState {
         Value.writeRaw(#"{"n":"#, into: &out)
         Value.writeInteger(Int64(nextID), into: &out)
         Value.writeRaw(#","s":["#, into: &out)
-        var fresh: [(Int, [UInt8])] = []
         var first = true
-        Self.inOrder(scopes) { scope in
+        scopes.updateEach { scope in
             if !first { out.append(44) }
             first = false
             out.append(91)
@@ -184,14 +188,13 @@ extension InstanceState {
                 let start = out.count
                 // Key order does not matter to the reader; sorting on every command would.
                 Value.context(scope.variables).writeJSON(into: &out, tagged: true, sortedKeys: false)
-                fresh.append((scope.id, Array(out[start...])))
+                scope.encodedVariables = Array(out[start...])
             }
             out.append(93)
         }
-        for (id, bytes) in fresh { scopes[id]?.encodedVariables = bytes }
         Value.writeRaw(#"],"t":["#, into: &out)
         first = true
-        Self.inOrder(tokens) { token in
+        for token in tokens.values {
             if !first { out.append(44) }
             first = false
             out.append(91)
@@ -216,15 +219,6 @@ extension InstanceState {
         }
         Value.writeRaw("]}", into: &out)
         return out
-    }
-
-    /// Visits the values in ascending order of their keys (without sorting, or an array, for one).
-    private static func inOrder<T>(_ items: [Int: T], _ body: (T) -> Void) {
-        if items.count == 1, let only = items.first {
-            body(only.value)
-            return
-        }
-        for (_, value) in items.sorted(by: { $0.key < $1.key }) { body(value) }
     }
 
     private static func writeOptional(_ s: String?, into out: inout [UInt8]) {

@@ -132,12 +132,21 @@ extension Value {
     public static func writeInteger(_ value: Int64, into out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        let start = out.count
-        repeat {
-            out.append(48 + UInt8(magnitude % 10))
-            magnitude /= 10
-        } while magnitude > 0
-        out[start...].reverse()
+        if magnitude < 10 {
+            out.append(48 + UInt8(magnitude))
+            return
+        }
+        // Digits from the right into a stack buffer, then one append: reversing a slice of
+        // `out` in place would copy the whole array (the slice shares its storage).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var i = 20
+            repeat {
+                i -= 1
+                digits[i] = 48 + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[i...]))
+        }
     }
 
     /// Writes a number as `canonical` spells it.

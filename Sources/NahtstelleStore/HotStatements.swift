@@ -57,7 +57,9 @@ enum HotQuery: Int, CaseIterable {
 /// connection (a `DatabaseQueue`'s, or a `DatabasePool`'s writer) and are finalized with this
 /// object; SQLite re-prepares them by itself when a migration changes the schema.
 final class HotStatements: @unchecked Sendable {
+    /// The prepared statements (kept alive here) and their SQLite handles, looked up by number.
     private var statements = [Statement?](repeating: nil, count: HotQuery.allCases.count)
+    private var handles = [OpaquePointer?](repeating: nil, count: HotQuery.allCases.count)
     private var connection: OpaquePointer?
     /// Text bound to these statements during one transaction. Bound `SQLITE_TRANSIENT`, SQLite
     /// would allocate, copy and free every string (some fifteen per task completion); copied
@@ -75,6 +77,7 @@ final class HotStatements: @unchecked Sendable {
         if connection != db.sqliteConnection {
             // Never expected (one writer connection per store); prepared on another connection would be wrong.
             statements = [Statement?](repeating: nil, count: HotQuery.allCases.count)
+            handles = [OpaquePointer?](repeating: nil, count: HotQuery.allCases.count)
             connection = db.sqliteConnection
         }
     }
@@ -89,9 +92,10 @@ final class HotStatements: @unchecked Sendable {
     }
 
     func handle(_ query: HotQuery, _ db: Database) throws -> OpaquePointer {
-        if let statement = statements[query.rawValue] { return statement.sqliteStatement }
+        if let handle = handles[query.rawValue] { return handle }
         let statement = try db.makeStatement(sql: query.sql)
         statements[query.rawValue] = statement
+        handles[query.rawValue] = statement.sqliteStatement
         return statement.sqliteStatement
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import NahtstelleEngine
 
 /// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a command the
@@ -207,6 +208,11 @@ public struct SQLiteTransaction: EngineTransaction {
 
     private func statement(_ sql: String) throws -> RawStatement { try RawStatement(db, sql) }
 
+    // Straight from SQLite: GRDB's getters check the calling queue first, which costs more than
+    // the answer on the command path.
+    private var lastInsertedRowID: Int64 { sqlite3_last_insert_rowid(db.sqliteConnection) }
+    private var changes: Int32 { sqlite3_changes(db.sqliteConnection) }
+
     /// A statement of the command path: prepared once on the writer, from GRDB's cache elsewhere.
     func statement(_ query: HotQuery) throws -> RawStatement {
         if let hot { return RawStatement(prepared: try hot.handle(query, db), db: db, arena: hot) }
@@ -300,7 +306,7 @@ public struct SQLiteTransaction: EngineTransaction {
             st.bind(1, r.processID); st.bind(2, r.version); st.bind(3, r.name); st.bind(4, r.contentHash)
             st.bind(5, blob: r.source); st.bind(6, r.fileName); st.bind(7, r.deployedAt); st.bind(8, r.deployedBy)
         }
-        let id = db.lastInsertedRowID
+        let id = lastInsertedRowID
         for name in Set(messageStartNames).sorted() {
             try execute("INSERT INTO message_start (message_name, definition_id) VALUES (?, ?)") { $0.bind(1, name); $0.bind(2, id) }
         }
@@ -339,7 +345,7 @@ public struct SQLiteTransaction: EngineTransaction {
             st.bind(1, r.definitionID); st.bind(2, r.processID); st.bind(3, r.businessKey); st.bind(4, r.status.rawValue)
             st.bind(5, r.version); st.bind(6, blob: r.state); st.bind(7, r.startedAt); st.bind(8, r.endedAt); st.bind(9, r.endEventID)
         }
-        return db.lastInsertedRowID
+        return lastInsertedRowID
     }
 
     public func updateInstance(_ r: InstanceRecord, expectedVersion: Int64) throws {
@@ -347,7 +353,7 @@ public struct SQLiteTransaction: EngineTransaction {
             st.bind(1, r.status.rawValue); st.bind(2, r.version); st.bind(3, blob: r.state); st.bind(4, r.endedAt)
             st.bind(5, r.endEventID); st.bind(6, r.id); st.bind(7, expectedVersion)
         }
-        if db.changesCount != 1 {
+        if changes != 1 {
             throw EngineError(.conflict, "Die Prozessinstanz \(r.id) wurde gleichzeitig geändert. Laden Sie neu und versuchen Sie es nochmals.")
         }
     }
@@ -429,7 +435,7 @@ public struct SQLiteTransaction: EngineTransaction {
             st.bind(11, r.dueAt); st.bind(12, r.createdAt); st.bind(13, r.claimedAt); st.bind(14, r.endedAt); st.bind(15, r.completedBy)
             st.bind(16, r.tokenID); st.bind(17, r.version)
         }
-        return db.lastInsertedRowID
+        return lastInsertedRowID
     }
 
     public func updateTask(_ r: TaskRecord, expectedVersion: Int64) throws {
@@ -440,7 +446,7 @@ public struct SQLiteTransaction: EngineTransaction {
             st.bind(1, r.assignee); st.bind(2, r.state.rawValue); st.bind(3, r.dueAt); st.bind(4, r.claimedAt); st.bind(5, r.endedAt)
             st.bind(6, r.completedBy); st.bind(7, r.version); st.bind(8, r.id); st.bind(9, expectedVersion)
         }
-        if db.changesCount != 1 {
+        if changes != 1 {
             throw EngineError(.conflict, "Die Aufgabe \(r.id) wurde gleichzeitig geändert. Laden Sie neu und versuchen Sie es nochmals.")
         }
     }
@@ -449,7 +455,7 @@ public struct SQLiteTransaction: EngineTransaction {
         try execute(.markCompleted) { st in
             st.bind(1, at); st.bind(2, user); st.bind(3, task.id); st.bind(4, task.version)
         }
-        return db.changesCount == 1
+        return changes == 1
     }
 
     // MARK: Jobs
@@ -483,7 +489,7 @@ public struct SQLiteTransaction: EngineTransaction {
             st.bind(1, r.instanceID); st.bind(2, r.elementID); st.bind(3, r.dueAt); st.bind(4, r.target.encoded)
             st.bind(5, r.repeatsLeft); st.bind(6, r.interval)
         }
-        return db.lastInsertedRowID
+        return lastInsertedRowID
     }
 
     public func updateJob(_ r: JobRecord) throws {
@@ -528,7 +534,7 @@ public struct SQLiteTransaction: EngineTransaction {
             st.bind(1, r.instanceID); st.bind(2, r.elementID); st.bind(3, r.messageName); st.bind(4, r.correlationKey)
             st.bind(5, r.target.encoded)
         }
-        return db.lastInsertedRowID
+        return lastInsertedRowID
     }
 
     public func deleteSubscription(id: Int64) throws {
