@@ -80,9 +80,12 @@ enum EngineBenchmark {
             var result = try engine.startInstance(processID: BenchProcess.id, variables: ["office": "RAV-WOL", "n": .number(Decimal(instances))],
                                                   businessKey: "B-\(instances)", by: "bench")
             var looped = false
+            var done = 0
+            var tookFast = false
             while let task = result.openTasks.first {
                 var vars: [String: Value] = [:]
                 switch task.elementID {
+                case "t4": tookFast = true
                 case "t3": vars["route"] = instances % 2 == 0 ? "fast" : "slow"
                 case "t7":
                     vars["review"] = looped ? "done" : "again"
@@ -91,8 +94,15 @@ enum EngineBenchmark {
                 }
                 result = try engine.complete(taskID: task.id, variables: vars, by: "bench")
                 completions += 1
+                done += 1
             }
             guard result.status == .completed else { throw CLIStyleError("Instanz endete nicht: \(String(describing: result.status))") }
+            // The instance took the path its answers choose: the branch after g1 and the loop once
+            // (a variable lost on the way would send it down the default flows).
+            guard done == BenchProcess.completionsPerInstance, tookFast == (instances % 2 == 0) else {
+                throw CLIStyleError("Instanz \(instances) nahm nicht den Pfad ihrer Antworten: \(done) statt "
+                                   + "\(BenchProcess.completionsPerInstance) erledigte Aufgaben, t4 \(tookFast ? "erledigt" : "nicht erledigt").")
+            }
         }
         return EngineFigures(perSecond: Double(completions) / Date().timeIntervalSince(start), instances: instances, completions: completions)
     }

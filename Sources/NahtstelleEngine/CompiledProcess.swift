@@ -72,7 +72,17 @@ public final class CompiledProcess: Sendable {
                 guard let flow = definition.flows[id] else { return nil }
                 return Step.Outgoing(id: id, target: flow.targetID, condition: flow.condition.flatMap { parsed[$0.text] })
             }
-            steps[node.id] = Step(node: node, outgoing: outgoing)
+            var template: TaskTemplate? = nil
+            if case .userTask(let spec) = node.kind {
+                func attribute(_ e: Expression?) -> TaskTemplate.Attribute? {
+                    guard let e else { return nil }
+                    guard e.isFEEL else { return .literal(e.text) }
+                    return parsed[e.text].map { .feel($0) }
+                }
+                template = TaskTemplate(elementID: node.id, name: node.name, role: spec.role, formKey: spec.formKey,
+                                        office: attribute(spec.office), assignee: attribute(spec.assignee), due: spec.due)
+            }
+            steps[node.id] = Step(node: node, outgoing: outgoing, task: template)
         }
         self.steps = steps
     }
@@ -112,11 +122,52 @@ final class Step: Sendable {
     let outgoing: [Outgoing]
     /// Whether any outgoing flow carries a condition (otherwise a token takes all of them).
     let hasConditions: Bool
+    /// For a user task: what its task records are made of.
+    let task: TaskTemplate?
+    let isExclusiveGateway: Bool
+    /// An exclusive gateway's default flow.
+    let defaultFlowID: String?
 
-    init(node: FlowNode, outgoing: [Outgoing]) {
+    init(node: FlowNode, outgoing: [Outgoing], task: TaskTemplate?) {
         self.node = node
         self.outgoing = outgoing
         hasConditions = outgoing.contains { $0.condition != nil }
+        self.task = task
+        if case .exclusiveGateway(let defaultFlow) = node.kind {
+            isExclusiveGateway = true
+            defaultFlowID = defaultFlow
+        } else {
+            isExclusiveGateway = false
+            defaultFlowID = nil
+        }
+    }
+}
+
+/// A user task's attributes ready for making task records: its expressions parsed, held in one
+/// object (a `UserTaskSpec` copy retains each of its strings and expressions).
+final class TaskTemplate: Sendable {
+    enum Attribute: Sendable {
+        case literal(String)
+        case feel(FEELExpression)
+    }
+
+    let elementID: String
+    let name: String?
+    let role: String?
+    let formKey: String?
+    let office: Attribute?
+    let assignee: Attribute?
+    /// Kept as written: a literal due date or duration counts differently from a FEEL value.
+    let due: Expression?
+
+    init(elementID: String, name: String?, role: String?, formKey: String?, office: Attribute?, assignee: Attribute?, due: Expression?) {
+        self.elementID = elementID
+        self.name = name
+        self.role = role
+        self.formKey = formKey
+        self.office = office
+        self.assignee = assignee
+        self.due = due
     }
 }
 

@@ -202,19 +202,21 @@ public final class Engine: Sendable {
     func markCompleted(taskID: Int64, in exec: Execution, expectedVersion: Int64?) throws -> TaskRecord {
         let user = exec.actor
         // Taken out: a completed task leaves the cache anyway, and a failed command reads it again.
-        if let cached = taskCache.withLock({ $0.removeValue(forKey: taskID) }), expectedVersion == nil || expectedVersion == cached.version,
+        if var cached = taskCache.withLock({ $0.removeValue(forKey: taskID) }), expectedVersion == nil || expectedVersion == cached.version,
             try exec.tx.markCompleted(cached, by: user, at: exec.now)
         {
-            return cached.completed(by: user, at: exec.now)
+            cached.complete(by: user, at: exec.now)
+            return cached
         }
-        let task = try Self.openTask(taskID, exec.tx, expectedVersion)
+        var task = try Self.openTask(taskID, exec.tx, expectedVersion)
         if task.state == .claimed, let owner = task.assignee, owner != user {
             throw EngineError(.conflict, "Die Aufgabe ist von \(owner) übernommen; nur diese Person kann sie erledigen.")
         }
         guard try exec.tx.markCompleted(task, by: user, at: exec.now) else {
             throw EngineError(.conflict, "Die Aufgabe \(taskID) wurde inzwischen geändert. Laden Sie sie neu und versuchen Sie es nochmals.")
         }
-        return task.completed(by: user, at: exec.now)
+        task.complete(by: user, at: exec.now)
+        return task
     }
 
     /// Delivers a message from outside (a button in the inbox, another system). Errors when
@@ -366,26 +368,28 @@ public final class Engine: Sendable {
                      _ body: (Execution) throws -> Void) throws -> CommandResult {
         var exec: Execution?
         defer { usedCache = exec?.usedCache ?? false }
-        let result = try store.write { tx in
+        // The result stays with the execution: handed back through the store's generic layers,
+        // it would be copied several times (a dozen arrays retained and released each time).
+        try store.write { tx in
             let execution = Execution(engine: self, tx: tx, now: configuration.now(), actor: actor, command: name, useCache: useCache)
             exec = execution
             try body(execution)
-            return try execution.finish()
+            try execution.finish()
         }
+        guard let exec else { preconditionFailure("write ran its body") }
         // Only committed states enter the caches.
-        if let instances = exec?.instances {
-            stateCache.withLock { cache in
-                if cache.count > Self.stateCacheLimit { cache.removeAll(keepingCapacity: true) }
-                for instance in instances {
-                    cache[instance.id] = CachedInstance(record: instance.record, state: instance.state, process: instance.process)
-                }
+        stateCache.withLock { cache in
+            if cache.count > Self.stateCacheLimit { cache.removeAll(keepingCapacity: true) }
+            for instance in exec.instances {
+                cache[instance.id] = CachedInstance(record: instance.record, state: instance.state, process: instance.process)
             }
         }
+        let result = exec.result
         if !result.createdTasks.isEmpty || !result.endedTaskIDs.isEmpty {
             taskCache.withLock { cache in
                 if cache.count > Self.stateCacheLimit { cache.removeAll(keepingCapacity: true) }
                 for id in result.endedTaskIDs { cache[id] = nil }
-                for task in result.createdTasks { cache[task.id] = task }
+                for i in result.createdTasks.indices { cache[result.createdTasks[i].id] = result.createdTasks[i] }
             }
         }
         return result
@@ -449,15 +453,13 @@ public struct CommandResult: Sendable {
 }
 
 extension TaskRecord {
-    /// The record as `markCompleted` leaves it in the store.
-    func completed(by user: String, at: Date) -> TaskRecord {
-        var done = self
-        done.state = .completed
-        done.endedAt = at
-        done.completedBy = user
-        if done.assignee == nil { done.assignee = user }
-        done.version += 1
-        return done
+    /// Changes the record as `markCompleted` changes it in the store.
+    mutating func complete(by user: String, at: Date) {
+        state = .completed
+        endedAt = at
+        completedBy = user
+        if assignee == nil { assignee = user }
+        version += 1
     }
 }
 

@@ -88,9 +88,13 @@ final class Execution {
         return instance
     }
 
-    /// Delivers queued messages, writes every touched instance and its history line; returns
-    /// the result. Once the transaction has committed, `instances` hold the states to cache.
-    func finish() throws -> CommandResult {
+    /// What the command did, once `finish()` ran.
+    private(set) var result = CommandResult(instanceID: nil, status: nil, endEventID: nil, openTasks: [], createdTasks: [],
+                                            startedInstances: [], endedInstances: [])
+
+    /// Delivers queued messages, writes every touched instance and its history line, and sets
+    /// `result`. Once the transaction has committed, `instances` hold the states to cache.
+    func finish() throws {
         while !pendingMessages.isEmpty {
             let message = pendingMessages.removeFirst()
             let delivered = try deliver(message: message.name, correlationKey: message.key, payload: message.payload, from: message.from)
@@ -109,9 +113,9 @@ final class Execution {
                                                elementID: instance.elementID,
                                                details: HistoryEvent.details(events: instance.events, variables: instance.changed)))
         }
-        var result = CommandResult(instanceID: primaryInstanceID, status: nil, endEventID: nil, openTasks: [],
-                                   createdTasks: createdTasks, startedInstances: startedInstances, endedInstances: endedInstances,
-                                   endedTaskIDs: endedTaskIDs)
+        result = CommandResult(instanceID: primaryInstanceID, status: nil, endEventID: nil, openTasks: [],
+                               createdTasks: createdTasks, startedInstances: startedInstances, endedInstances: endedInstances,
+                               endedTaskIDs: endedTaskIDs)
         if let id = primaryInstanceID, let primary = loaded(id) {
             result.status = primary.record.status
             result.endEventID = primary.record.endEventID
@@ -127,7 +131,6 @@ final class Execution {
             }
             if result.openTasks.count > 1 { result.openTasks.sort { $0.id < $1.id } }
         }
-        return result
     }
 
     // MARK: Commands
@@ -342,6 +345,16 @@ final class Execution {
 
     private func execute(_ instance: LoadedInstance, _ token: Token) throws {
         let step = try instance.process.step(token.nodeID)
+        // The common case first, without copying the node (a copy retains a dozen strings and arrays).
+        if let template = step.task {
+            try createTask(instance, token, template)
+            if !step.node.boundaryEventIDs.isEmpty { try openBoundaryEvents(instance, token, step.node) }
+            return
+        }
+        if step.isExclusiveGateway {
+            try takeExclusive(instance, token, step)
+            return
+        }
         let node = step.node
         switch node.kind {
         case .startEvent, .boundaryEvent, .abstractTask:
@@ -363,9 +376,9 @@ final class Execution {
                 instance.events.append(.terminated(element: node.id))
                 try scopeMayBeDone(instance, token.scopeID)
             }
-        case .userTask(let spec):
-            try createTask(instance, token, node, spec)
-            try openBoundaryEvents(instance, token, node)
+        case .userTask:
+            // Every user task gets a template when its version is compiled.
+            throw EngineError(.incident, "Der Benutzerschritt »\(node.name ?? node.id)« wurde nicht vorbereitet.", element: node.id)
         case .serviceTask(let spec):
             guard let handler = engine.configuration.serviceHandlers[spec.handler] else {
                 throw EngineError(.incident, "Für den Serviceschritt »\(node.name ?? node.id)« ist kein Handler »\(spec.handler)« registriert.", element: node.id)
@@ -385,30 +398,16 @@ final class Execution {
             try leave(instance, tokenID: token.id)
         case .receiveTask(let ref):
             try subscribe(instance, messageRef: ref, elementID: node.id, target: .token(token.id), scopeID: token.scopeID)
-            instance.state.tokens[token.id]?.wait = .event
+            instance.state.tokens.update(token.id) { $0.wait = .event }
             try openBoundaryEvents(instance, token, node)
         case .intermediateCatchEvent(let trigger):
-            instance.state.tokens[token.id]?.wait = .event
+            instance.state.tokens.update(token.id) { $0.wait = .event }
             try openTrigger(instance, trigger, elementID: node.id, target: .token(token.id), scopeID: token.scopeID)
-        case .exclusiveGateway(let defaultFlow):
-            var chosen: Step.Outgoing? = nil
-            var ctx: FEELContext?
-            for flow in step.outgoing where flow.id != defaultFlow {
-                if let condition = flow.condition {
-                    if ctx == nil { ctx = context(instance, scopeID: token.scopeID) }
-                    if condition.evaluate(ctx!) == .bool(true) { chosen = flow; break }
-                } else if step.outgoing.count == 1 {
-                    chosen = flow
-                }
-            }
-            guard let flow = chosen ?? step.outgoing.first(where: { $0.id == defaultFlow }) else {
-                throw EngineError(.incident, "Am Entscheid »\(node.name ?? node.id)« trifft keine Bedingung zu, und es gibt keinen Standardpfad. "
-                                  + "Prüfen Sie die Eingaben (z. B. die Entscheidvariable) oder ergänzen Sie einen Standardpfad.", element: node.id)
-            }
-            try move(instance, tokenID: token.id, along: flow)
+        case .exclusiveGateway:
+            try takeExclusive(instance, token, step)
         case .parallelGateway:
             if node.incoming.count > 1 {
-                instance.state.tokens[token.id]?.wait = .join
+                instance.state.tokens.update(token.id) { $0.wait = .join }
                 let waiting = instance.state.tokens(inScope: token.scopeID).filter { $0.nodeID == node.id && $0.wait == .join }
                 var byFlow: [String: Token] = [:]
                 for t in waiting where byFlow[t.arrivedVia ?? ""] == nil { byFlow[t.arrivedVia ?? ""] = t }
@@ -424,7 +423,7 @@ final class Execution {
             let scopeID = instance.state.makeID()
             instance.state.scopes[scopeID] = ScopeInstance(id: scopeID, elementID: node.id, parentScopeID: token.scopeID,
                                                            parentTokenID: token.id, isEventSubProcess: false, variables: [:])
-            instance.state.tokens[token.id]?.wait = .subProcess(scopeID: scopeID)
+            instance.state.tokens.update(token.id) { $0.wait = .subProcess(scopeID: scopeID) }
             try openBoundaryEvents(instance, token, node)
             try openEventSubProcesses(instance, scopeID: scopeID, scopeElement: node.id)
             guard let start = instance.process.noneStarts[node.id] else {
@@ -434,6 +433,25 @@ final class Execution {
             instance.state.tokens[inner] = Token(id: inner, scopeID: scopeID, nodeID: start.id, arrivedVia: nil, wait: .event)
             instance.agenda.append(inner)
         }
+    }
+
+    /// An exclusive gateway: the first flow whose condition holds, else the default flow.
+    private func takeExclusive(_ instance: LoadedInstance, _ token: Token, _ step: Step) throws {
+        var chosen: Step.Outgoing? = nil
+        var ctx: FEELContext?
+        for flow in step.outgoing where flow.id != step.defaultFlowID {
+            if let condition = flow.condition {
+                if ctx == nil { ctx = context(instance, scopeID: token.scopeID) }
+                if condition.evaluate(ctx!) == .bool(true) { chosen = flow; break }
+            } else if step.outgoing.count == 1 {
+                chosen = flow
+            }
+        }
+        guard let flow = chosen ?? step.outgoing.first(where: { $0.id == step.defaultFlowID }) else {
+            throw EngineError(.incident, "Am Entscheid »\(step.node.name ?? step.node.id)« trifft keine Bedingung zu, und es gibt keinen Standardpfad. "
+                              + "Prüfen Sie die Eingaben (z. B. die Entscheidvariable) oder ergänzen Sie einen Standardpfad.", element: step.node.id)
+        }
+        try move(instance, tokenID: token.id, along: flow)
     }
 
     /// The token leaves its node: boundary listeners close; outgoing flows (with their
@@ -507,7 +525,7 @@ final class Execution {
 
     // MARK: Tasks
 
-    private func createTask(_ instance: LoadedInstance, _ token: Token, _ node: FlowNode, _ spec: UserTaskSpec) throws {
+    private func createTask(_ instance: LoadedInstance, _ token: Token, _ template: TaskTemplate) throws {
         var context: FEELContext?
         var ctx: FEELContext {
             if let context { return context }
@@ -515,26 +533,32 @@ final class Execution {
             context = made
             return made
         }
-        func text(_ e: Expression?) -> String? {
-            guard let e else { return nil }
-            switch instance.process.evaluate(e, ctx) {
+        func text(_ attribute: TaskTemplate.Attribute?) -> String? {
+            let value: Value
+            switch attribute {
+            case nil: return nil
+            case .literal(let s): return s.isEmpty ? nil : s
+            case .feel(let e): value = e.evaluate(ctx)
+            }
+            switch value {
             case .string(let s): return s.isEmpty ? nil : s
             case .number(let n): return Value.canonical(n)
             default: return nil
             }
         }
         var due: Date? = nil
-        if let e = spec.due {
+        if let e = template.due {
             due = Timers.dueDate(instance.process.evaluate(e, ctx), literal: !e.isFEEL ? e.text : nil, from: now)
         }
-        let assignee = text(spec.assignee)
+        let assignee = text(template.assignee)
         var record = TaskRecord(instanceID: instance.record.id, processID: instance.record.processID, businessKey: instance.record.businessKey,
-                                elementID: node.id, name: node.name, role: spec.role, office: text(spec.office), assignee: assignee,
-                                formKey: spec.formKey, state: .created, dueAt: due, createdAt: now, tokenID: token.id)
+                                elementID: template.elementID, name: template.name, role: template.role, office: text(template.office),
+                                assignee: assignee, formKey: template.formKey, state: .created, dueAt: due, createdAt: now, tokenID: token.id)
         record.id = try tx.insertTask(record)
-        instance.state.tokens[token.id]?.wait = .task(record.id)
-        createdTasks.append(record)
-        instance.events.append(.task(element: node.id, id: record.id))
+        let id = record.id
+        createdTasks.append(consume record)
+        instance.state.tokens.update(token.id) { $0.wait = .task(id) }
+        instance.events.append(.task(element: template.elementID, id: id))
     }
 
     // MARK: Boundary events, event sub-processes, subscriptions

@@ -5,8 +5,7 @@
 /// and `tokens(inScope:)` want that order) without sorting.
 public struct IDMap<Element: Sendable & Hashable>: Sendable, Hashable {
     private var keys: [Int] = []
-    /// `nil` only while `subscript(_:)`'s modify accessor has an entry moved out.
-    private var slots: [Element?] = []
+    private var items: [Element] = []
 
     public init() {}
 
@@ -20,61 +19,47 @@ public struct IDMap<Element: Sendable & Hashable>: Sendable, Hashable {
         }
     }
 
-    /// The entry with this id; assigning `nil` removes it. Changed in place, without a copy of
-    /// the entry (a copy would make the next change of its variables copy them all).
+    /// The entry with this id; assigning `nil` removes it.
+    ///
+    /// Changing an entry through this subscript copies it out and back; `update(_:_:)` changes
+    /// it in place (a copy of a scope would make the next change of its variables copy them all).
     public subscript(key: Int) -> Element? {
         get {
             guard let i = position(of: key) else { return nil }
-            return slots[i]
+            return items[i]
         }
-        _modify {
+        set {
             if let i = position(of: key) {
-                var entry: Element? = nil
-                swap(&entry, &slots[i])
-                defer {
-                    if entry != nil {
-                        swap(&entry, &slots[i])
-                    } else {
-                        keys.remove(at: i)
-                        slots.remove(at: i)
-                    }
-                }
-                yield &entry
-            } else {
-                var entry: Element? = nil
-                defer { if let entry { insert(entry, key) } }
-                yield &entry
+                if let newValue { items[i] = newValue } else { removeValue(forKey: key) }
+            } else if let newValue {
+                // Ids are handed out in increasing order, so a new entry nearly always goes last.
+                var i = keys.count
+                while i > 0 && keys[i - 1] > key { i -= 1 }
+                keys.insert(key, at: i)
+                items.insert(newValue, at: i)
             }
         }
     }
 
-    private mutating func insert(_ entry: Element, _ key: Int) {
-        // Ids are handed out in increasing order, so a new entry nearly always goes last.
-        var i = keys.count
-        while i > 0 && keys[i - 1] > key { i -= 1 }
-        keys.insert(key, at: i)
-        slots.insert(entry, at: i)
+    /// Changes the entry with this id in place; `nil` when there is none.
+    @discardableResult
+    public mutating func update<R>(_ key: Int, _ body: (inout Element) throws -> R) rethrows -> R? {
+        guard let i = position(of: key) else { return nil }
+        return try body(&items[i])
     }
 
     @discardableResult
     public mutating func removeValue(forKey key: Int) -> Element? {
         guard let i = position(of: key) else { return nil }
         keys.remove(at: i)
-        return slots.remove(at: i)
+        return items.remove(at: i)
     }
 
     /// The entries in ascending order of their ids.
-    public var values: Values { Values(slots: slots) }
+    public var values: [Element] { items }
 
     /// Changes every entry in place, in ascending order of their ids.
     mutating func updateEach(_ body: (inout Element) -> Void) {
-        for i in slots.indices { body(&slots[i]!) }
-    }
-
-    public struct Values: RandomAccessCollection, Sendable {
-        fileprivate let slots: [Element?]
-        public var startIndex: Int { 0 }
-        public var endIndex: Int { slots.count }
-        public subscript(position: Int) -> Element { slots[position]! }
+        for i in items.indices { body(&items[i]) }
     }
 }

@@ -46,19 +46,27 @@ public struct InstanceState: Sendable, Hashable {
     /// process instance.
     public mutating func setVariable(_ name: String, _ value: Value, from scopeID: Int) {
         var current: Int? = scopeID
-        while let id = current, let scope = scopes[id] {
-            if scope.variables[name] != nil || scope.isEventSubProcess {
-                scopes[id]!.variables[name] = value
-                return
+        while let id = current {
+            // In place (a copied scope would copy its variables on the change); `true` once set.
+            var parent: Int? = nil
+            let set = scopes.update(id) { scope -> Bool in
+                if scope.variables[name] != nil || scope.isEventSubProcess {
+                    scope.variables[name] = value
+                    return true
+                }
+                parent = scope.parentScopeID
+                return false
             }
-            current = scope.parentScopeID
+            guard let set else { break }  // no such scope
+            if set { return }
+            current = parent
         }
-        scopes[Self.rootScopeID]?.variables[name] = value
+        scopes.update(Self.rootScopeID) { $0.variables[name] = value }
     }
 
     /// Puts a token on `nodeID`, arrived by `flowID`, waiting for nothing yet (one lookup).
     mutating func moveToken(_ id: Int, to nodeID: String, via flowID: String) {
-        tokens[id]?.move(to: nodeID, via: flowID)
+        tokens.update(id) { $0.move(to: nodeID, via: flowID) }
     }
 
     /// In ascending order of their ids.
