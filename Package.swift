@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "NahtstelleStore", dependencies: [
             "NahtstelleEngine", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
-        ], swiftSettings: strict),
+        ], swiftSettings: strict + hotPath),
 
         // MARK: Forms and documents
         .target(name: "NahtstelleForms", dependencies: ["NahtstelleFEEL"], swiftSettings: strict),

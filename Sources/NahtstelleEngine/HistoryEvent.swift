@@ -17,37 +17,50 @@ enum HistoryEvent {
     case ended(element: String)
 
     func write(into out: inout [UInt8]) {
-        func pair(_ key: String, _ value: String) {
-            Value.writeString(key, into: &out)
-            out.append(UInt8(ascii: ":"))
-            Value.writeString(value, into: &out)
-        }
-        out.append(UInt8(ascii: "{"))
+        // Keys are written as the literal JSON they are (no escaping to look for).
         switch self {
         case .started(let process, let version):
-            pair("started", process)
+            Value.writeRaw(#"{"started":"#, into: &out)
+            Value.writeString(process, into: &out)
             Value.writeRaw(#","version":"#, into: &out)
             Value.writeInteger(Int64(version), into: &out)
-        case .startedBy(let message): pair("startedBy", message)
+        case .startedBy(let message):
+            Value.writeRaw(#"{"startedBy":"#, into: &out)
+            Value.writeString(message, into: &out)
         case .task(let element, let id):
-            Value.writeRaw(#""id":"#, into: &out)
+            Value.writeRaw(#"{"id":"#, into: &out)
             Value.writeInteger(id, into: &out)
-            out.append(UInt8(ascii: ","))
-            pair("task", element)
-        case .taskCancelled(let element): pair("taskCancelled", element)
-        case .timer(let element): pair("timer", element)
+            Value.writeRaw(#","task":"#, into: &out)
+            Value.writeString(element, into: &out)
+        case .taskCancelled(let element):
+            Value.writeRaw(#"{"taskCancelled":"#, into: &out)
+            Value.writeString(element, into: &out)
+        case .timer(let element):
+            Value.writeRaw(#"{"timer":"#, into: &out)
+            Value.writeString(element, into: &out)
         case .message(let name, let at):
-            pair("at", at)
-            out.append(UInt8(ascii: ","))
-            pair("message", name)
-        case .sent(let message): pair("sent", message)
+            Value.writeRaw(#"{"at":"#, into: &out)
+            Value.writeString(at, into: &out)
+            Value.writeRaw(#","message":"#, into: &out)
+            Value.writeString(name, into: &out)
+        case .sent(let message):
+            Value.writeRaw(#"{"sent":"#, into: &out)
+            Value.writeString(message, into: &out)
         case .undelivered(let message):
-            Value.writeRaw(#""delivered":false,"#, into: &out)
-            pair("message", message)
-        case .service(let element): pair("service", element)
-        case .terminated(let element): pair("terminated", element)
-        case .cancelled(let reason): pair("cancelled", reason)
-        case .ended(let element): pair("ended", element)
+            Value.writeRaw(#"{"delivered":false,"message":"#, into: &out)
+            Value.writeString(message, into: &out)
+        case .service(let element):
+            Value.writeRaw(#"{"service":"#, into: &out)
+            Value.writeString(element, into: &out)
+        case .terminated(let element):
+            Value.writeRaw(#"{"terminated":"#, into: &out)
+            Value.writeString(element, into: &out)
+        case .cancelled(let reason):
+            Value.writeRaw(#"{"cancelled":"#, into: &out)
+            Value.writeString(reason, into: &out)
+        case .ended(let element):
+            Value.writeRaw(#"{"ended":"#, into: &out)
+            Value.writeString(element, into: &out)
         }
         out.append(UInt8(ascii: "}"))
     }
@@ -59,9 +72,9 @@ enum HistoryEvent {
         out.append(UInt8(ascii: "{"))
         if !events.isEmpty {
             Value.writeRaw(#""events":["#, into: &out)
-            for (i, event) in events.enumerated() {
+            for i in events.indices {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                event.write(into: &out)
+                events[i].write(into: &out)
             }
             out.append(UInt8(ascii: "]"))
         }

@@ -16,7 +16,7 @@ public final class SQLiteEngineStore: EngineStore {
     /// a global mutex to count bytes; Nahtstelle never reads them (no soft heap limit, no
     /// `sqlite3_memory_used`). When something opened SQLite earlier, SQLite refuses the change
     /// and keeps its defaults: everything works as before, only slower. `true` when it took.
-    public static let processSettings: Bool = SQLiteProcessSettings.disableMemoryStatistics()
+    public static let processSettings: Bool = SQLiteProcessSettings.apply()
 
     /// Opens (and migrates) the database at `path`; `nil` gives a private in-memory database.
     /// - Parameter migrations: the application's own tables, registered after the engine's.

@@ -8,16 +8,22 @@ import Glibc
 /// none. (A C shim module for it made the first clean build fail on a clang module conflict
 /// between ICU headers reached through libxml2 and Foundation's own, so it is called here.)
 enum SQLiteProcessSettings {
-    static func disableMemoryStatistics() -> Bool {
+    /// Memory statistics off (SQLite would take a global mutex on every allocation to keep
+    /// them), and `SQLiteMemory` as the allocator. Both must be set before SQLite's first
+    /// connection; `false` when they could not be set.
+    static func apply() -> Bool {
         #if os(Linux) && (arch(x86_64) || arch(arm64))
         // On the System V x86-64 and the Linux AArch64 calling conventions a variadic function
-        // finds its integer arguments exactly where a plain call with the same argument types
-        // puts them, so the function is called through a plain two-int signature. (Not so on
-        // Apple's arm64, which passes variadic arguments on the stack: there this is skipped.)
+        // finds its integer and pointer arguments exactly where a plain call with the same
+        // argument types puts them, so the function is called through plain signatures. (Not so
+        // on Apple's arm64, which passes variadic arguments on the stack: there this is skipped.)
         guard let symbol = dlsym(nil, "sqlite3_config") else { return false }  // nil: RTLD_DEFAULT
-        typealias Config = @convention(c) (Int32, Int32) -> Int32
-        let config = unsafeBitCast(symbol, to: Config.self)
-        return config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK
+        typealias ConfigInt = @convention(c) (Int32, Int32) -> Int32
+        typealias ConfigPointer = @convention(c) (Int32, UnsafeRawPointer) -> Int32
+        let statisticsOff = unsafeBitCast(symbol, to: ConfigInt.self)(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK
+        let configPointer = unsafeBitCast(symbol, to: ConfigPointer.self)
+        let allocator = SQLiteMemory.install { option, argument in configPointer(option, argument) }
+        return statisticsOff && allocator
         #else
         return false
         #endif
