@@ -178,9 +178,11 @@ final class Execution {
         endedTaskIDs.append(task.id)
         instance.taskID = task.id
         instance.elementID = task.elementID
-        for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
-            instance.state.setVariable(name, value, from: token.scopeID)
-            instance.changed[name] = value
+        if !variables.isEmpty {
+            for (name, value) in variables.sorted(by: { $0.key < $1.key }) {
+                instance.state.setVariable(name, value, from: token.scopeID)
+                instance.changed[name] = value
+            }
         }
         if let hook = engine.configuration.onTaskCompleted {
             var documents: [String] = []

@@ -41,6 +41,12 @@ public struct IDMap<Element: Sendable & Hashable>: Sendable, Hashable {
         }
     }
 
+    /// Reads the entry with this id without copying it; `nil` when there is none.
+    public func read<R>(_ key: Int, _ body: (Element) throws -> R) rethrows -> R? {
+        guard let i = position(of: key) else { return nil }
+        return try body(items[i])
+    }
+
     /// Changes the entry with this id in place; `nil` when there is none.
     @discardableResult
     public mutating func update<R>(_ key: Int, _ body: (inout Element) throws -> R) rethrows -> R? {

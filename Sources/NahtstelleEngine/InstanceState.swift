@@ -26,6 +26,8 @@ public struct InstanceState: Sendable, Hashable {
 
     /// Variables visible in a scope: its own over its parents'.
     public func variables(visibleIn scopeID: Int) -> [String: Value] {
+        // Nearly always the process scope itself: its variables as they are, without a copy of the scope.
+        if case .some(.some(let own)) = scopes.read(scopeID, { $0.parentScopeID == nil ? $0.variables : nil }) { return own }
         var chain: [Int] = []
         var current: Int? = scopeID
         while let id = current, let scope = scopes[id] {

@@ -83,8 +83,9 @@ extension Value {
         }
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    @usableFromInline static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    @inlinable  // written on every engine command (state, history): worth inlining into the engine
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
@@ -123,12 +124,15 @@ extension Value {
     }
 
     /// Appends literal text (JSON punctuation, keys) as it stands: one copy from static memory.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func writeRaw(_ text: StaticString, into out: inout [UInt8]) {
-        text.withUTF8Buffer { out.append(contentsOf: $0) }
+        // Byte by byte: these are a few bytes each, and the generic bulk append costs more.
+        let start = text.utf8Start
+        for i in 0..<text.utf8CodeUnitCount { out.append(start[i]) }
     }
 
     /// Writes an integer in decimal, without making a `String` first.
+    @inlinable
     public static func writeInteger(_ value: Int64, into out: inout [UInt8]) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude

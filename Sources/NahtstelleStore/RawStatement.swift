@@ -13,9 +13,12 @@ private let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3
 /// so GRDB keeps owning connections, transactions and migrations.
 struct RawStatement {
     let handle: OpaquePointer
-    let db: Database
+    // Not counted references: a `RawStatement` lives for one statement inside the transaction
+    // closure, where the connection and its hot statements are alive anyway; counting them cost
+    // two atomic increments and decrements per statement.
+    unowned(unsafe) let db: Database
     /// Where bound text is copied for `SQLITE_STATIC` binding (hot statements only).
-    let arena: HotStatements?
+    unowned(unsafe) let arena: HotStatements?
 
     init(_ db: Database, _ sql: String) throws {
         self.db = db

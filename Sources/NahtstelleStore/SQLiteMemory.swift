@@ -23,11 +23,9 @@ enum SQLiteMemory {
     static let cacheLimit = 64
     static let headerSize = 16
 
-    /// The calling thread's lists: `classCount` list heads, then `classCount` counts.
-    private struct ThreadCache {
-        let heads: UnsafeMutablePointer<UnsafeMutableRawPointer?>
-        let counts: UnsafeMutablePointer<Int32>
-    }
+    /// Byte offset of the counts in a thread's lists: `classCount` list heads (pointers) come
+    /// first, then `classCount` counts (`Int32`).
+    private static let countsOffset = classCount * MemoryLayout<UnsafeMutableRawPointer?>.stride
 
     nonisolated(unsafe) private static var key = pthread_key_t()
 
@@ -58,41 +56,55 @@ enum SQLiteMemory {
         return withUnsafePointer(to: &methods) { config(SQLITE_CONFIG_MALLOC, UnsafeRawPointer($0)) } == SQLITE_OK
     }
 
-    private static func threadCache() -> ThreadCache? {
-        if let existing = pthread_getspecific(key) { return cache(at: existing) }
-        let bytes = classCount * (MemoryLayout<UnsafeMutableRawPointer?>.stride + MemoryLayout<Int32>.stride)
-        guard let made = calloc(1, bytes) else { return nil }
+    /// The calling thread's lists (made on first use).
+    @inline(__always)
+    private static func threadCache() -> UnsafeMutableRawPointer? {
+        if let existing = pthread_getspecific(key) { return existing }
+        guard let made = calloc(1, countsOffset + classCount * MemoryLayout<Int32>.stride) else { return nil }
         guard pthread_setspecific(key, made) == 0 else {
             Glibc.free(made)
             return nil
         }
-        return cache(at: made)
+        return made
     }
 
-    private static func cache(at raw: UnsafeMutableRawPointer) -> ThreadCache {
-        let heads = raw.bindMemory(to: UnsafeMutableRawPointer?.self, capacity: classCount)
-        let counts = (raw + classCount * MemoryLayout<UnsafeMutableRawPointer?>.stride).bindMemory(to: Int32.self, capacity: classCount)
-        return ThreadCache(heads: heads, counts: counts)
+    @inline(__always)
+    private static func head(_ cache: UnsafeMutableRawPointer, _ sizeClass: Int) -> UnsafeMutableRawPointer? {
+        cache.load(fromByteOffset: sizeClass &* 8, as: UnsafeMutableRawPointer?.self)
+    }
+
+    @inline(__always)
+    private static func setHead(_ cache: UnsafeMutableRawPointer, _ sizeClass: Int, _ block: UnsafeMutableRawPointer?) {
+        cache.storeBytes(of: block, toByteOffset: sizeClass &* 8, as: UnsafeMutableRawPointer?.self)
+    }
+
+    @inline(__always)
+    private static func count(_ cache: UnsafeMutableRawPointer, _ sizeClass: Int) -> Int32 {
+        cache.load(fromByteOffset: countsOffset &+ sizeClass &* 4, as: Int32.self)
+    }
+
+    @inline(__always)
+    private static func setCount(_ cache: UnsafeMutableRawPointer, _ sizeClass: Int, _ count: Int32) {
+        cache.storeBytes(of: count, toByteOffset: countsOffset &+ sizeClass &* 4, as: Int32.self)
     }
 
     /// A thread ends: its cached blocks and the lists themselves go back to `malloc`.
-    private static func release(_ raw: UnsafeMutableRawPointer) {
-        let cache = cache(at: raw)
+    private static func release(_ cache: UnsafeMutableRawPointer) {
         for sizeClass in 0..<classCount {
-            var block = cache.heads[sizeClass]
+            var block = head(cache, sizeClass)
             while let current = block {
                 block = current.load(as: UnsafeMutableRawPointer?.self)
                 Glibc.free(current)
             }
         }
-        Glibc.free(raw)
+        Glibc.free(cache)
     }
 
     /// How many freed blocks of the class of `size` the calling thread keeps (for tests).
     static func cachedBlocks(ofSize size: Int) -> Int {
         let total = size + headerSize
         guard total <= largestCached, let cache = threadCache() else { return 0 }
-        return Int(cache.counts[(total + 15) >> 4])
+        return Int(count(cache, (total + 15) >> 4))
     }
 
     static func allocate(_ size: Int) -> UnsafeMutableRawPointer? {
@@ -102,9 +114,9 @@ enum SQLiteMemory {
         var block: UnsafeMutableRawPointer?
         if total <= largestCached {
             sizeClass = (total + 15) >> 4
-            if let cache = threadCache(), let cached = cache.heads[sizeClass] {
-                cache.heads[sizeClass] = cached.load(as: UnsafeMutableRawPointer?.self)
-                cache.counts[sizeClass] -= 1
+            if let cache = threadCache(), let cached = head(cache, sizeClass) {
+                setHead(cache, sizeClass, cached.load(as: UnsafeMutableRawPointer?.self))
+                setCount(cache, sizeClass, count(cache, sizeClass) &- 1)
                 block = cached
             } else {
                 block = malloc(sizeClass << 4)
@@ -122,11 +134,14 @@ enum SQLiteMemory {
         guard let pointer else { return }
         let block = pointer - headerSize
         let sizeClass = (block + 8).load(as: Int.self)
-        if sizeClass > 0, let cache = threadCache(), cache.counts[sizeClass] < cacheLimit {
-            block.storeBytes(of: cache.heads[sizeClass], as: UnsafeMutableRawPointer?.self)
-            cache.heads[sizeClass] = block
-            cache.counts[sizeClass] += 1
-            return
+        if sizeClass > 0, let cache = threadCache() {
+            let cached = count(cache, sizeClass)
+            if Int(cached) < cacheLimit {
+                block.storeBytes(of: head(cache, sizeClass), as: UnsafeMutableRawPointer?.self)
+                setHead(cache, sizeClass, block)
+                setCount(cache, sizeClass, cached &+ 1)
+                return
+            }
         }
         Glibc.free(block)
     }
