@@ -380,11 +380,9 @@ public final class Engine: Sendable {
         // Only committed states enter the caches.
         stateCache.withLock { cache in
             if cache.count > Self.stateCacheLimit { cache.removeAll(keepingCapacity: true) }
-            for instance in exec.instances {
-                cache[instance.id] = CachedInstance(record: instance.record, state: instance.state, process: instance.process)
-            }
+            for instance in exec.instances { cache[instance.id] = instance.takeForCache() }
         }
-        let result = exec.result
+        let result = exec.takeResult()
         if !result.createdTasks.isEmpty || !result.endedTaskIDs.isEmpty {
             taskCache.withLock { cache in
                 if cache.count > Self.stateCacheLimit { cache.removeAll(keepingCapacity: true) }

@@ -55,6 +55,13 @@ final class Execution {
 
         var id: Int64 { record.id }
 
+        /// The committed instance for the engine's cache; its state moves there (the command is over).
+        func takeForCache() -> CachedInstance {
+            var taken = InstanceState()
+            swap(&taken, &state)
+            return CachedInstance(record: record, state: taken, process: process)
+        }
+
         init(record: InstanceRecord, state: InstanceState, process: CompiledProcess, isNew: Bool) {
             self.record = record
             self.state = state
@@ -91,6 +98,14 @@ final class Execution {
     /// What the command did, once `finish()` ran.
     private(set) var result = CommandResult(instanceID: nil, status: nil, endEventID: nil, openTasks: [], createdTasks: [],
                                             startedInstances: [], endedInstances: [])
+
+    /// `result`, moved out (the command is over).
+    func takeResult() -> CommandResult {
+        var taken = CommandResult(instanceID: nil, status: nil, endEventID: nil, openTasks: [], createdTasks: [], startedInstances: [],
+                                  endedInstances: [])
+        swap(&taken, &result)
+        return taken
+    }
 
     /// Delivers queued messages, writes every touched instance and its history line, and sets
     /// `result`. Once the transaction has committed, `instances` hold the states to cache.
