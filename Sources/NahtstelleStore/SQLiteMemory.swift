@@ -20,7 +20,7 @@ enum SQLiteMemory {
     /// Blocks up to this size (header included) are cached; larger ones go straight to `malloc`.
     static let largestCached = 72 * 16
     static let classCount = largestCached / 16 + 1
-    static let cacheLimit = 64
+    static let cacheLimit = 256
     static let headerSize = 16
 
     /// Byte offset of the counts in a thread's lists: `classCount` list heads (pointers) come
