@@ -12,10 +12,11 @@ public final class SQLiteEngineStore: EngineStore {
     private let hot = HotStatements()
 
     /// Process-wide SQLite settings, made once before the first connection opens: SQLite's
-    /// memory statistics off. With them on (the default), every allocation inside SQLite takes
-    /// a global mutex to count bytes; Nahtstelle never reads them (no soft heap limit, no
-    /// `sqlite3_memory_used`). When something opened SQLite earlier, SQLite refuses the change
-    /// and keeps its defaults: everything works as before, only slower. `true` when it took.
+    /// memory statistics off, and `SQLiteMemory` as its allocator. With statistics on (the
+    /// default), every allocation inside SQLite takes a global mutex to count bytes; Nahtstelle
+    /// never reads them (no soft heap limit, no `sqlite3_memory_used`). When something opened
+    /// SQLite earlier, SQLite refuses the changes and keeps its defaults: everything works as
+    /// before, only slower. `true` when both took.
     public static let processSettings: Bool = SQLiteProcessSettings.apply()
 
     /// Opens (and migrates) the database at `path`; `nil` gives a private in-memory database.
