@@ -135,16 +135,28 @@ final class Execution {
             result.status = primary.record.status
             result.endEventID = primary.record.endEventID
             // The open tasks are those its tokens wait at: most were created by this very command,
-            // so only older ones (parallel branches) are read back.
+            // so only older ones (parallel branches) are read back. Usually they are exactly the
+            // created ones, and the list is shared (made in id order) rather than copied.
+            var waiting = 0
+            var allCreated = true
             for token in primary.state.tokens.values {
                 guard case .task(let taskID) = token.wait else { continue }
-                if let created = createdTasks.first(where: { $0.id == taskID }) {
-                    result.openTasks.append(created)
-                } else if let stored = try tx.task(id: taskID) {
-                    result.openTasks.append(stored)
-                }
+                waiting += 1
+                if !createdTasks.contains(where: { $0.id == taskID }) { allCreated = false }
             }
-            if result.openTasks.count > 1 { result.openTasks.sort { $0.id < $1.id } }
+            if allCreated && waiting == createdTasks.count {
+                result.openTasks = createdTasks
+            } else {
+                for token in primary.state.tokens.values {
+                    guard case .task(let taskID) = token.wait else { continue }
+                    if let created = createdTasks.first(where: { $0.id == taskID }) {
+                        result.openTasks.append(created)
+                    } else if let stored = try tx.task(id: taskID) {
+                        result.openTasks.append(stored)
+                    }
+                }
+                if result.openTasks.count > 1 { result.openTasks.sort { $0.id < $1.id } }
+            }
         }
     }
 

@@ -215,16 +215,12 @@ public struct SQLiteTransaction: EngineTransaction {
     private var changes: Int32 { sqlite3_changes(db.sqliteConnection) }
 
     /// A statement of the command path: prepared once on the writer, from GRDB's cache elsewhere.
+    /// Its callers bind straight from the record: a binding closure would capture (copy) it.
     func statement(_ query: HotQuery) throws -> RawStatement {
         if let hot { return RawStatement(prepared: try hot.handle(query, db), db: db, arena: hot) }
         return try RawStatement(db, query.sql)
     }
 
-    private func execute(_ query: HotQuery, bind: (RawStatement) -> Void) throws {
-        let st = try statement(query)
-        bind(st)
-        try st.run()
-    }
 
     /// Runs a query and maps every row.
     private func rows<T>(_ sql: String, bind: (RawStatement) -> Void = { _ in }, _ map: (RawStatement) throws -> T) throws -> [T] {
@@ -342,18 +338,18 @@ public struct SQLiteTransaction: EngineTransaction {
     }
 
     public func insertInstance(_ r: InstanceRecord) throws -> Int64 {
-        try execute(.insertInstance) { st in
-            st.bind(1, r.definitionID); st.bind(2, r.processID); st.bind(3, r.businessKey); st.bind(4, r.status.rawValue)
-            st.bind(5, r.version); st.bind(6, blob: r.state); st.bind(7, r.startedAt); st.bind(8, r.endedAt); st.bind(9, r.endEventID)
-        }
+        let st = try statement(.insertInstance)
+        st.bind(1, r.definitionID); st.bind(2, r.processID); st.bind(3, r.businessKey); st.bind(4, r.status.rawValue)
+        st.bind(5, r.version); st.bind(6, blob: r.state); st.bind(7, r.startedAt); st.bind(8, r.endedAt); st.bind(9, r.endEventID)
+        try st.run()
         return lastInsertedRowID
     }
 
     public func updateInstance(_ r: InstanceRecord, expectedVersion: Int64) throws {
-        try execute(.updateInstance) { st in
-            st.bind(1, r.status.rawValue); st.bind(2, r.version); st.bind(3, blob: r.state); st.bind(4, r.endedAt)
-            st.bind(5, r.endEventID); st.bind(6, r.id); st.bind(7, expectedVersion)
-        }
+        let st = try statement(.updateInstance)
+        st.bind(1, r.status.rawValue); st.bind(2, r.version); st.bind(3, blob: r.state); st.bind(4, r.endedAt)
+        st.bind(5, r.endEventID); st.bind(6, r.id); st.bind(7, expectedVersion)
+        try st.run()
         if changes != 1 {
             throw EngineError(.conflict, "Die Prozessinstanz \(r.id) wurde gleichzeitig geändert. Laden Sie neu und versuchen Sie es nochmals.")
         }
@@ -430,12 +426,12 @@ public struct SQLiteTransaction: EngineTransaction {
     }
 
     public func insertTask(_ r: TaskRecord) throws -> Int64 {
-        try execute(.insertTask) { st in
-            st.bind(1, r.instanceID); st.bind(2, r.processID); st.bind(3, r.businessKey); st.bind(4, r.elementID); st.bind(5, r.name)
-            st.bind(6, r.role); st.bind(7, r.office); st.bind(8, r.assignee); st.bind(9, r.formKey); st.bind(10, r.state.rawValue)
-            st.bind(11, r.dueAt); st.bind(12, r.createdAt); st.bind(13, r.claimedAt); st.bind(14, r.endedAt); st.bind(15, r.completedBy)
-            st.bind(16, r.tokenID); st.bind(17, r.version)
-        }
+        let st = try statement(.insertTask)
+        st.bind(1, r.instanceID); st.bind(2, r.processID); st.bind(3, r.businessKey); st.bind(4, r.elementID); st.bind(5, r.name)
+        st.bind(6, r.role); st.bind(7, r.office); st.bind(8, r.assignee); st.bind(9, r.formKey); st.bind(10, r.state.rawValue)
+        st.bind(11, r.dueAt); st.bind(12, r.createdAt); st.bind(13, r.claimedAt); st.bind(14, r.endedAt); st.bind(15, r.completedBy)
+        st.bind(16, r.tokenID); st.bind(17, r.version)
+        try st.run()
         return lastInsertedRowID
     }
 
@@ -453,9 +449,9 @@ public struct SQLiteTransaction: EngineTransaction {
     }
 
     public func markCompleted(_ task: TaskRecord, by user: String, at: Date) throws -> Bool {
-        try execute(.markCompleted) { st in
-            st.bind(1, at); st.bind(2, user); st.bind(3, task.id); st.bind(4, task.version)
-        }
+        let st = try statement(.markCompleted)
+        st.bind(1, at); st.bind(2, user); st.bind(3, task.id); st.bind(4, task.version)
+        try st.run()
         return changes == 1
     }
 
@@ -564,9 +560,9 @@ public struct SQLiteTransaction: EngineTransaction {
     }
 
     public func appendHistory(_ r: HistoryRecord) throws {
-        try execute(.appendHistory) { st in
-            st.bind(1, r.at); st.bind(2, r.actor); st.bind(3, r.command); st.bind(4, r.instanceID); st.bind(5, r.businessKey)
-            st.bind(6, r.taskID); st.bind(7, r.elementID); st.bind(8, r.details)
-        }
+        let st = try statement(.appendHistory)
+        st.bind(1, r.at); st.bind(2, r.actor); st.bind(3, r.command); st.bind(4, r.instanceID); st.bind(5, r.businessKey)
+        st.bind(6, r.taskID); st.bind(7, r.elementID); st.bind(8, r.details)
+        try st.run()
     }
 }
