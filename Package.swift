@@ -5,10 +5,10 @@ import PackageDescription
 /// C shims → XML / FEEL → definition model and parser → engine (runtime) → store (SQLite)
 /// → forms / documents → domain → CLI and bench executables.
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
-/// The engine's command path in release builds: no run-time exclusivity checks. The compiler
-/// still proves exclusive access statically; the run-time checks guard class properties (the
-/// execution's bookkeeping), which one command's single thread owns. Measured: 4 % of a task
-/// completion (nahtstelle-bench engine).
+/// The command path (engine and store targets) in release builds: no run-time exclusivity
+/// checks. The compiler still proves exclusive access statically; the run-time checks guard
+/// class properties (the execution's bookkeeping, the writer's prepared statements), which one
+/// command's single thread owns. Measured: 4 % of a task completion (nahtstelle-bench engine).
 let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
