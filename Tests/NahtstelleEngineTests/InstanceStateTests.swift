@@ -62,3 +62,30 @@ struct InstanceStateTests {
         #expect(state.variables(visibleIn: 0)["amount"] == nil)
     }
 }
+
+@Suite("IDMap: tokens and scopes by id")
+struct IDMapTests {
+    @Test func entriesStaySortedByIdWhateverTheOrderTheyCameIn() {
+        var map = IDMap<String>()
+        for id in [5, 1, 9, 3] { map[id] = "e\(id)" }
+        #expect(map.values == ["e1", "e3", "e5", "e9"])
+        #expect(map.count == 4)
+        map[3] = "drei"
+        #expect(map[3] == "drei" && map.count == 4)
+        map[5] = nil
+        #expect(map[5] == nil && map.values == ["e1", "drei", "e9"])
+        #expect(map.removeValue(forKey: 1) == "e1")
+        #expect(map.removeValue(forKey: 1) == nil)
+        #expect(map.update(9) { $0 += "!" } != nil)
+        #expect(map.update(42) { $0 += "!" } == nil)
+        #expect(map.values == ["drei", "e9!"])
+        #expect(map.read(9) { $0.count } == 3)
+        var other = IDMap<String>()
+        other[9] = "e9!"
+        other[3] = "drei"
+        #expect(other == map && other.hashValue == map.hashValue)
+        map[3] = nil
+        map[9] = nil
+        #expect(map.isEmpty)
+    }
+}
