@@ -72,17 +72,7 @@ public final class CompiledProcess: Sendable {
                 guard let flow = definition.flows[id] else { return nil }
                 return Step.Outgoing(id: id, target: flow.targetID, condition: flow.condition.flatMap { parsed[$0.text] })
             }
-            var template: TaskTemplate? = nil
-            if case .userTask(let spec) = node.kind {
-                func attribute(_ e: Expression?) -> TaskTemplate.Attribute? {
-                    guard let e else { return nil }
-                    guard e.isFEEL else { return .literal(e.text) }
-                    return parsed[e.text].map { .feel($0) }
-                }
-                template = TaskTemplate(elementID: node.id, name: node.name, role: spec.role, formKey: spec.formKey,
-                                        office: attribute(spec.office), assignee: attribute(spec.assignee), due: spec.due)
-            }
-            steps[node.id] = Step(node: node, outgoing: outgoing, task: template)
+            steps[node.id] = Step(node: node, outgoing: outgoing, task: TaskTemplate(node, expressions: parsed))
         }
         self.steps = steps
     }
@@ -160,14 +150,21 @@ final class TaskTemplate: Sendable {
     /// Kept as written: a literal due date or duration counts differently from a FEEL value.
     let due: Expression?
 
-    init(elementID: String, name: String?, role: String?, formKey: String?, office: Attribute?, assignee: Attribute?, due: Expression?) {
-        self.elementID = elementID
-        self.name = name
-        self.role = role
-        self.formKey = formKey
-        self.office = office
-        self.assignee = assignee
-        self.due = due
+    /// `nil` for a node that is not a user task.
+    init?(_ node: FlowNode, expressions: [String: FEELExpression]) {
+        guard case .userTask(let spec) = node.kind else { return nil }
+        func attribute(_ e: Expression?) -> Attribute? {
+            guard let e else { return nil }
+            guard e.isFEEL else { return .literal(e.text) }
+            return expressions[e.text].map { .feel($0) }
+        }
+        elementID = node.id
+        name = node.name
+        role = spec.role
+        formKey = spec.formKey
+        office = attribute(spec.office)
+        assignee = attribute(spec.assignee)
+        due = spec.due
     }
 }
 

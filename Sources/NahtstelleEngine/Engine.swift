@@ -448,6 +448,10 @@ public struct CommandResult: Sendable {
     public var endedInstances: [Int64]
     /// Tasks the command completed or cancelled.
     public var endedTaskIDs: [Int64] = []
+
+    /// Before a command has done anything.
+    static let nothing = CommandResult(instanceID: nil, status: nil, endEventID: nil, openTasks: [], createdTasks: [],
+                                       startedInstances: [], endedInstances: [])
 }
 
 extension TaskRecord {

@@ -96,13 +96,11 @@ final class Execution {
     }
 
     /// What the command did, once `finish()` ran.
-    private(set) var result = CommandResult(instanceID: nil, status: nil, endEventID: nil, openTasks: [], createdTasks: [],
-                                            startedInstances: [], endedInstances: [])
+    private(set) var result = CommandResult.nothing
 
     /// `result`, moved out (the command is over).
     func takeResult() -> CommandResult {
-        var taken = CommandResult(instanceID: nil, status: nil, endEventID: nil, openTasks: [], createdTasks: [], startedInstances: [],
-                                  endedInstances: [])
+        var taken = CommandResult.nothing
         swap(&taken, &result)
         return taken
     }
@@ -137,6 +135,7 @@ final class Execution {
             // The open tasks are those its tokens wait at: most were created by this very command,
             // so only older ones (parallel branches) are read back. Usually they are exactly the
             // created ones, and the list is shared (made in id order) rather than copied.
+            // Counted first, without a list: this runs on every command.
             var waiting = 0
             var allCreated = true
             for token in primary.state.tokens.values {

@@ -16,51 +16,35 @@ enum HistoryEvent {
     case cancelled(reason: String)
     case ended(element: String)
 
+    /// A key written as the literal JSON it is (with what precedes it), then a string value.
+    @inline(__always)
+    private static func field(_ key: StaticString, _ value: String, into out: inout [UInt8]) {
+        Value.writeRaw(key, into: &out)
+        Value.writeString(value, into: &out)
+    }
+
     func write(into out: inout [UInt8]) {
-        // Keys are written as the literal JSON they are (no escaping to look for).
         switch self {
         case .started(let process, let version):
-            Value.writeRaw(#"{"started":"#, into: &out)
-            Value.writeString(process, into: &out)
+            Self.field(#"{"started":"#, process, into: &out)
             Value.writeRaw(#","version":"#, into: &out)
             Value.writeInteger(Int64(version), into: &out)
-        case .startedBy(let message):
-            Value.writeRaw(#"{"startedBy":"#, into: &out)
-            Value.writeString(message, into: &out)
+        case .startedBy(let message): Self.field(#"{"startedBy":"#, message, into: &out)
         case .task(let element, let id):
             Value.writeRaw(#"{"id":"#, into: &out)
             Value.writeInteger(id, into: &out)
-            Value.writeRaw(#","task":"#, into: &out)
-            Value.writeString(element, into: &out)
-        case .taskCancelled(let element):
-            Value.writeRaw(#"{"taskCancelled":"#, into: &out)
-            Value.writeString(element, into: &out)
-        case .timer(let element):
-            Value.writeRaw(#"{"timer":"#, into: &out)
-            Value.writeString(element, into: &out)
+            Self.field(#","task":"#, element, into: &out)
+        case .taskCancelled(let element): Self.field(#"{"taskCancelled":"#, element, into: &out)
+        case .timer(let element): Self.field(#"{"timer":"#, element, into: &out)
         case .message(let name, let at):
-            Value.writeRaw(#"{"at":"#, into: &out)
-            Value.writeString(at, into: &out)
-            Value.writeRaw(#","message":"#, into: &out)
-            Value.writeString(name, into: &out)
-        case .sent(let message):
-            Value.writeRaw(#"{"sent":"#, into: &out)
-            Value.writeString(message, into: &out)
-        case .undelivered(let message):
-            Value.writeRaw(#"{"delivered":false,"message":"#, into: &out)
-            Value.writeString(message, into: &out)
-        case .service(let element):
-            Value.writeRaw(#"{"service":"#, into: &out)
-            Value.writeString(element, into: &out)
-        case .terminated(let element):
-            Value.writeRaw(#"{"terminated":"#, into: &out)
-            Value.writeString(element, into: &out)
-        case .cancelled(let reason):
-            Value.writeRaw(#"{"cancelled":"#, into: &out)
-            Value.writeString(reason, into: &out)
-        case .ended(let element):
-            Value.writeRaw(#"{"ended":"#, into: &out)
-            Value.writeString(element, into: &out)
+            Self.field(#"{"at":"#, at, into: &out)
+            Self.field(#","message":"#, name, into: &out)
+        case .sent(let message): Self.field(#"{"sent":"#, message, into: &out)
+        case .undelivered(let message): Self.field(#"{"delivered":false,"message":"#, message, into: &out)
+        case .service(let element): Self.field(#"{"service":"#, element, into: &out)
+        case .terminated(let element): Self.field(#"{"terminated":"#, element, into: &out)
+        case .cancelled(let reason): Self.field(#"{"cancelled":"#, reason, into: &out)
+        case .ended(let element): Self.field(#"{"ended":"#, element, into: &out)
         }
         out.append(UInt8(ascii: "}"))
     }

@@ -221,7 +221,6 @@ public struct SQLiteTransaction: EngineTransaction {
         return try RawStatement(db, query.sql)
     }
 
-
     /// Runs a query and maps every row.
     private func rows<T>(_ sql: String, bind: (RawStatement) -> Void = { _ in }, _ map: (RawStatement) throws -> T) throws -> [T] {
         let st = try statement(sql)

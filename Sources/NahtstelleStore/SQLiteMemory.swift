@@ -23,6 +23,14 @@ enum SQLiteMemory {
     static let cacheLimit = 256
     static let headerSize = 16
 
+    /// The size class of a block holding `size` bytes after its header: its size in 16-byte
+    /// units, or 0 when it is too large to be cached.
+    @inline(__always)
+    static func sizeClass(of size: Int) -> Int {
+        let total = size + headerSize
+        return total <= largestCached ? (total + 15) >> 4 : 0
+    }
+
     /// Byte offset of the counts in a thread's lists: `classCount` list heads (pointers) come
     /// first, then `classCount` counts (`Int32`).
     private static let countsOffset = classCount * MemoryLayout<UnsafeMutableRawPointer?>.stride
@@ -45,9 +53,8 @@ enum SQLiteMemory {
                 return Int32(truncatingIfNeeded: (p - SQLiteMemory.headerSize).load(as: Int.self))
             },
             xRoundup: { n in
-                let total = Int(n) + SQLiteMemory.headerSize
-                guard total <= SQLiteMemory.largestCached else { return n }
-                return Int32((total + 15) & ~15 - SQLiteMemory.headerSize)
+                let sizeClass = SQLiteMemory.sizeClass(of: Int(n))
+                return sizeClass > 0 ? Int32(sizeClass << 4 - SQLiteMemory.headerSize) : n
             },
             xInit: { _ in SQLITE_OK },
             xShutdown: { _ in },
@@ -102,18 +109,16 @@ enum SQLiteMemory {
 
     /// How many freed blocks of the class of `size` the calling thread keeps (for tests).
     static func cachedBlocks(ofSize size: Int) -> Int {
-        let total = size + headerSize
-        guard total <= largestCached, let cache = threadCache() else { return 0 }
-        return Int(count(cache, (total + 15) >> 4))
+        let sizeClass = Self.sizeClass(of: size)
+        guard sizeClass > 0, let cache = threadCache() else { return 0 }
+        return Int(count(cache, sizeClass))
     }
 
     static func allocate(_ size: Int) -> UnsafeMutableRawPointer? {
         guard size >= 0 else { return nil }
-        let total = size + headerSize
-        var sizeClass = 0
+        let sizeClass = Self.sizeClass(of: size)
         var block: UnsafeMutableRawPointer?
-        if total <= largestCached {
-            sizeClass = (total + 15) >> 4
+        if sizeClass > 0 {
             if let cache = threadCache(), let cached = head(cache, sizeClass) {
                 setHead(cache, sizeClass, cached.load(as: UnsafeMutableRawPointer?.self))
                 setCount(cache, sizeClass, count(cache, sizeClass) &- 1)
@@ -122,7 +127,7 @@ enum SQLiteMemory {
                 block = malloc(sizeClass << 4)
             }
         } else {
-            block = malloc(total)
+            block = malloc(size + headerSize)
         }
         guard let block else { return nil }
         block.storeBytes(of: size, as: Int.self)

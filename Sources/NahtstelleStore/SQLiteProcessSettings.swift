@@ -21,8 +21,7 @@ enum SQLiteProcessSettings {
         typealias ConfigInt = @convention(c) (Int32, Int32) -> Int32
         typealias ConfigPointer = @convention(c) (Int32, UnsafeRawPointer) -> Int32
         let statisticsOff = unsafeBitCast(symbol, to: ConfigInt.self)(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK
-        let configPointer = unsafeBitCast(symbol, to: ConfigPointer.self)
-        let allocator = SQLiteMemory.install { option, argument in configPointer(option, argument) }
+        let allocator = SQLiteMemory.install(unsafeBitCast(symbol, to: ConfigPointer.self))
         return statisticsOff && allocator
         #else
         return false
