@@ -25,6 +25,15 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Keyed hash (HMAC-SHA256) for the pseudonymised controlling export of the OPTIMA domain.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // The HTTP server: routes, middleware, in-process router tests; bcrypt for passwords.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        // Metrics of the server in Prometheus' text format (GET /metrics).
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // NIOThreadPool: the engine's blocking commands run off the event loops and Swift's cooperative pool.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: C libraries from Debian
@@ -65,11 +74,26 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
 
+        // MARK: HTTP server (routes, identity, access policy, audit, metrics); calls only the application
+        .target(name: "NahtstelleHTTP", dependencies: [
+            "NahtstelleCases", "NahtstelleOptima", "NahtstelleEngine", "NahtstelleFEEL", "NahtstelleForms", "NahtstelleDefinition",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
+
         // MARK: Executables
         .executableTarget(name: "NahtstelleCLI", dependencies: [
             "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleForms", "NahtstelleDocuments",
-            "NahtstelleOptima", "NahtstelleCases", .product(name: "GRDB", package: "GRDB.swift"),
+            "NahtstelleOptima", "NahtstelleCases", "NahtstelleHTTP", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "NahtstelleBench", dependencies: [
@@ -88,6 +112,11 @@ let package = Package(
         .testTarget(name: "NahtstelleDocumentsTests", dependencies: ["NahtstelleDocuments", "NahtstelleForms"], swiftSettings: strict),
         .testTarget(name: "NahtstelleCasesTests", dependencies: [
             "NahtstelleCases", "NahtstelleEngine", "NahtstelleStore", "NahtstelleOptima", "NahtstelleDocuments", "CLibZip",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: strict),
+        .testTarget(name: "NahtstelleHTTPTests", dependencies: [
+            "NahtstelleHTTP", "NahtstelleCases", "NahtstelleOptima",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
     ]

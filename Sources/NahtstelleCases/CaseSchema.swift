@@ -218,5 +218,56 @@ public enum CaseSchema {
                     BEGIN SELECT RAISE(ABORT, 'case_access is append-only'); END;
                 """)
         }
+
+        // The server (docs/server.md): passwords (bcrypt hashes), sessions in the database so that any
+        // node serves any request (tokens stored as SHA-256 only), failed logins for the rate limit,
+        // and the access log with the client's address, the request id and the server's actions.
+        migrator.registerMigration("cases-3-server") { db in
+            try db.execute(sql: """
+                CREATE TABLE auth_credential (
+                    username TEXT PRIMARY KEY REFERENCES app_user(username),
+                    password_hash TEXT NOT NULL CHECK (password_hash LIKE '$2%'),
+                    updated_at REAL NOT NULL
+                );
+                CREATE TABLE auth_session (
+                    token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+                    username TEXT NOT NULL REFERENCES app_user(username),
+                    csrf_token TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    last_seen_at REAL NOT NULL,
+                    client_address TEXT
+                );
+                CREATE INDEX auth_session_user ON auth_session(username);
+                CREATE TABLE auth_failure (
+                    id INTEGER PRIMARY KEY,
+                    username TEXT NOT NULL,
+                    client_address TEXT NOT NULL,
+                    at REAL NOT NULL
+                );
+                CREATE INDEX auth_failure_key ON auth_failure(username, client_address, at);
+                CREATE TABLE case_access_v3 (
+                    id INTEGER PRIMARY KEY,
+                    at REAL NOT NULL,
+                    username TEXT NOT NULL,
+                    case_id TEXT REFERENCES optima_case(id),
+                    action TEXT NOT NULL CHECK (length(action) BETWEEN 3 AND 64 AND action NOT GLOB '*[^a-z0-9-]*'),
+                    document_id INTEGER REFERENCES case_document(id),
+                    client_address TEXT,
+                    request_id TEXT
+                );
+                INSERT INTO case_access_v3 (id, at, username, case_id, action, document_id)
+                    SELECT id, at, username, case_id, action, document_id FROM case_access;
+                DROP TABLE case_access;
+                ALTER TABLE case_access_v3 RENAME TO case_access;
+                CREATE INDEX case_access_case ON case_access(case_id);
+                CREATE INDEX case_access_user ON case_access(username, at);
+                CREATE INDEX case_access_at ON case_access(at);
+                CREATE TRIGGER case_access_no_update BEFORE UPDATE ON case_access
+                    BEGIN SELECT RAISE(ABORT, 'case_access is append-only'); END;
+                CREATE TRIGGER case_access_no_delete BEFORE DELETE ON case_access
+                    BEGIN SELECT RAISE(ABORT, 'case_access is append-only'); END;
+                """)
+        }
+        registerFidelity(&migrator)
     }
 }

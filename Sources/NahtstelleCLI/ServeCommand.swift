@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NahtstelleCases
+import NahtstelleHTTP
+import NahtstelleOptima
+
+/// `nahtstelle serve`: the HTTP server (JSON API, sign-in, timers), see docs/server.md.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Startet den Server (JSON-API, Anmeldung, Zeitgeber).",
+        discussion: """
+            Jede Option gilt auch als Umgebungsvariable: NAHTSTELLE_DB, NAHTSTELLE_HOST, NAHTSTELLE_PORT, NAHTSTELLE_DEMO=1, \
+            NAHTSTELLE_SECURE_COOKIES=1, NAHTSTELLE_ROOT. Beim Start: Migrationen, Definitionen aus workflows/ bereitstellen \
+            (eine neue Version nur bei geänderter Datei), Zeitgeber starten. SIGTERM/SIGINT: keine neuen Anfragen, laufende \
+            beenden, Exit 0.
+            """)
+
+    static let demoPassword = "optima-demo-2026"
+
+    @Option(name: .long, help: "SQLite-Datei (Standard: var/nahtstelle.sqlite).")
+    var db: String?
+    @Option(name: .long, help: "Adresse, an der der Server lauscht (Standard: 127.0.0.1).")
+    var host: String?
+    @Option(name: .long, help: "Port (Standard: 8080; 0 = ein freier Port).")
+    var port: Int?
+    @Flag(name: .long, help: "Demo-Stellen, -Benutzer und -Fälle laden (einmalig) und das Demo-Passwort setzen.")
+    var demo = false
+    @Flag(name: .long, help: "Sitzungs-Cookies nur über HTTPS senden (hinter TLS).")
+    var secureCookies = false
+    @Option(name: .long, help: "Ordner mit workflows/, forms/ und templates/ (Standard: aktueller Ordner).")
+    var root: String?
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let truthy: (String?) -> Bool = { ["1", "true", "yes", "ja"].contains(($0 ?? "").lowercased()) }
+        let dbPath = db ?? env["NAHTSTELLE_DB"] ?? "var/nahtstelle.sqlite"
+        let rootPath = root ?? env["NAHTSTELLE_ROOT"] ?? "."
+        let hostName = host ?? env["NAHTSTELLE_HOST"] ?? "127.0.0.1"
+        var portNumber = 8080
+        if let port { portNumber = port } else if let text = env["NAHTSTELLE_PORT"] {
+            guard let p = Int(text) else { throw CLIError("NAHTSTELLE_PORT=\(text): keine Zahl. Bitte einen Port von 0 bis 65535 angeben.") }
+            portNumber = p
+        }
+        guard (0...65_535).contains(portNumber) else { throw CLIError("--port \(portNumber): bitte einen Port von 0 bis 65535 angeben.") }
+        let loadDemo = demo || truthy(env["NAHTSTELLE_DEMO"])
+        let secure = secureCookies || truthy(env["NAHTSTELLE_SECURE_COOKIES"])
+        if dbPath.hasPrefix("postgres://") || dbPath.hasPrefix("postgresql://") {
+            throw CLIError("--db \(dbPath): PostgreSQL wird noch nicht unterstützt (geplant). Bitte eine SQLite-Datei angeben.")
+        }
+
+        var options = CaseOptions()
+        options.db = dbPath
+        options.root = rootPath
+        try options.prepare(create: true)
+        var logger = Logger(label: "nahtstelle")
+        logger.logLevel = env["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+
+        if loadDemo {
+            do {
+                _ = try DemoScenario.run(databasePath: dbPath, resources: options.resources) { logger.info("\($0)") }
+            } catch let error as CaseServiceError {
+                throw CLIError(error.description)
+            }
+        }
+        let service = try options.service(create: true)
+        do {
+            for d in try service.deployWorkflows(by: "system") where d.isNew {
+                logger.info("Definition bereitgestellt", metadata: ["process": "\(d.processID)", "version": "\(d.version)"])
+            }
+        } catch let error as CaseServiceError {
+            throw CLIError(error.description)
+        }
+        if loadDemo {
+            let set = try service.auth.setPasswordHashWhereMissing(Passwords.hash(Self.demoPassword), usernames: DemoData.staff.map(\.username))
+            if set > 0 { logger.info("Demo-Passwort gesetzt", metadata: ["benutzer": "\(set)"]) }
+        }
+
+        let settings = ServerSettings(host: hostName, port: portNumber, secureCookies: secure)
+        let core = ServerCore(service: service, settings: settings)
+        let offices = Dictionary(uniqueKeysWithValues: ((try? service.offices()) ?? []).map { ($0.id, $0.name) })
+        let app = NahtstelleServer.application(core: core, logger: logger) { port in
+            var lines = ["Nahtstelle läuft: http://\(hostName):\(port)/  (API: /api/openapi.json)"]
+            if loadDemo {
+                lines.append("Demo-Anmeldungen (Passwort für alle: \(Self.demoPassword)):")
+                for member in DemoData.staff {
+                    let roles = member.roles.sorted { $0.rawValue < $1.rawValue }.map { Glossary.label($0) }.joined(separator: ", ")
+                    lines.append("  \(member.username.padding(toLength: 18, withPad: " ", startingAt: 0)) \(offices[member.officeId] ?? member.officeId) — \(roles)")
+                }
+            }
+            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        }
+        try await app.runService()
+        await core.shutdown()
+        logger.info("Nahtstelle beendet")
+    }
+}
+
+/// `nahtstelle users set-password USER`: sets a password (read from standard input).
+struct UsersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users", abstract: "Benutzer verwalten.", subcommands: [SetPassword.self])
+
+    struct SetPassword: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-password",
+            abstract: "Setzt das Passwort eines Benutzers; liest es von der Standardeingabe (eine Zeile). Beendet seine Sitzungen.")
+
+        @OptionGroup var options: CaseOptions
+        @Argument(help: "Benutzername.")
+        var user: String
+
+        func run() throws {
+            let service = try options.service()
+            guard (try? service.user(user)) != nil else {
+                throw CLIError("Benutzer «\(user)» ist nicht erfasst. Bitte den Benutzernamen prüfen.")
+            }
+            guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                throw CLIError("Kein Passwort gelesen. Bitte das Passwort auf der Standardeingabe übergeben, z. B. "
+                               + "«printf '%s\\n' \"$PASSWORT\" | nahtstelle users set-password \(user)».")
+            }
+            guard line.count >= Passwords.minimumLength else {
+                throw CLIError("Das Passwort ist zu kurz: mindestens \(Passwords.minimumLength) Zeichen.")
+            }
+            guard line.utf8.count <= 72 else {
+                throw CLIError("Das Passwort ist zu lang: höchstens 72 Bytes (bcrypt).")
+            }
+            try service.auth.setPasswordHash(Passwords.hash(line), for: user)
+            print("Passwort für \(user) gesetzt; bestehende Sitzungen sind beendet.")
+        }
+    }
+}

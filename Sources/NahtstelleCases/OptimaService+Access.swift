@@ -1,0 +1,274 @@
+import Foundation
+import GRDB
+import NahtstelleEngine
+import NahtstelleFEEL
+import NahtstelleForms
+import NahtstelleOptima
+
+/// One page of a list and the cursor of the next page (`nil` on the last page).
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var next: String?
+}
+
+/// Filters of the task list (`GET /api/tasks`).
+public struct TaskFilter: Sendable, Hashable {
+    public enum Due: String, Sendable, CaseIterable { case overdue, today, week }
+    public enum Assignee: String, Sendable, CaseIterable { case me, none }
+    public var role: Role?
+    public var process: String?
+    public var due: Due?
+    public var assignee: Assignee?
+    public var limit: Int
+    public var cursor: String?
+    public init(role: Role? = nil, process: String? = nil, due: Due? = nil, assignee: Assignee? = nil, limit: Int = 50, cursor: String? = nil) {
+        self.role = role
+        self.process = process
+        self.due = due
+        self.assignee = assignee
+        self.limit = limit
+        self.cursor = cursor
+    }
+}
+
+/// A task as its user opens it: the form, the values known, the case summary.
+public struct TaskDetail: Sendable {
+    public var form: TaskForm
+    public var stored: StoredCase?
+}
+
+/// The server's entry points: each takes the caller and checks access inside (`AccessPolicy`),
+/// also where the CLI (a local operator on the database file) needs no caller.
+extension OptimaService {
+    // MARK: Caller
+
+    /// The caller as a domain user; unknown users are `notFound`.
+    public func user(_ username: String) throws -> StaffMember { try staff(username) }
+
+    func require(_ allowed: Bool, _ message: String) throws {
+        if !allowed { throw CaseServiceError(.forbidden, message) }
+    }
+
+    // MARK: Tasks
+
+    /// The open tasks the caller may work (their office; their roles, or the one asked for), due
+    /// first, after the cursor. Cursors are opaque: `<due seconds or ->:<id>`.
+    public func taskPage(by username: String, _ filter: TaskFilter) throws -> Page<InboxItem> {
+        let user = try staff(username)
+        var roles = user.roles.filter { $0 != .coordinator }.map(\.rawValue).sorted()
+        if let role = filter.role { roles = roles.contains(role.rawValue) ? [role.rawValue] : [] }
+        guard !roles.isEmpty else { return Page(items: [], next: nil) }
+        let now = clock()
+        var query = TaskQuery(office: user.officeId, roles: roles, processID: filter.process, limit: max(1, min(filter.limit, 200)) + 1)
+        switch filter.assignee {
+        case .me?: query.assignee = user.username
+        case .none?: query.unassignedOnly = true
+        case nil: query.assignee = user.username; query.includeUnassigned = true
+        }
+        switch filter.due {
+        case .overdue?: query.dueBefore = now
+        case .today?: query.dueBefore = ISODateTime.startOfDay(today.adding(days: 1))
+        case .week?: query.dueBefore = ISODateTime.startOfDay(today.adding(days: 7))
+        case nil: break
+        }
+        if let cursor = filter.cursor { query.after = try Self.taskCursor(cursor) }
+        var tasks: [TaskRecord]
+        do { tasks = try engine.tasks(query) } catch { throw CaseServiceError.wrapping(error) }
+        let limit = query.limit - 1
+        var next: String? = nil
+        if tasks.count > limit {
+            tasks.removeLast(tasks.count - limit)
+            if let last = tasks.last { next = (last.dueAt.map { String(Int64(($0.timeIntervalSince1970 * 1000).rounded())) } ?? "-") + ":" + String(last.id) }
+        }
+        let keys = Set(tasks.compactMap(\.businessKey))
+        let names = try read { db -> [String: (String, ProcessKind)] in
+            var out: [String: (String, ProcessKind)] = [:]
+            for key in keys {
+                if let row = try Row.fetchOne(db, sql: "SELECT person_last_name, person_first_name, process_kind FROM optima_case WHERE id = ?",
+                                              arguments: [key]),
+                    let kind = ProcessKind(rawValue: row["process_kind"]) {
+                    out[key] = ((row["person_last_name"] as String) + " " + (row["person_first_name"] as String), kind)
+                }
+            }
+            return out
+        }
+        return Page(items: tasks.map { task in
+            let info = task.businessKey.flatMap { names[$0] }
+            return InboxItem(task: task, caseID: task.businessKey, personName: info?.0, process: info?.1, dueAt: task.dueAt,
+                             isOverdue: task.dueAt.map { $0 < now } ?? false)
+        }, next: next)
+    }
+
+    static func taskCursor(_ text: String) throws -> TaskCursor {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let id = Int64(parts[1]), id > 0 else {
+            throw CaseServiceError(.invalidInput, "Der Parameter «cursor» ist ungültig. Bitte den Wert «next» der vorigen Seite unverändert übergeben.",
+                                   field: "cursor")
+        }
+        if parts[0] == "-" { return TaskCursor(dueAt: nil, id: id) }
+        guard let millis = Int64(parts[0]) else {
+            throw CaseServiceError(.invalidInput, "Der Parameter «cursor» ist ungültig. Bitte den Wert «next» der vorigen Seite unverändert übergeben.",
+                                   field: "cursor")
+        }
+        return TaskCursor(dueAt: Date(timeIntervalSince1970: Double(millis) / 1000), id: id)
+    }
+
+    /// A task with its form, defaults and case summary (the case's read is logged).
+    public func taskDetail(by username: String, taskID: Int64) throws -> TaskDetail {
+        let user = try staff(username)
+        guard let task = try engine.task(id: taskID), AccessPolicy.canSeeTask(user.user, task) else {
+            throw CaseServiceError(.notFound, "Aufgabe \(taskID) nicht gefunden: Sie sehen nur Aufgaben Ihrer Stelle und Rolle. "
+                                   + "Bitte die Aufgabenliste neu laden.", field: "id")
+        }
+        let form = TaskForm(task: task, form: task.formKey.flatMap(forms.form), defaults: task.state.isOpen ? try formDefaults(task, user) : [:])
+        let stored = try task.businessKey.flatMap { key in try read { try CaseRows.load($0, id: key) } }
+        if let stored { try logAccess(username, "view-task", caseID: stored.id) }
+        return TaskDetail(form: form, stored: stored)
+    }
+
+    /// Gives a claimed task back; only its holder can (`conflict` otherwise).
+    @discardableResult
+    public func unclaim(by username: String, taskID: Int64) throws -> TaskRecord {
+        let user = try staff(username)
+        let task = try authorizedTask(user, taskID)
+        guard task.assignee == user.username else {
+            throw CaseServiceError(.conflict, "Die Aufgabe «\(task.name ?? task.elementID)» ist nicht von Ihnen übernommen; "
+                                   + "nur wer sie übernommen hat, kann sie freigeben.")
+        }
+        do { return try engine.unclaim(taskID: task.id, user: user.username) } catch { throw CaseServiceError.wrapping(error) }
+    }
+
+    // MARK: Cases
+
+    /// The cases the caller may see, newest first, filtered by state and a search text (name,
+    /// case id, AHV number), after the cursor (a case id).
+    public func casePage(by username: String, state: CaseState?, query: String?, limit: Int, cursor: String?) throws -> Page<StoredCase> {
+        let user = try staff(username)
+        guard AccessPolicy.worksCases(user.user) else { return Page(items: [], next: nil) }
+        let limit = max(1, min(limit, 200))
+        var clauses = ["(referrer_office_id = ? OR receiver_office_id = ?)"]
+        var arguments: StatementArguments = [user.officeId, user.officeId]
+        if let state { clauses.append("state = ?"); _ = arguments.append(contentsOf: [state.rawValue]) }
+        if let q = query?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
+            let pattern = "%" + q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            clauses.append("(id LIKE ? ESCAPE '\\' OR person_last_name LIKE ? ESCAPE '\\' OR person_first_name LIKE ? ESCAPE '\\' "
+                           + "OR person_ahv LIKE ? ESCAPE '\\' OR (person_last_name || ' ' || person_first_name) LIKE ? ESCAPE '\\')")
+            _ = arguments.append(contentsOf: [pattern, pattern, pattern, pattern, pattern])
+        }
+        if let cursor { clauses.append("id < ?"); _ = arguments.append(contentsOf: [cursor]) }
+        let whereClause = clauses.joined(separator: " AND ")
+        let page = try read { db -> [StoredCase] in
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM optima_case WHERE \(whereClause) ORDER BY id DESC LIMIT ?",
+                                          arguments: arguments + [limit + 1])
+            guard !ids.isEmpty else { return [] }
+            let placeholders = ids.map { _ in "?" }.joined(separator: ",")
+            let byID = Dictionary(uniqueKeysWithValues: try CaseRows.all(db, whereClause: "id IN (\(placeholders))",
+                                                                          arguments: StatementArguments(ids)).map { ($0.id, $0) })
+            return ids.compactMap { byID[$0] }
+        }
+        try logAccess(username, "list-cases", caseID: nil)
+        let items = Array(page.prefix(limit))
+        return Page(items: items, next: page.count > limit ? items.last?.id : nil)
+    }
+
+    /// Who did what in a case (the engine's history of every instance of the case).
+    public func caseHistory(by username: String, caseID: String) throws -> [HistoryRecord] {
+        let user = try staff(username)
+        _ = try visibleCase(user, caseID)
+        try logAccess(username, "view-history", caseID: caseID)
+        do { return try engine.history(businessKey: caseID) } catch { throw CaseServiceError.wrapping(error) }
+    }
+
+    /// The pre-check before sending (advisors): eligibility and target group from the
+    /// Antragsformular's values as entered so far; nothing is stored, incomplete values are fine.
+    public func precheck(by username: String, receiverOffice: String, formData: [String: Value]) throws -> PreCheck {
+        let user = try staff(username)
+        try require(AccessPolicy.canSubmitApplication(user.user),
+                    "Die Vorprüfung eines OPTIMA-Antrags macht die Fallführung der zuweisenden Stelle (Rolle «Fallführer:in»).")
+        let referrer = try office(user.officeId)
+        let receiver = try office(receiverOffice)
+        let kind = ProcessKind(receiverType: receiver.type)
+        let formKey = "antrag-" + TemplateData.processID(kind).lowercased()
+        let form = forms.form(formKey)
+        var data = formData
+        data["referrerOffice"] = .string(referrer.id)
+        data["referrerAdvisor"] = .string(user.username)
+        data["receiverOffice"] = .string(receiver.id)
+        let values = form.map { $0.validate(data, references: (try? formReferences()) ?? FormReferences(officeExists: { _ in true }, userExists: { _ in true })).values } ?? data
+        let topics = values["topics"]?.listValue?.compactMap(\.stringValue) ?? []
+        var status = StatusMapping.personStatus(formValues: values, topics: topics)
+        Self.supplement(&status, form: form, formData: formData, typed: nil)
+        return try eligibility(referrer: referrer.id, receiver: receiver.id, status: status)
+    }
+
+    // MARK: Documents for the local operator
+
+    /// Every document of a case with its bytes, for the local operator (the CLI's `demo`
+    /// writes them to disk); the server never calls this.
+    public func operatorDocuments(caseID: String) throws -> [CaseDocument] {
+        try read { db in try generator.list(db, caseID: caseID).compactMap { try generator.document(db, id: $0.id) } }
+    }
+
+    // MARK: Coordinators
+
+    /// The Standardreporting for coordinators.
+    public func report(by username: String, from: LocalDate, to: LocalDate, asOf: LocalDate? = nil) throws -> OptimaReport {
+        let user = try staff(username)
+        try require(AccessPolicy.canReadReports(user.user), "Das Standardreporting sehen die IIZ-Koordinationsstellen.")
+        try logAccess(username, "report", caseID: nil)
+        return try report(from: from, to: to, asOf: asOf)
+    }
+
+    /// The access log for coordinators, newest first, filtered.
+    public func auditLog(by username: String, caseID: String? = nil, user filterUser: String? = nil, from: Date? = nil, to: Date? = nil,
+                         limit: Int = 500) throws -> [AccessEntry] {
+        let user = try staff(username)
+        try require(AccessPolicy.canReadAudit(user.user), "Das Zugriffsprotokoll sehen die IIZ-Koordinationsstellen.")
+        try accessLog.flush()
+        var clauses = ["1"]
+        var arguments: StatementArguments = []
+        if let caseID { clauses.append("case_id = ?"); _ = arguments.append(contentsOf: [caseID]) }
+        if let filterUser { clauses.append("username = ?"); _ = arguments.append(contentsOf: [filterUser]) }
+        if let from { clauses.append("at >= ?"); _ = arguments.append(contentsOf: [from.timeIntervalSince1970]) }
+        if let to { clauses.append("at < ?"); _ = arguments.append(contentsOf: [to.timeIntervalSince1970]) }
+        let sql = "SELECT * FROM case_access WHERE \(clauses.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments + [max(1, min(limit, 5000))]).map { row in
+                AccessEntry(id: row["id"], at: Date(timeIntervalSince1970: row["at"]), username: row["username"], caseID: row["case_id"],
+                            action: row["action"], documentID: row["document_id"], clientAddress: row["client_address"],
+                            requestID: row["request_id"])
+            }
+        }
+    }
+
+    /// Records a write of case data done through the server, with its request (own transaction).
+    public func logWrite(_ username: String, _ action: String, caseID: String?, documentID: Int64? = nil) throws {
+        let context = AccessContext.current
+        let entry = AccessEntry(at: clock(), username: username, caseID: caseID, action: action, documentID: documentID,
+                                clientAddress: context?.clientAddress, requestID: context?.requestID)
+        do { try store.writer.write { db in try AccessLogWriter.insert(db, entry) } } catch { throw CaseServiceError.wrapping(error) }
+    }
+
+    /// The deployed processes with every version (any signed-in user: definitions hold no case data).
+    public func definitions(by username: String) throws -> [DefinitionRecord] {
+        _ = try staff(username)
+        do {
+            return try store.read { tx in
+                try tx.latestDefinitions().flatMap { try tx.definitions(processID: $0.processID) }
+            }
+        } catch { throw CaseServiceError.wrapping(error) }
+    }
+
+    /// Open and overdue tasks over all offices (for the server's metrics).
+    public func taskCounts() throws -> (open: Int, overdue: Int) {
+        do {
+            let open = try engine.countTasks(TaskQuery())
+            let overdue = try engine.countTasks(TaskQuery(dueBefore: clock()))
+            return (open, overdue)
+        } catch { throw CaseServiceError.wrapping(error) }
+    }
+
+    /// The clock of the service (the server's "now").
+    public var now: Date { clock() }
+}

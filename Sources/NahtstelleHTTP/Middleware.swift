@@ -1,0 +1,133 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NahtstelleCases
+
+/// Security headers on every answer, and the request id.
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    static let contentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        + "form-action 'self'; frame-ancestors 'none'"
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        response.headers[HTTPField.Name("X-Request-Id")!] = context.requestID
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
+    }
+}
+
+/// Turns every error into the API's error shape; anything unexpected becomes a 500 with the
+/// request id and no internal detail (the detail goes to the log).
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let metrics: ServerMetrics
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        do {
+            let response = try await next(request, context)
+            if response.status == .conflict { metrics.conflict() }
+            return response
+        } catch {
+            let apiError = Self.apiError(error, context: context)
+            if apiError.status == .conflict { metrics.conflict() }
+            return try apiError.response(from: request, context: context)
+        }
+    }
+
+    static func apiError(_ error: any Error, context: AppContext) -> APIError {
+        switch error {
+        case let e as APIError:
+            return e
+        case let e as CaseServiceError:
+            if e.code == .processFailed {
+                context.logger.error("Prozessfehler", metadata: ["error": "\(e.message)"])
+            }
+            return APIError(e)
+        case let e as HTTPError:
+            switch e.status {
+            case .notFound:
+                return APIError(.notFound, "not-found", "Diese Adresse gibt es nicht. Die Schnittstelle ist unter /api/openapi.json beschrieben.")
+            case .methodNotAllowed:
+                return APIError(.methodNotAllowed, "method-not-allowed", "Diese Methode ist für diese Adresse nicht vorgesehen (siehe /api/openapi.json).")
+            case .contentTooLarge:
+                return APIError(.contentTooLarge, "too-large", "Die Anfrage ist zu gross: höchstens 1 MB. Bitte weniger Daten auf einmal senden.")
+            case .badRequest:
+                return APIError(.badRequest, "bad-request", "Die Anfrage ist fehlerhaft: \(e.body ?? "unlesbar"). Bitte die Anfrage prüfen.")
+            default:
+                context.logger.warning("HTTP-Fehler", metadata: ["status": "\(e.status.code)", "error": "\(e)"])
+                return APIError(e.status, "http-\(e.status.code)", "Die Anfrage kann nicht bearbeitet werden (Status \(e.status.code)).")
+            }
+        default:
+            context.logger.error("Interner Fehler", metadata: ["error": "\(String(reflecting: error))"])
+            return APIError(.internalServerError, "internal",
+                            "Interner Fehler. Bitte später nochmals versuchen; bei wiederholtem Fehler die Referenz \(context.requestID) "
+                                + "dem Support melden.")
+        }
+    }
+}
+
+/// Reads the caller from `Authorization: Bearer <token>` or the session cookie (the session
+/// lives in the database). Requests with the cookie that change state need the CSRF token in
+/// `X-CSRF-Token`. Routes that need a caller call `context.requireCaller()`.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = AppContext
+    let core: ServerCore
+    static let cookieName = "nahtstelle_session"
+    static let csrfHeader = HTTPField.Name("X-CSRF-Token")!
+
+    func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
+        var context = context
+        var token: String? = nil
+        var viaCookie = false
+        if let header = request.headers[.authorization] {
+            guard header.hasPrefix("Bearer "), !header.dropFirst(7).isEmpty else {
+                throw APIError(.unauthorized, "unauthenticated", "Der Header «Authorization» muss «Bearer <Token>» lauten. Das Token "
+                               + "gibt POST /api/session.")
+            }
+            token = String(header.dropFirst(7))
+        } else if let cookie = request.cookies[Self.cookieName] {
+            token = cookie.value
+            viaCookie = true
+        }
+        if let token {
+            guard let caller = try await caller(token: token, viaCookie: viaCookie, context: context) else {
+                if viaCookie {
+                    // A stale cookie: the request goes on as anonymous (login still works).
+                    return try await next(request, context)
+                }
+                throw APIError(.unauthorized, "unauthenticated", "Das Token ist ungültig oder die Sitzung ist abgelaufen (30 Minuten ohne "
+                               + "Aktivität, höchstens 12 Stunden). Bitte neu anmelden.")
+            }
+            if viaCookie, !Self.isSafe(request.method) {
+                let sent = request.headers[Self.csrfHeader] ?? ""
+                guard ServerCore.constantTimeEqual(sent, caller.csrfToken) else {
+                    throw APIError(.forbidden, "csrf", "Sicherheitsprüfung fehlgeschlagen: Änderungen mit dem Sitzungs-Cookie brauchen den "
+                                   + "Header «X-CSRF-Token» (Wert «csrfToken» aus GET /api/me). Bitte die Seite neu laden.")
+                }
+            }
+            context.caller = caller
+        }
+        return try await next(request, context)
+    }
+
+    static func isSafe(_ method: HTTPRequest.Method) -> Bool { method == .get || method == .head || method == .options }
+
+    func caller(token: String, viaCookie: Bool, context: AppContext) async throws -> Caller? {
+        guard token.utf8.count <= 128, token.utf8.allSatisfy({ ServerCore.isTokenByte($0) }) else { return nil }
+        let hash = ServerCore.sha256Hex(token)
+        let service = core.service
+        return try await core.run(context) { () -> Caller? in
+            guard let session = try service.auth.session(tokenHash: hash), let user = try? service.user(session.username) else { return nil }
+            return Caller(username: user.username, name: user.displayName, officeID: user.officeId, roles: user.roles.sorted { $0.rawValue < $1.rawValue },
+                          tokenHash: hash, csrfToken: session.csrfToken, viaCookie: viaCookie)
+        }
+    }
+}

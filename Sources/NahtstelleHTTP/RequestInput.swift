@@ -1,0 +1,120 @@
+import Foundation
+import Hummingbird
+import NahtstelleFEEL
+
+/// Reading request input: a JSON object body (1 MB at most), path ids and query parameters,
+/// each with an error that names what is wrong and how to fix it.
+enum RequestInput {
+    /// The body as a JSON object. 415 without a JSON content type, 413 over 1 MB, 400 with the
+    /// position for malformed JSON, 400 for anything but an object.
+    static func jsonObject(_ request: Request, _ context: AppContext) async throws -> [String: Value] {
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        guard type.hasPrefix("application/json") else {
+            throw APIError(.unsupportedMediaType, "unsupported-media-type",
+                           "Erwartet wird JSON: bitte den Header «Content-Type: application/json» setzen.")
+        }
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let bytes = Array(buffer.readableBytesView)
+        let value: Value
+        do { value = try Value.parseJSON(bytes: bytes) } catch {
+            throw APIError(.badRequest, "malformed-json", "\(error.description). Bitte gültiges JSON senden.")
+        }
+        guard case .context(let object) = value else {
+            throw APIError(.badRequest, "malformed-json", "Erwartet wird ein JSON-Objekt {…}, nicht \(value.typeName).")
+        }
+        return object
+    }
+
+    /// A positive numeric id from the path; anything else is 404 (never a hint about other ids).
+    static func id(_ context: AppContext, _ what: String) throws -> Int64 {
+        guard let text = context.parameters.get("id"), text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+            let id = Int64(text), id > 0
+        else { throw APIError.notFound(what) }
+        return id
+    }
+
+    /// A case id from the path (`OPT-2026-0001`); anything else is 404.
+    static func caseID(_ context: AppContext) throws -> String {
+        guard let text = context.parameters.get("id"), text.utf8.count <= 32, text.hasPrefix("OPT-"),
+            text.utf8.dropFirst(4).allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D })
+        else { throw APIError.notFound("Fall") }
+        return text
+    }
+
+    /// Query parameters; unknown names are refused so that typos do not silently filter nothing.
+    static func query(_ request: Request, allowed: Set<String>) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters {
+            let name = String(key)
+            guard allowed.contains(name) else {
+                throw APIError.badParameter(name, "unbekannter Parameter. Erlaubt: \(allowed.sorted().joined(separator: ", ")).")
+            }
+            out[name] = String(value)
+        }
+        return out
+    }
+
+    static func limit(_ params: [String: String], default value: Int = 50, max: Int = 200) throws -> Int {
+        guard let text = params["limit"] else { return value }
+        guard let n = Int(text), n >= 1, n <= max else { throw APIError.badParameter("limit", "eine Zahl von 1 bis \(max) angeben.") }
+        return n
+    }
+
+    static func localDate(_ params: [String: String], _ name: String) throws -> LocalDate? {
+        guard let text = params[name] else { return nil }
+        if let d = LocalDate(iso: text) { return d }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        if parts.count == 3, parts[0].count == 2, parts[1].count == 2, parts[2].count == 4,
+            let d = LocalDate(iso: "\(parts[2])-\(parts[1])-\(parts[0])") { return d }
+        throw APIError.badParameter(name, "kein gültiges Datum; bitte JJJJ-MM-TT oder TT.MM.JJJJ angeben.")
+    }
+}
+
+/// Fields of a JSON object body, read one by one: every error is collected and reported at
+/// once (422), unknown fields included.
+struct BodyFields {
+    let object: [String: Value]
+    private(set) var errors: [String: String] = [:]
+    private var read: Set<String> = []
+
+    init(_ object: [String: Value]) { self.object = object }
+
+    mutating func string(_ key: String, label: String, required: Bool = true, maxLength: Int = 200) -> String? {
+        read.insert(key)
+        switch object[key] {
+        case nil, .null?:
+            if required { errors[key] = "\(label): Angabe fehlt." }
+            return nil
+        case .string(let s)?:
+            if required && s.isEmpty { errors[key] = "\(label): Angabe fehlt."; return nil }
+            if s.count > maxLength { errors[key] = "\(label): höchstens \(maxLength) Zeichen."; return nil }
+            return s
+        case let other?:
+            errors[key] = "\(label): erwartet wird Text, nicht \(other.typeName)."
+            return nil
+        }
+    }
+
+    mutating func object(_ key: String, label: String) -> [String: Value]? {
+        read.insert(key)
+        switch object[key] {
+        case nil, .null?:
+            errors[key] = "\(label): Angabe fehlt (ein JSON-Objekt {…})."
+            return nil
+        case .context(let c)?:
+            return c
+        case let other?:
+            errors[key] = "\(label): erwartet wird ein JSON-Objekt {…}, nicht \(other.typeName)."
+            return nil
+        }
+    }
+
+    /// Throws 422 with every error, unknown fields included.
+    func finish() throws {
+        var all = errors
+        for key in object.keys where !read.contains(key) {
+            all[key] = "Unbekanntes Feld «\(key)». Erlaubt: \(read.sorted().joined(separator: ", "))."
+        }
+        if !all.isEmpty { throw APIError.invalid(all) }
+    }
+}

@@ -1,0 +1,56 @@
+import Hummingbird
+import NahtstelleFEEL
+
+/// One route of the API: what `GET /api/openapi.json` says about it and the handler that
+/// serves it. The router and the OpenAPI document are both made from this one table, so they
+/// cannot drift apart.
+struct Route: Sendable {
+    typealias Handler = @Sendable (Request, AppContext) async throws -> Response
+
+    struct Parameter: Sendable {
+        var name: String
+        var description: String
+        var schema: Value
+        var required: Bool = false
+    }
+
+    var method: HTTPRequest.Method
+    /// OpenAPI syntax: `/api/tasks/{id}`.
+    var path: String
+    var summary: String
+    var tag: String
+    /// Needs a signed-in caller (401 without).
+    var authenticated: Bool = true
+    var query: [Parameter] = []
+    /// JSON schema of the request body, if any.
+    var body: Value? = nil
+    /// Status → description; the error statuses each route can give.
+    var responses: [Int: String]
+    /// Content type of the 2xx answer.
+    var produces: String = "application/json"
+    var handler: Handler
+
+    /// Hummingbird syntax: `/api/tasks/:id`.
+    var routerPath: String {
+        path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
+    }
+
+    var pathParameters: [String] {
+        path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+    }
+}
+
+/// JSON schema helpers for the route table.
+enum Schema {
+    static let string: Value = .context(["type": "string"])
+    static let integer: Value = .context(["type": "integer", "minimum": .number(1)])
+    static let date: Value = .context(["type": "string", "description": "JJJJ-MM-TT oder TT.MM.JJJJ"])
+    static let anyObject: Value = .context(["type": "object"])
+    static func enumeration(_ values: [String]) -> Value { .context(["type": "string", "enum": .list(values.map(Value.string))]) }
+    static func object(_ properties: [String: Value], required: [String], additional: Bool = false) -> Value {
+        .context([
+            "type": "object", "properties": .context(properties), "required": .list(required.map(Value.string)),
+            "additionalProperties": .bool(additional),
+        ])
+    }
+}

@@ -1,0 +1,167 @@
+import Hummingbird
+import NahtstelleCases
+import NahtstelleFEEL
+import NahtstelleOptima
+
+extension API {
+    /// Every route of the server, in the order of docs/server.md.
+    var routes: [Route] {
+        let common: [Int: String] = [400: "Anfrage fehlerhaft", 401: "Nicht angemeldet", 500: "Interner Fehler (mit Referenz)"]
+        func r(_ extra: [Int: String]) -> [Int: String] { common.merging(extra) { _, new in new } }
+        let page = [Route.Parameter(name: "limit", description: "Höchstens so viele Einträge (1–200, Vorgabe 50)", schema: Schema.integer),
+                    Route.Parameter(name: "cursor", description: "Wert «next» der vorigen Seite", schema: Schema.string)]
+        let session = Schema.object(["username": Schema.string, "password": Schema.string], required: ["username", "password"])
+        let completion = Schema.object(["values": Schema.anyObject], required: ["values"])
+        let application = Schema.object(["receiverOffice": Schema.string, "values": Schema.anyObject], required: ["receiverOffice", "values"])
+        return [
+            Route(method: .get, path: "/health", summary: "Prozess läuft", tag: "Betrieb", authenticated: false,
+                  responses: [200: "ok"], handler: health),
+            Route(method: .get, path: "/ready", summary: "Datenbank erreichbar, Migrationen erledigt", tag: "Betrieb", authenticated: false,
+                  responses: [200: "bereit", 503: "nicht bereit"], handler: ready),
+            Route(method: .get, path: "/metrics", summary: "Metriken im Prometheus-Textformat", tag: "Betrieb", authenticated: false,
+                  responses: [200: "Metriken"], produces: "text/plain", handler: metrics),
+            Route(method: .get, path: "/api/openapi.json", summary: "Diese Beschreibung (OpenAPI 3.1)", tag: "Betrieb", authenticated: false,
+                  responses: [200: "OpenAPI-Dokument"], handler: openAPI),
+
+            Route(method: .post, path: "/api/session", summary: "Anmelden: Token und Sitzungs-Cookie", tag: "Sitzung", authenticated: false,
+                  body: session, responses: r([200: "angemeldet", 415: "kein JSON", 413: "zu gross", 422: "Angaben fehlerhaft",
+                                               429: "zu viele Fehlversuche"]), handler: login),
+            Route(method: .delete, path: "/api/session", summary: "Abmelden", tag: "Sitzung", responses: r([204: "abgemeldet", 403: "CSRF"]),
+                  handler: logout),
+            Route(method: .get, path: "/api/me", summary: "Angemeldete Person und CSRF-Token", tag: "Sitzung", responses: r([200: "Person"]),
+                  handler: me),
+
+            Route(method: .get, path: "/api/tasks", summary: "Offene Aufgaben, die die Person bearbeiten darf, nach Fälligkeit", tag: "Aufgaben",
+                  query: [
+                      Route.Parameter(name: "role", description: "Nur diese Rolle", schema: Schema.enumeration(Role.allCases.map(\.rawValue))),
+                      Route.Parameter(name: "process", description: "Nur dieser Prozess (z. B. optima-alv)", schema: Schema.string),
+                      Route.Parameter(name: "due", description: "Fälligkeit", schema: Schema.enumeration(TaskFilter.Due.allCases.map(\.rawValue))),
+                      Route.Parameter(name: "assignee", description: "me: meine; none: nicht übernommen",
+                                      schema: Schema.enumeration(TaskFilter.Assignee.allCases.map(\.rawValue))),
+                  ] + page, responses: r([200: "Aufgaben"]), handler: tasks),
+            Route(method: .get, path: "/api/tasks/{id}", summary: "Aufgabe mit Formular, bekannten Werten und Fallübersicht", tag: "Aufgaben",
+                  responses: r([200: "Aufgabe", 404: "nicht gefunden oder nicht sichtbar"]), handler: task),
+            Route(method: .post, path: "/api/tasks/{id}/claim", summary: "Aufgabe übernehmen", tag: "Aufgaben",
+                  responses: r([200: "übernommen", 403: "CSRF", 404: "nicht gefunden", 409: "von jemand anderem übernommen oder erledigt"]),
+                  handler: claim),
+            Route(method: .post, path: "/api/tasks/{id}/unclaim", summary: "Aufgabe freigeben", tag: "Aufgaben",
+                  responses: r([200: "freigegeben", 403: "CSRF", 404: "nicht gefunden", 409: "nicht von Ihnen übernommen"]), handler: unclaim),
+            Route(method: .post, path: "/api/tasks/{id}/complete", summary: "Aufgabe erledigen; Antwort: was als Nächstes geschieht",
+                  tag: "Aufgaben", body: completion,
+                  responses: r([200: "erledigt", 403: "CSRF", 404: "nicht gefunden", 409: "inzwischen erledigt oder übernommen",
+                                413: "zu gross", 415: "kein JSON", 422: "Formularfehler (alle auf einmal)"]), handler: complete),
+
+            Route(method: .post, path: "/api/cases/precheck", summary: "Vorprüfung (Ampel, Zielgruppe), ohne zu speichern", tag: "Fälle",
+                  body: application, responses: r([200: "Vorprüfung", 403: "keine Fallführung", 404: "Stelle unbekannt", 415: "kein JSON",
+                                                   422: "Angaben fehlerhaft"]), handler: precheck),
+            Route(method: .post, path: "/api/cases", summary: "OPTIMA-Antrag einreichen", tag: "Fälle", body: application,
+                  responses: r([201: "Fall angelegt", 403: "keine Fallführung", 404: "Stelle unbekannt", 413: "zu gross", 415: "kein JSON",
+                                422: "Formularfehler (alle auf einmal) oder Übergaberegel"]), handler: createCase),
+            Route(method: .get, path: "/api/cases", summary: "Sichtbare Fälle, neueste zuerst", tag: "Fälle",
+                  query: [
+                      Route.Parameter(name: "state", description: "Zustand", schema: Schema.enumeration(CaseState.allCases.map(\.rawValue))),
+                      Route.Parameter(name: "q", description: "Suche in Name, Fallnummer, AHV-Nummer", schema: Schema.string),
+                  ] + page, responses: r([200: "Fälle"]), handler: cases),
+            Route(method: .get, path: "/api/cases/{id}", summary: "Fall: Beteiligte, Kontaktpersonen, Fristen, Aufgaben, Dokumente, KGS",
+                  tag: "Fälle", responses: r([200: "Fall", 404: "nicht gefunden oder nicht sichtbar"]), handler: caseDetail),
+            Route(method: .get, path: "/api/cases/{id}/history", summary: "Wer hat wann was getan", tag: "Fälle",
+                  responses: r([200: "Verlauf", 404: "nicht gefunden oder nicht sichtbar"]), handler: caseHistory),
+            Route(method: .post, path: "/api/cases/{id}/cost-approvals", summary: "Kostengutsprache beantragen (Werte des KGS-Formulars)",
+                  tag: "Fälle", body: Schema.anyObject,
+                  responses: r([201: "beantragt", 403: "nicht die Fallführung der OPTIMA-Stelle", 404: "nicht gefunden", 415: "kein JSON",
+                                422: "Formularfehler oder Regel"]), handler: requestCostApproval),
+            Route(method: .get, path: "/api/cases/{id}/documents", summary: "Dokumente des Falls", tag: "Dokumente",
+                  responses: r([200: "Dokumente", 404: "nicht gefunden oder nicht sichtbar"]), handler: caseDocuments),
+            Route(method: .get, path: "/api/documents/{id}", summary: "Ein Dokument (DOCX)", tag: "Dokumente",
+                  responses: r([200: "DOCX", 404: "nicht gefunden oder nicht sichtbar"]),
+                  produces: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", handler: document),
+
+            Route(method: .get, path: "/api/offices", summary: "Stellen", tag: "Verzeichnis", responses: r([200: "Stellen"]), handler: offices),
+            Route(method: .get, path: "/api/forms/{key}", summary: "Formulardefinition (forms/<key>.json)", tag: "Verzeichnis",
+                  responses: r([200: "Formular", 404: "unbekannt"]), handler: form),
+            Route(method: .get, path: "/api/definitions", summary: "Prozesse und ihre Versionen", tag: "Verzeichnis",
+                  responses: r([200: "Definitionen"]), handler: definitions),
+
+            Route(method: .get, path: "/api/reports/standard", summary: "Standardreporting OPTIMA (Koordinationsstelle)", tag: "Koordination",
+                  query: [
+                      Route.Parameter(name: "from", description: "Beginn", schema: Schema.date, required: true),
+                      Route.Parameter(name: "to", description: "Ende", schema: Schema.date, required: true),
+                      Route.Parameter(name: "format", description: "json (Vorgabe) oder csv", schema: Schema.enumeration(["json", "csv"])),
+                  ], responses: r([200: "Bericht", 403: "nur Koordinationsstelle"]), handler: report),
+            Route(method: .get, path: "/api/audit", summary: "Zugriffsprotokoll (Koordinationsstelle)", tag: "Koordination",
+                  query: [
+                      Route.Parameter(name: "caseId", description: "Fall", schema: Schema.string),
+                      Route.Parameter(name: "user", description: "Benutzer", schema: Schema.string),
+                      Route.Parameter(name: "from", description: "ab Datum", schema: Schema.date),
+                      Route.Parameter(name: "to", description: "bis Datum (einschliesslich)", schema: Schema.date),
+                      Route.Parameter(name: "limit", description: "höchstens (1–5000, Vorgabe 500)", schema: Schema.integer),
+                  ], responses: r([200: "Einträge", 403: "nur Koordinationsstelle"]), handler: audit),
+        ]
+    }
+
+    func openAPI(_ request: Request, _ context: AppContext) async throws -> Response {
+        JSONBody.response(OpenAPIDocument.make(routes))
+    }
+}
+
+/// The OpenAPI 3.1 document, made from the route table.
+enum OpenAPIDocument {
+    static func make(_ routes: [Route]) -> Value {
+        var paths: [String: [String: Value]] = [:]
+        for route in routes {
+            var parameters: [Value] = route.pathParameters.map { name in
+                .context(["name": .string(name), "in": "path", "required": true, "schema": Schema.string])
+            }
+            parameters += route.query.map { p in
+                .context(["name": .string(p.name), "in": "query", "required": .bool(p.required), "description": .string(p.description),
+                          "schema": p.schema])
+            }
+            var responses: [String: Value] = [:]
+            for (status, description) in route.responses {
+                var response: [String: Value] = ["description": .string(description)]
+                if status < 300 && status != 204 {
+                    response["content"] = .context([route.produces: .context(["schema": route.produces == "application/json" ? Schema.anyObject : Schema.string])])
+                } else if status >= 400 {
+                    response["content"] = .context(["application/json": .context(["schema": .context(["$ref": "#/components/schemas/Error"])])])
+                }
+                responses[String(status)] = .context(response)
+            }
+            var operation: [String: Value] = [
+                "summary": .string(route.summary), "tags": .list([.string(route.tag)]),
+                "operationId": .string(operationID(route)), "responses": .context(responses),
+            ]
+            if !parameters.isEmpty { operation["parameters"] = .list(parameters) }
+            if let body = route.body {
+                operation["requestBody"] = .context(["required": true, "content": .context(["application/json": .context(["schema": body])])])
+            }
+            operation["security"] = route.authenticated ? .list([.context(["bearer": .list([])]), .context(["cookie": .list([])])]) : .list([])
+            paths[route.path, default: [:]][route.method.rawValue.lowercased()] = .context(operation)
+        }
+        let errorSchema = Schema.object([
+            "error": Schema.object(["code": Schema.string, "message": Schema.string,
+                                    "fields": .context(["type": "object", "additionalProperties": Schema.string])],
+                                   required: ["code", "message"]),
+        ], required: ["error"])
+        return .context([
+            "openapi": "3.1.0",
+            "info": .context(["title": "Nahtstelle", "version": "1.0.0",
+                              "description": "OPTIMA-Fallführung über Amtsgrenzen: Aufgaben, Fälle, Dokumente. Siehe docs/server.md."]),
+            "paths": .context(paths.mapValues { .context($0) }),
+            "components": .context([
+                "schemas": .context(["Error": errorSchema]),
+                "securitySchemes": .context([
+                    "bearer": .context(["type": "http", "scheme": "bearer"]),
+                    "cookie": .context(["type": "apiKey", "in": "cookie", "name": .string(AuthMiddleware.cookieName)]),
+                ]),
+            ]),
+        ])
+    }
+
+    static func operationID(_ route: Route) -> String {
+        let words = route.path.split(separator: "/").map { part -> String in
+            let p = part.hasPrefix("{") ? "by-" + part.dropFirst().dropLast() : String(part)
+            return p
+        }
+        return route.method.rawValue.lowercased() + "-" + words.joined(separator: "-")
+    }
+}

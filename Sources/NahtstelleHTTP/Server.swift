@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import Logging
+import NahtstelleCases
+import ServiceLifecycle
+
+/// Builds the server: router with its middleware and routes, and the services that run beside
+/// it (timers, the access log's batches).
+public enum NahtstelleServer {
+    /// The router of every route; tests drive it in process.
+    public static func router(core: ServerCore) -> Router<AppContext> {
+        let router = Router(context: AppContext.self)
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: ErrorMiddleware(metrics: core.metrics))
+        router.add(middleware: AuthMiddleware(core: core))
+        let api = API(core: core)
+        for route in api.routes {
+            router.on(RouterPath(route.routerPath), method: route.method, use: route.handler)
+        }
+        return router
+    }
+
+    /// The application with its services (timer scheduler, access-log batches).
+    public static func application(core: ServerCore, logger: Logger,
+                                   onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        var app = Application(
+            router: router(core: core),
+            configuration: .init(address: .hostname(core.settings.host, port: core.settings.port), serverName: "Nahtstelle"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        app.addServices(TimerService(core: core, logger: logger), AccessLogService(core: core, logger: logger))
+        return app
+    }
+}

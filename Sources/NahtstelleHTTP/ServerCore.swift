@@ -1,0 +1,108 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import NahtstelleCases
+import NahtstelleFEEL
+import NIOPosix
+
+/// What every route shares: the application, the thread pool its blocking commands run on,
+/// the metrics, and the server's settings.
+public final class ServerCore: Sendable {
+    public let service: OptimaService
+    /// The engine and the service are synchronous and wait for fsync: their calls run here,
+    /// never on Swift's cooperative pool, so that a slow commit cannot starve the event loops.
+    let pool: NIOThreadPool
+    let metrics: ServerMetrics
+    let settings: ServerSettings
+    /// The forms of `forms/` as JSON, by key (served as they are written).
+    let formDocuments: [String: Value]
+
+    public init(service: OptimaService, settings: ServerSettings, threads: Int = 8) {
+        self.service = service
+        self.settings = settings
+        self.pool = NIOThreadPool(numberOfThreads: threads)
+        self.metrics = ServerMetrics.shared
+        var forms: [String: Value] = [:]
+        for key in service.forms.keys {
+            let path = (service.resources.forms as NSString).appendingPathComponent(key + ".json")
+            if let data = FileManager.default.contents(atPath: path), let value = try? Value.parseJSON(bytes: [UInt8](data)) {
+                forms[key] = value
+            }
+        }
+        self.formDocuments = forms
+        pool.start()
+    }
+
+    /// Stops the thread pool (after the server stopped).
+    public func shutdown() async {
+        try? service.accessLog.flush()
+        try? await pool.shutdownGracefully()
+    }
+
+    /// Runs a blocking service call on the pool, with the request's address and id bound for
+    /// the access log.
+    func run<T: Sendable>(_ context: AppContext, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let access = AccessContext(clientAddress: context.clientAddress, requestID: context.requestID)
+        return try await pool.runIfActive {
+            try AccessContext.$current.withValue(access) { try body() }
+        }
+    }
+
+    /// Runs a blocking call without a request (timers, flushes).
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await pool.runIfActive(body)
+    }
+
+    // MARK: Tokens
+
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func sha256Hex(_ text: String) -> String {
+        SHA256.hash(data: Array(text.utf8)).map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
+    static func isTokenByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var diff: UInt8 = 0
+        for i in x.indices { diff |= x[i] ^ y[i] }
+        return diff == 0
+    }
+}
+
+/// Settings of `nahtstelle serve`.
+public struct ServerSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// Sessions cookies with `Secure` (behind TLS).
+    public var secureCookies: Bool
+    /// Cost of new bcrypt hashes.
+    public var bcryptCost: UInt8
+    /// How often due timers are looked for.
+    public var timerInterval: Duration
+    /// How often batched access-log entries of reads are written.
+    public var accessLogFlushInterval: Duration
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, bcryptCost: UInt8 = 12,
+                timerInterval: Duration = .seconds(1), accessLogFlushInterval: Duration = .milliseconds(100)) {
+        self.host = host
+        self.port = port
+        self.secureCookies = secureCookies
+        self.bcryptCost = bcryptCost
+        self.timerInterval = timerInterval
+        self.accessLogFlushInterval = accessLogFlushInterval
+    }
+}
