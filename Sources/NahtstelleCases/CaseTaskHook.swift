@@ -52,12 +52,21 @@ struct CaseTaskHook: Sendable {
             case "handover-meeting":
                 if v["allAgree"]?.boolValue == true {
                     c.state = .active
-                    c.handoverAt = today
                     c.handoverMeetingAt = Self.localDate(v["meetingAt"]) ?? c.handoverMeetingAt
+                    // The hand-over is effective on the meeting's date, not when the note was recorded.
+                    c.handoverAt = c.handoverMeetingAt ?? today
                     c.nextStatusMeetingAt = Self.localDate(v["nextMeetingAt"])
+                    // The mandate's duration is fixed at the hand-over meeting (concept Kap. 3.1).
+                    if let months = v["plannedMonths"]?.numberValue.map({ NSDecimalNumber(decimal: $0).intValue }),
+                        let planned = PlannedMonths(rawValue: months), planned != c.plannedMonths {
+                        c.plannedMonths = planned
+                        try db.execute(sql: "UPDATE optima_case SET planned_months = ? WHERE id = ?", arguments: [months, caseID])
+                    }
                 } else {
                     c.state = .noAgreement
                 }
+            case "invite-status-meeting":
+                c.nextStatusMeetingAt = Self.localDate(v["nextMeetingAt"]) ?? c.nextStatusMeetingAt
             case "status-meeting":
                 if v["decision"]?.stringValue == "close" {
                     c.state = .closed

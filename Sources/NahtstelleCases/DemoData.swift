@@ -19,7 +19,9 @@ public enum DemoData {
                     email: "info@sobz-hochdorf.ch", integralCaseManagement: true),
         OfficeEntry(id: "sd-stadt-luzern", name: "Soziale Dienste Stadt Luzern", type: .sd, department: "Sozialberatung",
                     street: "Obergrundstrasse 3", postalCode: "6002", city: "Luzern", phone: "+41 41 208 81 11",
-                    email: "sozialberatung@stadtluzern.ch", integralCaseManagement: true),
+                    email: "sozialberatung@stadtluzern.ch", integralCaseManagement: true,
+                    // Case management only for persons who also receive wirtschaftliche Sozialhilfe (concept Kap. 3.2.3).
+                    integralCaseManagementOnlyWithFinancialAssistance: true),
         // Addiction counselling only: no integral case management, so no OPTIMA-SH receiver.
         OfficeEntry(id: "sobz-luzern", name: "SoBZ Luzern", type: .sd, department: "Suchtberatung", street: "Dammstrasse 12",
                     postalCode: "6003", city: "Luzern", phone: "+41 41 249 30 60", email: "info@sobz-luzern.ch"),

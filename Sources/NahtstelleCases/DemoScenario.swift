@@ -115,7 +115,8 @@ public enum DemoScenario {
             b.merge(Self.consent) { _, new in new }
             b.merge([
                 "socialCounselling": true, "socialAssistance": true, "ravRegistered": false, "receivesAle": false, "ivProcedure": "none",
-                "workLossPercent": 0, "intactLabourOffer": true, "reRegistrationAgreed": true, "topics": ["other"], "durationMonths": 3,
+                "workLossPercent": 0, "intactLabourOffer": true, "reRegistrationAgreed": true, "ivClarificationRunning": false,
+                "ravRegisteredLast6Months": false, "topics": ["other"], "durationMonths": 3,
                 "goal": "Stellensuche im Detailhandel mit Unterstützung des RAV.",
             ]) { _, new in new }
             try at(2, 9)

@@ -17,10 +17,14 @@ public struct OfficeEntry: Sendable, Hashable, Identifiable {
     public var integralCaseManagement: Bool
     /// RAV only: the unemployment fund (ALK) of its insured persons.
     public var unemploymentFund: String?
+    /// SD/SoBZ with integral case management: only for persons who receive wirtschaftliche
+    /// Sozialhilfe (e.g. Soziale Dienste Stadt Luzern).
+    public var integralCaseManagementOnlyWithFinancialAssistance: Bool
 
     public init(id: String, name: String, type: InstitutionType, department: String? = nil, street: String, postalCode: String,
                 city: String, phone: String? = nil, email: String? = nil, integralCaseManagement: Bool = false,
-                unemploymentFund: String? = nil) {
+                unemploymentFund: String? = nil, integralCaseManagementOnlyWithFinancialAssistance: Bool = false) {
+        self.integralCaseManagementOnlyWithFinancialAssistance = integralCaseManagementOnlyWithFinancialAssistance
         self.id = id
         self.name = name
         self.type = type
@@ -37,7 +41,8 @@ public struct OfficeEntry: Sendable, Hashable, Identifiable {
     /// The domain view (`HandoverRules`, `VisibilityRule`).
     public var office: Office {
         Office(id: id, name: name, type: type, addressLines: [street, postalCode + " " + city], phone: phone ?? "",
-               email: email ?? "", offersIntegralCaseManagement: integralCaseManagement)
+               email: email ?? "", offersIntegralCaseManagement: integralCaseManagement,
+               integralCaseManagementOnlyWithFinancialAssistance: integralCaseManagementOnlyWithFinancialAssistance)
     }
 }
 
@@ -106,14 +111,17 @@ enum Directory {
     /// Inserts or replaces an office (idempotent seeding).
     static func save(_ db: Database, _ o: OfficeEntry) throws {
         try db.execute(sql: """
-            INSERT INTO office (id, name, type, department, street, postal_code, city, phone, email, integral_case_management, unemployment_fund)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO office (id, name, type, department, street, postal_code, city, phone, email, integral_case_management, unemployment_fund,
+                integral_case_management_financial_only)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET name = excluded.name, type = excluded.type, department = excluded.department,
                 street = excluded.street, postal_code = excluded.postal_code, city = excluded.city, phone = excluded.phone,
                 email = excluded.email, integral_case_management = excluded.integral_case_management,
-                unemployment_fund = excluded.unemployment_fund
+                unemployment_fund = excluded.unemployment_fund,
+                integral_case_management_financial_only = excluded.integral_case_management_financial_only
             """, arguments: [o.id, o.name, o.type.rawValue, o.department, o.street, o.postalCode, o.city, o.phone, o.email,
-                             o.integralCaseManagement ? 1 : 0, o.unemploymentFund])
+                             o.integralCaseManagement ? 1 : 0, o.unemploymentFund,
+                             o.integralCaseManagementOnlyWithFinancialAssistance ? 1 : 0])
     }
 
     /// Inserts or replaces a user and their roles (idempotent seeding).
@@ -135,7 +143,8 @@ enum Directory {
         OfficeEntry(id: row["id"], name: row["name"], type: InstitutionType(rawValue: row["type"]) ?? .sd, department: row["department"],
                     street: row["street"], postalCode: row["postal_code"], city: row["city"], phone: row["phone"], email: row["email"],
                     integralCaseManagement: (row["integral_case_management"] as Int? ?? 0) == 1,
-                    unemploymentFund: row["unemployment_fund"])
+                    unemploymentFund: row["unemployment_fund"],
+                    integralCaseManagementOnlyWithFinancialAssistance: (row["integral_case_management_financial_only"] as Int? ?? 0) == 1)
     }
 
     private static func staffMember(_ row: Row, roles: [String]) -> StaffMember {

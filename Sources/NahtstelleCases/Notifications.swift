@@ -91,6 +91,12 @@ struct NotifyHandler: ServiceTaskHandler {
             return "Das OPTIMA-Mandat \(who) endet am \(end ?? "geplanten Datum") (in zwei Wochen). "
                 + "Bitte am nächsten Standortgespräch über Abschluss oder Weiterführung entscheiden."
         case "notify-cost-approval-reminder":
+        case "notify-status-meeting-referrer":
+            let at = (v["nextMeetingAt"] ?? v["meetingAt"]).flatMap(TemplateData.localDateTimeText) ?? "am vereinbarten Termin"
+            let place = v["place"]?.stringValue.map { " in \($0)" } ?? ""
+            return "Einladung zum gemeinsamen Standortgespräch \(who): \(at)\(place). Der Einladungsbrief liegt bei den "
+                + "Dokumenten des Falls. Ist der Termin nicht möglich oder braucht es aus wichtigen Gründen ein zusätzliches "
+                + "Gespräch, bitte mit der Fallführung der OPTIMA-Stelle Kontakt aufnehmen."
             return "Die Kostengutsprache \(measure) im Fall \(who) ist noch nicht unterzeichnet; die Frist von 10 Tagen ist abgelaufen. "
                 + "Bitte unterzeichnen oder ablehnen."
         case "notify-cost-approval-escalation":

@@ -85,6 +85,11 @@ public struct PreCheck: Sendable, Hashable {
     public var handoverProblem: String?
     public var eligibility: EligibilityAssessment
     public var targetGroup: TargetGroupDerivation
+    /// RAV → IV and RAV → SH: whether the RAV will release the person from Arbeitsbemühungen
+    /// during the hand-over, and why (shown before sending).
+    public var jobSearchRelease: JobSearchRelease?
+    /// Who will pay measures (Kostengutsprache or the receiver's own entitlement).
+    public var measureFunding: MeasureFunding
 }
 
 /// What a submission did.
@@ -108,11 +113,36 @@ extension OptimaService {
         var problem: String? = nil
         if case .failure(let error) = HandoverRules.check(referrer: from.office, receiver: to.office) { problem = error.message }
         let kind = ProcessKind(receiverType: to.type)
+        let settings = try settings()
         return PreCheck(
             process: kind, handoverProblem: problem,
-            eligibility: EligibilityCheck.assess(process: kind, status: status, today: today, referrerType: from.type,
-                                                 receiverOffersIntegralCaseManagement: to.type == .sd ? to.integralCaseManagement : nil),
-            targetGroup: TargetGroupRules.derive(referrer: from.type, receiver: to.type, status: status))
+            eligibility: Self.assess(kind, status: status, today: today, referrer: from, receiver: to, settings: settings),
+            targetGroup: TargetGroupRules.derive(referrer: from.type, receiver: to.type, status: status),
+            jobSearchRelease: Self.plannedJobSearchRelease(kind, referrerType: from.type, status: status, settings: settings),
+            measureFunding: MeasureFundingRules.funding(referrer: from.type, receiver: to.type, status: status))
+    }
+
+    /// The pre-check with the rules of the two offices and the installation.
+    static func assess(_ kind: ProcessKind, status: PersonStatus, today: LocalDate, referrer: OfficeEntry, receiver: OfficeEntry,
+                       settings: InstallationSettings) -> EligibilityAssessment {
+        EligibilityCheck.assess(
+            process: kind, status: status, today: today, referrerType: referrer.type,
+            receiverOffersIntegralCaseManagement: receiver.type == .sd ? receiver.integralCaseManagement : nil,
+            integralCaseManagementOnlyWithFinancialAssistance: receiver.integralCaseManagementOnlyWithFinancialAssistance,
+            ravReleaseLegalBasis: kind == .optimaIV && referrer.type == .rav ? settings.ravReleaseLegalBasisForIV : nil)
+    }
+
+    /// What the RAV's reduced procedure will do about Arbeitsbemühungen, as known before the
+    /// hand-over: OPTIMA-IV by the person's ALE and the legal basis; OPTIMA-SH only with the
+    /// signed Vereinbarung ALV (not yet signed before the hand-over meeting).
+    static func plannedJobSearchRelease(_ kind: ProcessKind, referrerType: InstitutionType, status: PersonStatus,
+                                        settings: InstallationSettings) -> JobSearchRelease? {
+        guard referrerType == .rav else { return nil }
+        switch kind {
+        case .optimaIV: return JobSearchRelease.forIVHandover(status: status, legalBasis: settings.ravReleaseLegalBasisForIV)
+        case .optimaSH: return JobSearchRelease.forSocialCounselling(signedAt: nil)
+        case .optimaALV: return nil
+        }
     }
 
     /// Submits a typed application; see `submitApplication(by:receiverOffice:formData:)`.
@@ -179,9 +209,7 @@ extension OptimaService {
         let months = values["durationMonths"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue }.flatMap(PlannedMonths.init(rawValue:)) ?? .six
         let derivation = TargetGroupRules.derive(referrer: referrer.type, receiver: receiver.type, status: status)
         let applied = today
-        let assessment = EligibilityCheck.assess(
-            process: kind, status: status, today: applied, referrerType: referrer.type,
-            receiverOffersIntegralCaseManagement: receiver.type == .sd ? receiver.integralCaseManagement : nil)
+        let assessment = Self.assess(kind, status: status, today: applied, referrer: referrer, receiver: receiver, settings: try settings())
         let person = Person(
             lastName: values["lastName"]?.stringValue ?? "", firstName: values["firstName"]?.stringValue ?? "",
             birthDate: values["birthDate"].flatMap(TemplateData.localDate),

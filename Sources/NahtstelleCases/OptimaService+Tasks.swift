@@ -48,9 +48,9 @@ extension OptimaService {
         }
         if let assignee = task.assignee, assignee != user.username {
             let owner = (try? staff(assignee).displayName) ?? assignee
-            throw CaseServiceError(.forbidden, "Die Aufgabe «\(name)» ist \(owner) zugewiesen. Nur diese Person kann sie erledigen.")
+            throw CaseServiceError(.conflict, "Die Aufgabe «\(name)» ist \(owner) zugewiesen. Nur diese Person kann sie erledigen; "
+                                   + "sie kann die Aufgabe freigeben.")
         }
-        return task
     }
 
     // MARK: Tasks
@@ -102,20 +102,39 @@ extension OptimaService {
                                     message: "Fallführung: \(member.displayName) ist nicht Fallführer:in der aufnehmenden Stelle. "
                                         + "Bitte eine Person der eigenen Stelle mit der Rolle «Fallführer:in» wählen."))
             }
-        case "handover-meeting" where values["allAgree"]?.boolValue == true && values["costApprovalRequested"]?.boolValue == true:
+        case "handover-meeting" where values["allAgree"]?.boolValue == true:
+            // OPTIMA-ALV and -IV: the hand-over becomes effective only with the person's explicit
+            // statement "kann und will arbeiten" (concept Kap. 3.2.1/3.2.2, Gesprächsnotiz).
+            if task.processID != ProcessKind.optimaSH.rawValue && values["canAndWillWork"]?.boolValue != true {
+                errors.append(.init(field: "canAndWillWork", code: "required",
+                                    message: "Die Person erklärt ausdrücklich: kann und will arbeiten: Bei OPTIMA-ALV und OPTIMA-IV wird "
+                                        + "die Übergabe nur mit dieser Erklärung wirksam. Gibt die Person sie nicht ab, bei «Alle "
+                                        + "Teilnehmenden stimmen zu» Nein wählen und den Grund notieren."))
+            }
+            guard values["costApprovalRequested"]?.boolValue == true else { break }
             if task.processID == ProcessKind.optimaIV.rawValue {
                 throw CaseServiceError(.ruleViolation, "Bei OPTIMA-IV wird im Übergabegespräch keine Kostengutsprache ausgestellt: keine "
                                        + "IV-Massnahme beginnt ohne nähere Prüfung. Bitte «Kostengutsprache angefordert» abwählen und "
                                        + "die Kostengutsprache später während der Fallarbeit beantragen.", field: "costApprovalRequested")
             }
             var kgs = data
-            if kgs["payingOffice"] == nil, let paying = stored?.payingOfficeId { kgs["payingOffice"] = .string(paying) }
+            if let stored { kgs["payingOffice"] = .string(try payingOffice(for: stored, given: formData["payingOffice"]?.stringValue)) }
             if let kgsForm = forms.form("kostengutsprache-antrag") {
                 let result = kgsForm.validate(kgs, references: try formReferences())
                 errors += result.errors.map(CaseServiceError.FieldError.init)
                 costApproval = result.values
             }
         case "sign-cost-approval":
+        case "sign-agreement-alv":
+            if let signed = values["signedAt"].flatMap(TemplateData.localDate), signed > today {
+                errors.append(.init(field: "signedAt", code: "outOfRange",
+                                    message: "Unterzeichnet am: das Datum \(signed.swissFormatted) liegt in der Zukunft. Bitte das Datum der Unterschrift angeben."))
+            }
+        case "check-job-search":
+            try releaseLater(stored, values: &values, today: today, errors: &errors)
+        case "invite-status-meeting":
+            // One date, one source: the date of the invitation is the date the meeting timer waits for.
+            if let at = values["meetingAt"] { values["nextMeetingAt"] = at }
             if let decided = values["decidedAt"].flatMap(TemplateData.localDate), decided > today {
                 errors.append(.init(field: "decidedAt", code: "outOfRange",
                                     message: "Unterzeichnet am: das Datum \(decided.swissFormatted) liegt in der Zukunft. Bitte das Datum der Unterschrift angeben."))
@@ -126,11 +145,12 @@ extension OptimaService {
         if !errors.isEmpty, let form { throw Self.formError(form, errors) }
 
         let (_, result) = try perform(username, "complete") { cmd, db -> Void in
+        if let stored { try addReleaseVariables(task, stored, &values, today: today) }
             if task.elementID == "handover-meeting" {
                 values["costApprovalNow"] = .bool(costApproval != nil)
                 if let kgs = costApproval, let stored {
                     let id = try insertCostApproval(db, caseID: stored.id, values: kgs, by: username, today: today)
-                    values.merge(Self.costApprovalVariables(id: id, kgs)) { _, new in new }
+                    values.merge(Self.costApprovalVariables(id: id, kgs, signatureDue: deadlines.costApprovalSignatureDue(requestedAt: today))) { _, new in new }
                 }
             }
             try cmd.complete(taskID: task.id, variables: values, expectedVersion: task.version)
@@ -162,14 +182,15 @@ extension OptimaService {
                                    + "Kostengutsprachen mehr beantragt werden.")
         }
         var data = formData
-        if data["payingOffice"] == nil { data["payingOffice"] = .string(stored.payingOfficeId) }
+        data["payingOffice"] = .string(try payingOffice(for: stored, given: formData["payingOffice"]?.stringValue))
         let values = try validate("kostengutsprache-antrag", data)
         let today = self.today
         let (id, _) = try perform(username, "request-cost-approval") { cmd, db -> Int64 in
             let id = try insertCostApproval(db, caseID: caseID, values: values, by: username, today: today)
             do {
                 try cmd.correlate(message: "cost-approval-requested", correlationKey: caseID,
-                                  variables: Self.costApprovalVariables(id: id, values))
+                                  variables: Self.costApprovalVariables(id: id, values,
+                                                                        signatureDue: deadlines.costApprovalSignatureDue(requestedAt: today)))
             } catch let error as EngineError where error.code == .notFound {
                 throw CaseServiceError(.ruleViolation, "Im Fall \(caseID) läuft keine Fallarbeit, die eine Kostengutsprache annehmen "
                                        + "kann. Kostengutsprachen sind nur während der Fallarbeit möglich.")
@@ -212,6 +233,83 @@ extension OptimaService {
     // MARK: Helpers
 
     func insertCostApproval(_ db: Database, caseID: String, values v: [String: Value], by username: String, today: LocalDate) throws -> Int64 {
+    /// The office that signs a Kostengutsprache of this case: derived from the person's
+    /// entitlements (`MeasureFundingRules`), or the given one if it is of the paying type.
+    /// No KGS when the person is entitled at the receiver itself.
+    func payingOffice(for stored: StoredCase, given: String?) throws -> String {
+        let c = stored.optimaCase
+        switch MeasureFundingRules.funding(referrer: c.referrerType, receiver: c.receiverType, status: c.personStatus) {
+        case .receiverOwnEntitlement(let reason):
+            throw CaseServiceError(.ruleViolation, "Keine Kostengutsprache nötig. " + reason
+                                   + " Bitte die Massnahme nach dem eigenen Verfahren verfügen und buchen.", field: "payingOffice")
+        case .costApproval(let payer, let reason):
+            if let given, !given.isEmpty {
+                let office = try office(given)
+                guard office.type == payer else {
+                    throw CaseServiceError(.invalidInput, "Zahlende Stelle: «\(office.name)» ist kein(e) \(Glossary.label(payer)). "
+                                           + reason + " Bitte eine solche Stelle wählen.", field: "payingOffice")
+                }
+                return office.id
+            }
+            if payer == c.referrerType { return c.referrerOfficeId }
+            throw CaseServiceError(.invalidInput, reason + " Bitte die zahlende Stelle (\(Glossary.label(payer))) angeben.",
+                                   field: "payingOffice")
+        }
+    }
+
+    /// The variables that tell the RAV's reduced procedure whether the person is released from
+    /// Arbeitsbemühungen (`jobSearchReleased`, `jobSearchReleaseReason`).
+    func addReleaseVariables(_ task: TaskRecord, _ stored: StoredCase, _ values: inout [String: Value], today: LocalDate) throws {
+        let c = stored.optimaCase
+        var release: JobSearchRelease?
+        switch task.elementID {
+        case "handover-meeting" where c.referrerType == .rav:
+            release = Self.plannedJobSearchRelease(c.processKind, referrerType: c.referrerType, status: c.personStatus,
+                                                   settings: try settings())
+        case "sign-agreement-alv":
+            let signed = values["signedByPerson"]?.boolValue == true
+            release = .forSocialCounselling(signedAt: signed ? (values["signedAt"].flatMap(TemplateData.localDate) ?? today) : nil)
+        default:
+            break
+        }
+        if let release {
+            values["jobSearchReleased"] = .bool(release.released)
+            values["jobSearchReleaseReason"] = .string(release.reason)
+        }
+    }
+
+    /// `check-job-search`: the RAV releases the person later — OPTIMA-SH once the signature on the
+    /// Vereinbarung ALV is recorded, OPTIMA-IV once the coordination office confirms the legal basis.
+    func releaseLater(_ stored: StoredCase?, values: inout [String: Value], today: LocalDate,
+                      errors: inout [CaseServiceError.FieldError]) throws {
+        guard let c = stored?.optimaCase else { return }
+        switch c.processKind {
+        case .optimaSH:
+            guard let signed = values["agreementSignedAt"].flatMap(TemplateData.localDate) else {
+                errors.append(.init(field: "agreementSignedAt", code: "required",
+                                    message: "Vereinbarung ALV unterzeichnet am: Angabe fehlt. Befreit wird erst mit der Unterschrift."))
+                return
+            }
+            if signed > today {
+                errors.append(.init(field: "agreementSignedAt", code: "outOfRange",
+                                    message: "Vereinbarung ALV unterzeichnet am: das Datum \(signed.swissFormatted) liegt in der Zukunft."))
+                return
+            }
+            let release = JobSearchRelease.forSocialCounselling(signedAt: signed)
+            values["signedByPerson"] = .bool(true)
+            values["jobSearchReleased"] = .bool(true)
+            values["jobSearchReleaseReason"] = .string(release.reason)
+        default:
+            let release = JobSearchRelease.forIVHandover(status: c.personStatus, legalBasis: try settings().ravReleaseLegalBasisForIV)
+            guard release.released else {
+                throw CaseServiceError(.ruleViolation, release.reason + " Die Befreiung ist erst möglich, wenn die "
+                                       + "IIZ-Koordinationsstelle die Rechtsgrundlage in den Einstellungen bestätigt.")
+            }
+            values["jobSearchReleased"] = .bool(true)
+            values["jobSearchReleaseReason"] = .string(release.reason)
+        }
+    }
+
         let positions = v["positions"]?.listValue ?? []
         let total = positions.reduce(Decimal(0)) { sum, row in sum + (row.contextValue?["amount"]?.numberValue ?? 0) }
         guard let from = v["periodFrom"].flatMap(TemplateData.localDate), let to = v["periodTo"].flatMap(TemplateData.localDate) else {
@@ -229,8 +327,9 @@ extension OptimaService {
     }
 
     /// The variables a KGS request carries into its event sub-process instance.
-    static func costApprovalVariables(id: Int64, _ v: [String: Value]) -> [String: Value] {
-        var out: [String: Value] = ["costApprovalId": .number(Decimal(id))]
+    static func costApprovalVariables(id: Int64, _ v: [String: Value], signatureDue: LocalDate) -> [String: Value] {
+        // signatureDue: the one date the signatory's due date, the reminder and the escalation derive from.
+        var out: [String: Value] = ["costApprovalId": .number(Decimal(id)), "signatureDue": .date(signatureDue)]
         for key in ["measure", "periodFrom", "periodTo", "provider", "providerAddress", "positions", "payingOffice"] {
             if let value = v[key] { out[key] = value }
         }
@@ -249,7 +348,10 @@ extension OptimaService {
         let today = self.today
         switch task.elementID {
         case "handover-meeting":
-            return ["meetingAt": vars["meetingAt"], "place": vars["place"], "caseWorkStart": .date(today)].compactMapValues { $0 }
+            return ["meetingAt": vars["meetingAt"], "place": vars["place"], "caseWorkStart": .date(today),
+                    "plannedMonths": .number(Decimal(c.plannedMonths.rawValue))].compactMapValues { $0 }
+        case "suspend-iv-procedure":
+            return ["decidedAt": .date(today)]
         case "invite-status-meeting":
             let receiver = try office(c.receiverOfficeId)
             return ["meetingKind": .string("status"), "meetingAt": vars["nextMeetingAt"], "place": .string(receiver.name),

@@ -36,6 +36,9 @@ public struct CaseView: Sendable {
     public var costApprovals: [CostApprovalEntry]
     public var notifications: [NotificationEntry]
     public var history: [HistoryRecord]
+    /// RAV referrers (OPTIMA-IV, -SH): whether the RAV has released the person from
+    /// Arbeitsbemühungen, and why — from the reduced procedure once it runs, else as planned.
+    public var jobSearchRelease: JobSearchRelease?
 
     public var optimaCase: OptimaCase { stored.optimaCase }
 }
@@ -126,7 +129,29 @@ extension OptimaService {
             openTasks: tasks.filter { $0.state.isOpen }.sorted { $0.id < $1.id },
             completedTasks: tasks.filter { !$0.state.isOpen }.sorted { $0.id < $1.id }, documents: documents,
             costApprovals: try read { try CaseRows.costApprovals($0, whereClause: "case_id = ?", arguments: [caseID]) },
-            notifications: notifications, history: history)
+            notifications: notifications, history: history, jobSearchRelease: try jobSearchRelease(stored, instances))
+    }
+
+    /// The RAV's release from Arbeitsbemühungen as the case stands (see `CaseView.jobSearchRelease`).
+    func jobSearchRelease(_ stored: StoredCase, _ instances: [InstanceRecord]) throws -> JobSearchRelease? {
+        let c = stored.optimaCase
+        guard c.referrerType == .rav, c.processKind != .optimaALV else { return nil }
+        guard let reduced = instances.first(where: { $0.processID == "reduced-rav" }) else {
+            return Self.plannedJobSearchRelease(c.processKind, referrerType: c.referrerType, status: c.personStatus, settings: try settings())
+        }
+        if reduced.status == .completed {
+            if reduced.endEventID == "end-advising-resumed" {
+                return JobSearchRelease(released: false, reason: "Das RAV hat Beratung und Prüfung der Arbeitsbemühungen wieder "
+                                        + "aufgenommen: die Person hat wieder ein intaktes Arbeitsangebot.")
+            }
+            return JobSearchRelease(released: false, reason: "OPTIMA ist beendet: das RAV prüft die Arbeitsbemühungen wieder.")
+        }
+        let variables: [String: Value]
+        do { variables = try engine.state(instanceID: reduced.id).variables(visibleIn: InstanceState.rootScopeID) } catch {
+            throw CaseServiceError.wrapping(error)
+        }
+        guard let released = variables["jobSearchReleased"]?.boolValue else { return nil }
+        return JobSearchRelease(released: released, reason: variables["jobSearchReleaseReason"]?.stringValue ?? "")
     }
 
     /// The documents of a case (without bytes).

@@ -33,7 +33,8 @@ public final class SQLiteCaseRepository: CaseRepository {
             let receiver = try Directory.office(db, c.receiverOfficeId)
             let assessment = EligibilityCheck.assess(
                 process: c.processKind, status: c.personStatus, today: applied, referrerType: c.referrerType,
-                receiverOffersIntegralCaseManagement: c.receiverType == .sd ? receiver?.integralCaseManagement : nil)
+                receiverOffersIntegralCaseManagement: c.receiverType == .sd ? receiver?.integralCaseManagement : nil,
+                integralCaseManagementOnlyWithFinancialAssistance: receiver?.integralCaseManagementOnlyWithFinancialAssistance ?? false)
             var stored = StoredCase(
                 optimaCase: c, payingOfficeId: c.referrerOfficeId, street: street, postalCode: postalCode, city: city, birthDate: birth,
                 remarks: nil, targetGroupExplanation: derivation.explanation,

@@ -12,8 +12,11 @@ enum StatusMapping {
         (.inSocialCounselling, "socialCounselling", .bool),
         (.receivesFinancialSocialAssistance, "socialAssistance", .bool),
         (.registeredAtRAV, "ravRegistered", .bool),
+        (.registeredAtRAVWithinLast6Months, "ravRegisteredLast6Months", .bool),
+        (.reRegistrationAgreed, "reRegistrationAgreed", .bool),
         (.receivesALE, "receivesAle", .bool),
         (.ivProcedure, "ivProcedure", .ivProcedure),
+        (.ivClarificationRunning, "ivClarificationRunning", .bool),
         (.ivMeasuresRunning, "ivMeasuresRunning", .bool),
         (.ivPensionQuestionSettled, "ivPensionSettled", .bool),
         (.ivLegalProceedings, "ivLegalProceedings", .bool),
@@ -95,6 +98,7 @@ enum StatusMapping {
         case .receivesFinancialSocialAssistance: return b(s.receivesFinancialSocialAssistance)
         case .registeredAtRAV: return b(s.registeredAtRAV)
         case .registeredAtRAVWithinLast6Months: return b(s.registeredAtRAVWithinLast6Months)
+        case .reRegistrationAgreed: return b(s.reRegistrationAgreed)
         case .receivesALE: return b(s.receivesALE)
         case .ivProcedure: return s.ivProcedure.map { .string($0.rawValue) }
         case .ivClarificationRunning: return b(s.ivClarificationRunning)
@@ -125,6 +129,7 @@ enum StatusMapping {
         case .receivesFinancialSocialAssistance: s.receivesFinancialSocialAssistance = bool
         case .registeredAtRAV: s.registeredAtRAV = bool
         case .registeredAtRAVWithinLast6Months: s.registeredAtRAVWithinLast6Months = bool
+        case .reRegistrationAgreed: s.reRegistrationAgreed = bool
         case .receivesALE: s.receivesALE = bool
         case .ivProcedure: s.ivProcedure = value?.stringValue.flatMap(IVProcedure.init(rawValue:))
         case .ivClarificationRunning: s.ivClarificationRunning = bool

@@ -126,6 +126,10 @@ struct TemplateData {
         if let end = plannedEnd { caseData["plannedEnd"] = .date(end) }
         if let applied = c.appliedAt { caseData["submittedAt"] = .date(applied) }
         if let r = stored.remarks { caseData["remarks"] = .string(r) }
+        // The described social difficulties (form 1-SH), printed as written.
+        if let text = stored.applicationValues["socialDifficulties"]?.stringValue, !text.isEmpty {
+            caseData["socialDifficulties"] = .string(text)
+        }
         let topics = stored.applicationValues["topics"]?.listValue
             ?? c.topics.map { Value.string($0 == .labourMarket ? "other" : $0.rawValue) }
         if !topics.isEmpty { caseData["topics"] = .list(topics) }
@@ -203,6 +207,18 @@ struct TemplateData {
             if let address = v["placeAddress"] { meeting["placeAddress"] = address }
             if let duration = v["duration"] { meeting["duration"] = duration }
             d["meeting"] = .context(meeting)
+        case "einladung-zuweisende-stelle":
+            // The OPTIMA-Stelle invites the referring office to the joint status meeting (concept Kap. 3.1).
+            d["sender"] = sender(receiverOffice, receiverAdvisor ?? actor)
+            d["recipient"] = Self.recipient(office: referrerOffice, attention: referrerAdvisor?.displayName)
+            d["salutation"] = .string(Self.salutation(for: referrerAdvisor))
+            documentPlace(receiverOffice)
+            var meeting: [String: Value] = ["kind": .string("status"), "participants": .list(participants(text: nil))]
+            if let at = v["meetingAt"] ?? v["nextMeetingAt"] { meeting["at"] = at }
+            if let place = v["place"] { meeting["place"] = place }
+            if let address = v["placeAddress"] { meeting["placeAddress"] = address }
+            if let duration = v["duration"] { meeting["duration"] = duration }
+            d["meeting"] = .context(meeting)
         case "gespraechsnotiz-uebergabe", "gespraechsnotiz-standort", "gespraechsnotiz-abschluss":
             d["sender"] = sender(receiverOffice, receiverAdvisor ?? actor)
             let kind = template == "gespraechsnotiz-uebergabe" ? "handover" : (template == "gespraechsnotiz-abschluss" ? "closing" : "status")
@@ -245,7 +261,8 @@ struct TemplateData {
             d["recipient"] = personRecipient
             d["salutation"] = .string(personSalutation)
             documentPlace(referrerOffice)
-            let from = v["from"].flatMap(Self.localDate) ?? stored.optimaCase.handoverAt ?? today
+            // Generated for the hand-over meeting (before it): the period starts on the meeting's date.
+            let from = v["from"].flatMap(Self.localDate) ?? stored.optimaCase.handoverAt ?? v["meetingAt"].flatMap(Self.localDate) ?? today
             var agreement: [String: Value] = [
                 "from": .date(from),
                 "to": .date(v["to"].flatMap(Self.localDate) ?? from.adding(months: stored.optimaCase.plannedMonths.rawValue)),
@@ -257,6 +274,24 @@ struct TemplateData {
             break
         }
         return .context(d)
+    }
+
+    /// "07.04.2026 09:00" (Zurich time) for a date-time, "07.04.2026" for a date.
+    static func localDateTimeText(_ v: Value) -> String? {
+        switch v {
+        case .dateTime(let t): return dateTimeText(t)
+        case .date(let d): return d.swissFormatted
+        case .string(let s): return ISODateTime.parse(s).map(dateTimeText) ?? LocalDate(iso: s)?.swissFormatted
+        default: return nil
+        }
+    }
+
+    static func dateTimeText(_ t: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = ISODateTime.officeTimeZone
+        let c = calendar.dateComponents([.hour, .minute], from: t)
+        let two = { (n: Int?) in n.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
+        return ISODateTime.localDate(of: t).swissFormatted + " " + two(c.hour) + ":" + two(c.minute)
     }
 
     static func localDate(_ v: Value) -> LocalDate? {

@@ -15,6 +15,10 @@ public enum ConditionID: String, Sendable, Hashable, Codable, CaseIterable {
     case supportNeed = "support-need"
     case noIVRelevantHealthDamage = "no-iv-relevant-health-damage"
     case ivRejectionOver1Year = "iv-rejection-over-1-year"
+    /// The one hard rule of the pilot (evaluation): no running IV procedure for OPTIMA-IV.
+    case noRunningIVProcedure = "no-running-iv-procedure"
+    /// RAV → IV: the RAV may release an ALE recipient from Arbeitsbemühungen only with a legal basis.
+    case ravJobSearchRelease = "rav-job-search-release"
     // OPTIMA-SH
     case socialDifficulties = "social-difficulties"
     case entitledToPersonalSocialHelp = "entitled-to-personal-social-help"

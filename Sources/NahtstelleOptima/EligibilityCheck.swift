@@ -15,24 +15,32 @@ public enum EligibilityCheck {
     ///     no persons registered at the RAV in the last 6 months).
     ///   - receiverOffersIntegralCaseManagement: when given, OPTIMA-SH adds the condition that
     ///     the receiving office offers integral case management.
+    ///   - integralCaseManagementOnlyWithFinancialAssistance: the receiving office takes on case
+    ///     management only for persons who receive wirtschaftliche Sozialhilfe (a rule of office
+    ///     *and* person, e.g. Soziale Dienste Stadt Luzern).
+    ///   - ravReleaseLegalBasis: for RAV → IV, whether the installation confirms the legal basis to
+    ///     release ALE recipients from Arbeitsbemühungen (concept Kap. 3.3.1); `nil` leaves the
+    ///     condition out.
     public static func evaluate(
         process: ProcessKind, status: PersonStatus, today: LocalDate,
-        referrerType: InstitutionType? = nil, receiverOffersIntegralCaseManagement: Bool? = nil
+        referrerType: InstitutionType? = nil, receiverOffersIntegralCaseManagement: Bool? = nil,
+        integralCaseManagementOnlyWithFinancialAssistance: Bool = false, ravReleaseLegalBasis: Bool? = nil
     ) -> [ConditionResult] {
         var results: [ConditionResult] = []
         switch process {
         case .optimaALV:
             results.append(expect(.intactLabourOffer, .intactLabourOffer, status.intactLabourOffer, true))
             results.append(workCapacity(status))
+            // Recorded on the Antragsformular 1-RAV, not inferred from a closed procedure.
             results.append(ivFact(.noRunningIVClarification, .ivClarificationRunning, status.ivClarificationRunning,
-                metWhen: false, status: status, inferredFromClosed: true))
+                metWhen: false, status: status, inferredFromClosed: false))
             results.append(ivFact(.noRunningIVMeasures, .ivMeasuresRunning, status.ivMeasuresRunning,
                 metWhen: false, status: status, inferredFromClosed: false))
             results.append(ivFact(.ivPensionQuestionSettled, .ivPensionQuestionSettled, status.ivPensionQuestionSettled,
                 metWhen: true, status: status, inferredFromClosed: false))
             results.append(ivFact(.noIVLegalProceedings, .ivLegalProceedings, status.ivLegalProceedings,
                 metWhen: false, status: status, inferredFromClosed: false))
-            results.append(expect(.registeredAtRAV, .registeredAtRAV, status.registeredAtRAV, true, kind: .advisory))
+            results.append(ravRegistration(status))
             if referrerType == .sd { results.append(recentRAVRegistration(status)) }
         case .optimaIV:
             results.append(expect(.intactLabourOffer, .intactLabourOffer, status.intactLabourOffer, true))
@@ -41,21 +49,48 @@ public enum EligibilityCheck {
             results.append(expect(.noIVRelevantHealthDamage, .ivRelevantHealthDamageSuspected,
                 status.ivRelevantHealthDamageSuspected, false))
             results.append(ivRejection(status, today: today))
+            results.append(runningIVProcedure(status))
+            if referrerType == .rav, let basis = ravReleaseLegalBasis {
+                let release = JobSearchRelease.forIVHandover(status: status, legalBasis: basis)
+                results.append(
+                    release.released
+                        ? ConditionResult(id: .ravJobSearchRelease, outcome: .met, kind: .advisory)
+                        : ConditionResult(
+                            id: .ravJobSearchRelease, outcome: status.receivesALE == nil ? .unknown : .notMet, kind: .advisory,
+                            decidingFacts: [.receivesALE], explanation: release.reason))
+            }
         case .optimaSH:
             results.append(socialDifficulties(status))
             results.append(expect(.entitledToPersonalSocialHelp, .entitledToPersonalSocialHelpAtReceiver,
                 status.entitledToPersonalSocialHelpAtReceiver, true))
             if let offers = receiverOffersIntegralCaseManagement {
-                results.append(
-                    offers
-                        ? ConditionResult(id: .receiverOffersIntegralCaseManagement, outcome: .met)
-                        : ConditionResult(
+                if !offers {
+                    results.append(
+                        ConditionResult(
                             id: .receiverOffersIntegralCaseManagement, outcome: .notMet,
                             explanation: "Die aufnehmende Stelle bietet keine integrale Fallführung an."))
+                } else if integralCaseManagementOnlyWithFinancialAssistance {
+                    switch status.receivesFinancialSocialAssistance {
+                    case true?:
+                        results.append(ConditionResult(id: .receiverOffersIntegralCaseManagement, outcome: .met))
+                    case false?:
+                        results.append(
+                            ConditionResult(
+                                id: .receiverOffersIntegralCaseManagement, outcome: .notMet,
+                                decidingFacts: [.receivesFinancialSocialAssistance],
+                                explanation: "Die aufnehmende Stelle übernimmt die Fallführung nur für Personen mit "
+                                    + "wirtschaftlicher Sozialhilfe; die Person bezieht keine."))
+                    case nil:
+                        results.append(unknown(.receiverOffersIntegralCaseManagement, [.receivesFinancialSocialAssistance]))
+                    }
+                } else {
+                    results.append(ConditionResult(id: .receiverOffersIntegralCaseManagement, outcome: .met))
+                }
             }
         }
         results.append(expect(.consentHandover, .consentHandover, status.consentHandover, true))
-        results.append(expect(.consentDataExchange, .consentDataExchange, status.consentDataExchange, true))
+        // Shown, but not an admission condition: the sources require only the consent to the hand-over.
+        results.append(expect(.consentDataExchange, .consentDataExchange, status.consentDataExchange, true, kind: .advisory))
         return results
     }
 
@@ -69,11 +104,14 @@ public enum EligibilityCheck {
     /// Conditions and light together.
     public static func assess(
         process: ProcessKind, status: PersonStatus, today: LocalDate,
-        referrerType: InstitutionType? = nil, receiverOffersIntegralCaseManagement: Bool? = nil
+        referrerType: InstitutionType? = nil, receiverOffersIntegralCaseManagement: Bool? = nil,
+        integralCaseManagementOnlyWithFinancialAssistance: Bool = false, ravReleaseLegalBasis: Bool? = nil
     ) -> EligibilityAssessment {
         let results = evaluate(
             process: process, status: status, today: today, referrerType: referrerType,
-            receiverOffersIntegralCaseManagement: receiverOffersIntegralCaseManagement)
+            receiverOffersIntegralCaseManagement: receiverOffersIntegralCaseManagement,
+            integralCaseManagementOnlyWithFinancialAssistance: integralCaseManagementOnlyWithFinancialAssistance,
+            ravReleaseLegalBasis: ravReleaseLegalBasis)
         return EligibilityAssessment(process: process, conditions: results, trafficLight: trafficLight(results))
     }
 
@@ -126,6 +164,32 @@ public enum EligibilityCheck {
         case .closed?, .running?: return unknown(id, [field])
         case nil: return unknown(id, [.ivProcedure, field])
         }
+    }
+
+    /// Condition 5: registered at the responsible RAV, or agreed to (re-)register before the hand-over.
+    private static func ravRegistration(_ status: PersonStatus) -> ConditionResult {
+        let id = ConditionID.registeredAtRAV
+        if status.registeredAtRAV == true || status.reRegistrationAgreed == true {
+            return ConditionResult(id: id, outcome: .met, kind: .advisory)
+        }
+        if status.registeredAtRAV == false && status.reRegistrationAgreed == false {
+            return ConditionResult(
+                id: id, outcome: .notMet, kind: .advisory, decidingFacts: [.registeredAtRAV, .reRegistrationAgreed],
+                explanation: "Nicht beim RAV angemeldet und keine (Wieder-)Anmeldung vereinbart")
+        }
+        return unknown(id, [.registeredAtRAV, .reRegistrationAgreed].filter { StatusFacts.isUnknown(status, $0) }, kind: .advisory)
+    }
+
+    /// The pilot's one hard rule for OPTIMA-IV (evaluation). The concept's target groups B and D
+    /// would allow a running procedure; the explanation names that conflict.
+    private static func runningIVProcedure(_ status: PersonStatus) -> ConditionResult {
+        let id = ConditionID.noRunningIVProcedure
+        guard let procedure = status.ivProcedure else { return unknown(id, [.ivProcedure]) }
+        guard procedure == .running else { return ConditionResult(id: id, outcome: .met) }
+        return ConditionResult(
+            id: id, outcome: .notMet, decidingFacts: [.ivProcedure],
+            explanation: "IV-Verfahren laufend. Die Evaluation nennt dies als einzige feste Regel des Pilots: keine Zuweisung "
+                + "an die IV via OPTIMA. Das Konzept (Zielgruppen B und D) sieht sie vor; massgebend ist die Praxis des Pilots.")
     }
 
     private static func recentRAVRegistration(_ status: PersonStatus) -> ConditionResult {
@@ -199,4 +263,15 @@ public struct EligibilityAssessment: Sendable, Hashable {
     public var process: ProcessKind
     public var conditions: [ConditionResult]
     public var trafficLight: TrafficLight
+}
+
+/// Which status facts are not recorded (for "Nicht erfasst: …").
+enum StatusFacts {
+    static func isUnknown(_ status: PersonStatus, _ field: PersonStatus.Field) -> Bool {
+        switch field {
+        case .registeredAtRAV: status.registeredAtRAV == nil
+        case .reRegistrationAgreed: status.reRegistrationAgreed == nil
+        default: true
+        }
+    }
 }

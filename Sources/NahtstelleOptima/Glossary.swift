@@ -178,6 +178,8 @@ public enum Glossary {
         case .supportNeed: "Hoher Unterstützungsbedarf"
         case .noIVRelevantHealthDamage: "Kein IV-relevanter Gesundheitsschaden"
         case .ivRejectionOver1Year: "IV-Ablehnung mehr als 1 Jahr zurück"
+        case .noRunningIVProcedure: "Kein laufendes IV-Verfahren"
+        case .ravJobSearchRelease: "Befreiung von den Arbeitsbemühungen"
         case .socialDifficulties: "Soziale Schwierigkeiten"
         case .entitledToPersonalSocialHelp: "Anspruch auf persönliche Sozialhilfe"
         case .receiverOffersIntegralCaseManagement: "Integrale Fallführung der aufnehmenden Stelle"
@@ -215,6 +217,12 @@ public enum Glossary {
                 + "IV-Anmeldung nötig statt einer OPTIMA-Übergabe)."
         case .ivRejectionOver1Year:
             "Eine allfällige IV-Ablehnung liegt mehr als 1 Jahr zurück."
+        case .noRunningIVProcedure:
+            "Es läuft kein IV-Verfahren. Fälle mit laufendem IV-Verfahren oder einer IV-Ablehnung innerhalb des "
+                + "letzten Jahres können nicht via OPTIMA der IV zugewiesen werden (einzige feste Regel gemäss Evaluation)."
+        case .ravJobSearchRelease:
+            "Das RAV kann Bezügerinnen und Bezüger von ALE während OPTIMA-IV nur von den Arbeitsbemühungen befreien, "
+                + "wenn die Rechtsgrundlage dafür besteht (Konzept Kap. 3.3.1); sonst prüft es sie weiter."
         case .socialDifficulties:
             "Soziale Schwierigkeiten stehen der Arbeitsintegration im Weg (Sucht, familiäre Konflikte, fehlende "
                 + "Kinderbetreuung, belastende Ereignisse, Schulden oder grosse finanzielle Probleme)."
@@ -259,6 +267,7 @@ public enum Glossary {
         case .receivesFinancialSocialAssistance: "Bezieht wirtschaftliche Sozialhilfe"
         case .registeredAtRAV: "Beim RAV als stellensuchend angemeldet"
         case .registeredAtRAVWithinLast6Months: "In den letzten 6 Monaten beim RAV angemeldet"
+        case .reRegistrationAgreed: "Meldet sich vor der Übergabe beim zuständigen RAV (wieder) an"
         case .receivesALE: "Bezieht Arbeitslosenentschädigung (ALE)"
         case .ivProcedure: "IV-Verfahren"
         case .ivClarificationRunning: "Laufende Anspruchsabklärungen der IV"

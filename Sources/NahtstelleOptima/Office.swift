@@ -11,11 +11,17 @@ public struct Office: Sendable, Hashable, Identifiable {
     /// SD/SoBZ offices: OPTIMA-SH may only be handed to offices that do (SoBZ Luzern handles
     /// addiction only; some agglomeration municipalities only triage).
     public var offersIntegralCaseManagement: Bool
+    /// The office takes on case management only for persons who also receive wirtschaftliche
+    /// Sozialhilfe (e.g. the Soziale Dienste Stadt Luzern, concept Kap. 3.2.3): integral case
+    /// management is a property of office *and* person.
+    public var integralCaseManagementOnlyWithFinancialAssistance: Bool
 
     public init(
         id: String, name: String, type: InstitutionType, addressLines: [String] = [], phone: String = "",
-        email: String = "", offersIntegralCaseManagement: Bool = false
+        email: String = "", offersIntegralCaseManagement: Bool = false,
+        integralCaseManagementOnlyWithFinancialAssistance: Bool = false
     ) {
+        self.integralCaseManagementOnlyWithFinancialAssistance = integralCaseManagementOnlyWithFinancialAssistance
         self.id = id
         self.name = name
         self.type = type
@@ -23,5 +29,15 @@ public struct Office: Sendable, Hashable, Identifiable {
         self.phone = phone
         self.email = email
         self.offersIntegralCaseManagement = offersIntegralCaseManagement
+    }
+}
+
+extension Office {
+    /// Whether the office takes on integral case management for a person with this status:
+    /// `nil` when it depends on a fact that is not recorded.
+    public func offersIntegralCaseManagement(for status: PersonStatus) -> Bool? {
+        guard offersIntegralCaseManagement else { return false }
+        guard integralCaseManagementOnlyWithFinancialAssistance else { return true }
+        return status.receivesFinancialSocialAssistance
     }
 }

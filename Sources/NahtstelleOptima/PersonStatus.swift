@@ -34,6 +34,7 @@ public struct PersonStatus: Sendable, Hashable {
         case receivesFinancialSocialAssistance
         case registeredAtRAV
         case registeredAtRAVWithinLast6Months
+        case reRegistrationAgreed
         case receivesALE
         case ivProcedure
         case ivClarificationRunning
@@ -63,6 +64,8 @@ public struct PersonStatus: Sendable, Hashable {
     public var registeredAtRAV: Bool?
     /// Was registered at the RAV at any time in the last 6 months.
     public var registeredAtRAVWithinLast6Months: Bool?
+    /// The person agreed to (re-)register at the responsible RAV (OPTIMA-ALV condition 5).
+    public var reRegistrationAgreed: Bool?
     /// Receives Arbeitslosenentschädigung (unemployment benefit).
     public var receivesALE: Bool?
     public var ivProcedure: IVProcedure?
@@ -101,6 +104,7 @@ public struct PersonStatus: Sendable, Hashable {
         receivesFinancialSocialAssistance: Bool? = nil,
         registeredAtRAV: Bool? = nil,
         registeredAtRAVWithinLast6Months: Bool? = nil,
+        reRegistrationAgreed: Bool? = nil,
         receivesALE: Bool? = nil,
         ivProcedure: IVProcedure? = nil,
         ivClarificationRunning: Bool? = nil,
@@ -125,6 +129,7 @@ public struct PersonStatus: Sendable, Hashable {
         self.receivesFinancialSocialAssistance = receivesFinancialSocialAssistance
         self.registeredAtRAV = registeredAtRAV
         self.registeredAtRAVWithinLast6Months = registeredAtRAVWithinLast6Months
+        self.reRegistrationAgreed = reRegistrationAgreed
         self.receivesALE = receivesALE
         self.ivProcedure = ivProcedure
         self.ivClarificationRunning = ivClarificationRunning

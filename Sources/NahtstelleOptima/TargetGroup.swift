@@ -94,7 +94,8 @@ public enum TargetGroupRules {
         s.ivProcedure.map { $0 == .running || $0 == .closed }
     }
     static let ivProcedureRunning = Test(fields: [.ivProcedure]) { s in s.ivProcedure.map { $0 == .running } }
-    static let noIVProcedure = Test(fields: [.ivProcedure]) { s in s.ivProcedure.map { $0 == .noProcedure } }
+    /// No *running* IV procedure: none, or a closed one (target groups E and F).
+    static let noRunningIVProcedure = Test(fields: [.ivProcedure]) { s in s.ivProcedure.map { $0 != .running } }
     static let ale = Test(fields: [.receivesALE]) { $0.receivesALE }
     static let noALE = Test(fields: [.receivesALE]) { s in s.receivesALE.map { !$0 } }
     static let sh = Test(fields: [.inSocialCounselling, .receivesFinancialSocialAssistance]) { $0.receivesSocialAssistance }
@@ -114,12 +115,13 @@ public enum TargetGroupRules {
     static let criteria: [Row] = [
         Row(group: .a, referrer: .iv, receiver: .rav, tests: [ivProcedureRunningOrClosed, noALE, intactOffer]),
         Row(group: .b, referrer: .iv, receiver: .rav, tests: [ivProcedureRunningOrClosed, ale]),
+        // F before B: a closed IV procedure fits both rows; F (no *running* procedure) is the narrower one.
+        Row(group: .f, referrer: .rav, receiver: .iv, tests: [ale, noRunningIVProcedure, intactOffer, highSupportNeed]),
         Row(group: .b, referrer: .rav, receiver: .iv, tests: [ivProcedureRunningOrClosed, ale]),
-        Row(group: .c, referrer: .iv, receiver: .sd, tests: [ivProcedureRunning, noSH, severeSocialProblems]),
+        Row(group: .c, referrer: .iv, receiver: .sd, tests: [ivProcedureRunning, noSH, noIntactOffer, severeSocialProblems]),
         Row(group: .d, referrer: .iv, receiver: .sd, tests: [ivProcedureRunning, sh]),
         Row(group: .d, referrer: .sd, receiver: .iv, tests: [ivProcedureRunning, sh]),
-        Row(group: .e, referrer: .sd, receiver: .iv, tests: [sh, noIVProcedure, intactOffer, highSupportNeed]),
-        Row(group: .f, referrer: .rav, receiver: .iv, tests: [ale, noIVProcedure, highSupportNeed]),
+        Row(group: .e, referrer: .sd, receiver: .iv, tests: [sh, noRunningIVProcedure, intactOffer, highSupportNeed]),
         Row(group: .g, referrer: .rav, receiver: .sd, tests: [ale, noSH, noIntactOffer]),
         Row(group: .h, referrer: .sd, receiver: .rav, tests: [sh, noALE, intactOffer]),
         Row(group: .i, referrer: .sd, receiver: .rav, tests: [sh, ale]),

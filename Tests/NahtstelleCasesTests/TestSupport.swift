@@ -122,7 +122,8 @@ enum Applications {
         var v = common.merging(People.person(n, last: "Gashi", first: "Driton")) { a, _ in a }
         v.merge([
             "socialCounselling": true, "socialAssistance": true, "ravRegistered": false, "receivesAle": false, "ivProcedure": "none",
-            "workLossPercent": 0, "intactLabourOffer": true, "reRegistrationAgreed": true, "topics": ["other"],
+            "workLossPercent": 0, "intactLabourOffer": true, "reRegistrationAgreed": true, "ivClarificationRunning": false,
+            "ravRegisteredLast6Months": false, "topics": ["other"],
         ]) { _, new in new }
         return v
     }
@@ -142,7 +143,8 @@ enum Applications {
         var v = common.merging(People.person(n, last: "Wyss", first: "Peter")) { a, _ in a }
         v.merge([
             "socialCounselling": false, "socialAssistance": false, "ravRegistered": false, "receivesAle": false, "ivProcedure": "closed",
-            "ivPensionSettled": true, "workLossPercent": 30, "intactLabourOffer": true, "reRegistrationAgreed": true, "topics": ["health"],
+            "ivPensionSettled": true, "workLossPercent": 30, "intactLabourOffer": true, "reRegistrationAgreed": true,
+            "ivClarificationRunning": false, "topics": ["health"],
         ]) { _, new in new }
         return v
     }

@@ -170,6 +170,20 @@ def samples():
                     "participants": MEETING_BASE["participants"][1:]}
     s["einladung-gespraech"] = e
 
+    z = {
+        "document": dict(DOCUMENT, place="Hochdorf"),
+        "sender": {"office": SOBZ, "advisor": SOBZ_SB},
+        "recipient": {"line1": "RAV Wolhusen", "line2": "Herr Martin Bucher", "street": RAV["street"],
+                      "postalCode": RAV["postalCode"], "city": RAV["city"]},
+        "salutation": "Sehr geehrter Herr Bucher",
+        "person": PERSON,
+        "receiver": {"office": SOBZ, "advisor": SOBZ_SB},
+        "meeting": {"kind": "status", "at": "2027-01-14T14:00:00+01:00", "place": "SoBZ Hochdorf",
+                    "placeAddress": "Hohenrainstrasse 3, 6280 Hochdorf", "duration": "ca. 60 Minuten",
+                    "participants": MEETING_BASE["participants"]},
+    }
+    s["einladung-zuweisende-stelle"] = z
+
     for accepted in (True, False):
         d = {
             "document": dict(DOCUMENT, place="Hochdorf", date="2026-11-19"),

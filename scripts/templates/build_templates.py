@@ -296,6 +296,7 @@ def antrag(kind):
         ("Beim RAV als stellensuchend gemeldet", "{{status.ravRegistered}}"),
         ("Bezieht Leistungen der Arbeitslosenversicherung", "{{status.receivesAle}}"),
         ("IV-Verfahren", "{{status.ivProcedure}}"),
+        ("IV-Anspruchsabklärungen laufen", "{{status.ivClarificationRunning | sonst \"nicht erfasst\"}}"),
         ("IV-Eingliederungsmassnahmen laufen", "{{status.ivMeasuresRunning}}"),
         ("Rechtsmittelverfahren bei der IV", "{{status.ivLegalProceedings}}"),
         ("Letzte IV-Ablehnung", "{{status.ivLastRejection | sonst \"keine\"}}"),
@@ -307,23 +308,25 @@ def antrag(kind):
             ("Intaktes Arbeitsangebot (vermittlungsfähig, Sekundärtugenden)", "{{status.intactLabourOffer | sonst \"unbekannt\"}}"),
             ("Arbeitsausfall (höchstens 80 %)", "{{status.workLossPercent | sonst \"–\"}}"),
             ("IV-Rentenfrage geklärt", "{{status.ivPensionSettled | sonst \"unbekannt\"}}"),
-            ("Person kann und will arbeiten", "{{status.canAndWillWork}}"),
+            ("Meldet sich beim zuständigen RAV (wieder) an", "{{status.reRegistrationAgreed | sonst \"unbekannt\"}}"),
+            ("In den letzten 6 Monaten beim RAV angemeldet", "{{status.ravRegisteredLast6Months | sonst \"nicht erfasst\"}}"),
+            ("Person kann und will arbeiten", "{{status.canAndWillWork | sonst \"unbekannt\"}}"),
         ]
         note = "Die Person muss sich beim zuständigen RAV (wieder) anmelden."
     elif kind == "iv":
         rows = [
             ("Intaktes Arbeitsangebot", "{{status.intactLabourOffer | sonst \"unbekannt\"}}"),
-            ("Erachtet sich als arbeitsfähig und arbeitswillig", "{{status.canAndWillWork}}"),
+            ("Erachtet sich als arbeitsfähig und arbeitswillig", "{{status.canAndWillWork | sonst \"unbekannt\"}}"),
             ("Hoher Unterstützungsbedarf / gesundheitlich erschwerter Zugang", "{{status.highSupportNeed | sonst \"unbekannt\"}}"),
             ("IV-relevanter Gesundheitsschaden vermutet", "{{status.ivHealthDamageSuspected}}"),
         ]
         note = "Eine frühere IV-Ablehnung muss mehr als ein Jahr zurückliegen. Innerhalb von OPTIMA werden keine gesundheitlichen Abklärungen gemacht."
     else:
         rows = [
+            ("Soziale Schwierigkeiten, die der Arbeitsintegration im Weg stehen", "{{case.socialDifficulties | sonst \"–\"}}"),
             ("Anspruch auf persönliche Sozialhilfe bei der aufnehmenden Stelle", "{{status.personalHelpEntitled | sonst \"unbekannt\"}}"),
-            ("Person kann und will arbeiten", "{{status.canAndWillWork}}"),
         ]
-        note = "Soziale Schwierigkeiten stehen der Arbeitsintegration im Weg (siehe Themen). Bei Übergabe vom RAV unterzeichnet die Person die Vereinbarung ALV."
+        note = "Bei Übergabe vom RAV unterzeichnet die Person im Übergabegespräch die Vereinbarung ALV."
     table(doc, rows, widths=(9.0, 7.5))
     para(doc, note, "Kleingedruckt")
 
@@ -357,6 +360,10 @@ def kostengutsprache():
     para(doc, "Kostengutsprache", "Formulartitel")
     para(doc, "{{#document.reference}}Geschäftsnummer {{document.reference}}{{/document.reference}}", "Untertitel")
     para(doc, "Mit vorliegender Kostengutsprache bestätigt {{payingOffice.office.name}}, die untenstehenden Kosten gemäss der Massnahmenplanung zu übernehmen.")
+    # Form 2 of each paying office type: the legal basis and tariff differ (concept Kap. 3.2.1–3.2.3).
+    block(doc, "{{#payingOffice.office.kind == \"RAV\"}}", ["Die Kosten gehen zulasten der Arbeitslosenversicherung (arbeitsmarktliche Massnahme gemäss AVIG)."], "{{/payingOffice.office.kind}}")
+    block(doc, "{{#payingOffice.office.kind == \"IV\"}}", ["Die Kosten gehen zulasten der Invalidenversicherung (Eingliederungsmassnahme gemäss IVG); die IV-Stelle erteilt die Kostengutsprache nur, solange kein paralleler Anspruch bei der Arbeitslosenversicherung besteht."], "{{/payingOffice.office.kind}}")
+    block(doc, "{{#payingOffice.office.kind == \"SD\"}}", ["Die Kosten gehen zulasten der Sozialhilfe (Massnahme gemäss SHG) der zuständigen Sozialbehörde."], "{{/payingOffice.office.kind}}")
 
     para(doc, "Teilnehmende Person und Massnahme", "Abschnitt")
     table(doc, [
@@ -367,7 +374,9 @@ def kostengutsprache():
         ("Dauer", "{{costApproval.from | datum}} bis {{costApproval.to | datum}}"),
         ("Anbieter", "{{costApproval.provider}}{{#costApproval.providerAddress}}, {{costApproval.providerAddress}}{{/costApproval.providerAddress}}"),
     ])
-    para(doc, "Kosten (gemäss Tarifliste DLZ AA)", "Abschnitt")
+    para(doc, "Kosten (gemäss {{#payingOffice.office.kind == \"RAV\"}}Tarifliste DLZ AA{{/payingOffice.office.kind}}"
+              "{{#payingOffice.office.kind == \"IV\"}}Tarif der IV-Stelle{{/payingOffice.office.kind}}"
+              "{{#payingOffice.office.kind == \"SD\"}}Tarif der Sozialhilfe{{/payingOffice.office.kind}})", "Abschnitt")
     t = table(doc, [
         ("{{#costApproval.positions}}{{@nr}}", "{{description}}", "{{tariff | sonst \"–\"}}", "{{quantity | sonst \"–\"}}", "{{amount | chf}}{{/costApproval.positions}}"),
         ("", "Total", "", "", "{{costApproval.total | chf}}"),
@@ -389,7 +398,7 @@ def kostengutsprache():
     sig.rows[-1].height = Cm(1.4)
     keep_together(sig)
     para(doc, "Antrag gestellt von: {{sender.advisor.firstName}} {{sender.advisor.lastName}}, {{sender.office.name}}{{#sender.advisor.phone}}, Telefon {{sender.advisor.phone}}{{/sender.advisor.phone}}", "Kleingedruckt")
-    para(doc, "Kopie geht nach Erhalt der Unterzeichnung an: Dossier, DLZ AA Emmenbrücke", "Kleingedruckt")
+    para(doc, "Kopie geht nach Erhalt der Unterzeichnung an: Dossier{{#payingOffice.office.kind == \"RAV\"}}, DLZ AA Emmenbrücke{{/payingOffice.office.kind}}", "Kleingedruckt")
     save(doc, "kostengutsprache")
 
 
@@ -411,7 +420,7 @@ def vereinbarung_alv():
     para(doc, "Arbeitsunfähigkeit in Form von Krankheit oder Unfall sowie andere Abwesenheiten müssen Ihrer zuständigen "
               "RAV-Beratungsperson weiterhin umgehend gemeldet werden.")
     para(doc, "Damit der Bezug Ihrer Taggelder weiterhin gewährleistet ist, müssen Sie monatlich das Formular «Angaben der "
-              "versicherten Person» ausfüllen und einreichen. Bitte beachten Sie, dass Punkt 3 auf dem Formular «Angaben der "
+              "versicherten Person» ausfüllen und dem zuständigen Gemeindearbeitsamt einreichen. Bitte beachten Sie, dass Punkt 3 auf dem Formular «Angaben der "
               "versicherten Person» jeweils wie folgt auszufüllen ist:")
     para(doc, "3. Haben Sie an einer arbeitsmarktlichen Massnahme teilgenommen?  Antwort: Nein", "Aufzählung")
     para(doc, "Alle anderen Angaben auf dem Formular sind wie bis anhin individuell zu beantworten.")
@@ -472,9 +481,11 @@ def notiz_uebergabe():
     para(doc, "Geplante Massnahmen", "Abschnitt")
     measures_table(doc)
     block(doc, "{{#meeting.costApprovalRequested}}", ["Für die sofort einzuleitende Massnahme wird bei der zuweisenden Stelle eine Kostengutsprache angefordert."], "{{/meeting.costApprovalRequested}}")
+    para(doc, "{{#case.process != \"SH\"}}")
     para(doc, "Erklärung der Person", "Abschnitt")
-    para(doc, "{{#meeting.canAndWillWork}}{{person.firstName}} {{person.lastName}} erklärt ausdrücklich, arbeiten zu können und arbeiten zu wollen.{{/meeting.canAndWillWork}}"
-              "{{^meeting.canAndWillWork}}Die Person hat nicht erklärt, arbeiten zu können und zu wollen.{{/meeting.canAndWillWork}}")
+    block(doc, "{{#meeting.canAndWillWork}}", ["{{person.firstName}} {{person.lastName}} erklärt ausdrücklich, arbeiten zu können und arbeiten zu wollen."], "{{/meeting.canAndWillWork}}")
+    block(doc, "{{^meeting.canAndWillWork}}", ["Die Person hat nicht erklärt, arbeiten zu können und zu wollen. Ohne diese Erklärung wird die Übergabe nicht wirksam."], "{{/meeting.canAndWillWork}}")
+    para(doc, "{{/case.process}}")
     para(doc, "Nächstes Standortgespräch", "Abschnitt")
     para(doc, "{{meeting.nextMeetingAt | datumzeit | sonst \"wird noch vereinbart\"}}")
     agreement_block(doc)
@@ -555,6 +566,32 @@ def einladung():
     save(doc, "einladung-gespraech")
 
 
+def einladung_zuweisende_stelle():
+    doc = new_document(footer_note="Einladung Standortgespräch · OPTIMA")
+    recipient_block(doc)
+    para(doc, "{{document.place}}, {{document.date | datumlang}}", "Ort Datum")
+    para(doc, "Einladung zum gemeinsamen Standortgespräch – {{person.firstName}} {{person.lastName}} ({{document.reference}})", "Betreff")
+    para(doc, "{{salutation}}")
+    para(doc, "Im Rahmen von OPTIMA führt {{receiver.office.name}} die Fallführung für {{person.firstName}} {{person.lastName}}. "
+              "Wir laden Sie als zuweisende Stelle zum gemeinsamen Standortgespräch ein. Wir besprechen den Stand und die "
+              "Zielerreichung, weitere Massnahmen und entscheiden gemeinsam über die Weiterführung.")
+    t = table(doc, [
+        ("Datum, Zeit", "{{meeting.at | datumzeit}} Uhr"),
+        ("Ort", "{{meeting.place}}{{#meeting.placeAddress}}, {{meeting.placeAddress}}{{/meeting.placeAddress}}"),
+        ("Dauer", "{{meeting.duration | sonst \"ca. 60 Minuten\"}}"),
+        ("Teilnehmende", "{{#meeting.participants}}"),
+    ])
+    cell = t.rows[-1].cells[1]
+    cell.add_paragraph("{{name}} ({{role}})", style="Feldwert")
+    cell.add_paragraph("{{/meeting.participants}}", style="Feldwert")
+    para(doc, "Ist der Termin für Sie nicht möglich oder wünschen Sie aus wichtigen Gründen ein zusätzliches Gespräch, melden Sie "
+              "sich bitte bei uns.")
+    signature(doc, ["{{sender.advisor.firstName}} {{sender.advisor.lastName}}",
+                    "{{sender.advisor.function | sonst \"\"}}",
+                    "{{#sender.advisor.phone}}Telefon {{sender.advisor.phone}}{{/sender.advisor.phone}}"])
+    save(doc, "einladung-zuweisende-stelle")
+
+
 def entscheid(accepted):
     name = "entscheid-annahme" if accepted else "entscheid-ablehnung"
     doc = new_document(footer_note="Mitteilung zum OPTIMA-Antrag")
@@ -591,6 +628,7 @@ def main():
     notiz_standort()
     notiz_abschluss()
     einladung()
+    einladung_zuweisende_stelle()
     entscheid(True)
     entscheid(False)
 

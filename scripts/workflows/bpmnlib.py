@@ -30,6 +30,7 @@ SIZES = {
     "parallelGateway": (50, 50),
     "userTask": (100, 80),
     "serviceTask": (100, 80),
+    "receiveTask": (100, 80),
 }
 
 EVENT_KINDS = {"startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent"}

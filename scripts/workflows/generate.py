@@ -168,7 +168,16 @@ def build_optima(kind):
     p.add("exclusiveGateway", "agreement-decision", "Alle einverstanden?", 8, "A").label_pos = "above-left"
     p.add("endEvent", "end-no-agreement", "Ende OPTIMA (keine Zustimmung)", 9, "B")
     p.flow("generate-acceptance-notice", "plan-handover")
-    p.flow("plan-handover", "handover-meeting")
+    if kind == "sh":
+        # The Vereinbarung ALV must exist at the hand-over meeting, where the person signs it.
+        p.add("exclusiveGateway", "agreement-alv-needed", "Vereinbarung ALV nötig?", 6, "R1").label_pos = "below-left"
+        document_task(p, "generate-agreement-alv", "Vereinbarung ALV erstellen", 7, "R1", "vereinbarung-alv")
+        p.flow("plan-handover", "agreement-alv-needed")
+        p.flow("agreement-alv-needed", "generate-agreement-alv", "RAV", '=referrerType = "RAV"')
+        p.flow("generate-agreement-alv", "handover-meeting")
+        p.flow("agreement-alv-needed", "handover-meeting", "sonst", default=True, bends=[(col_x(6), p.y("A"))])
+    else:
+        p.flow("plan-handover", "handover-meeting")
     p.flow("handover-meeting", "agreement-decision")
     p.flow("agreement-decision", "end-no-agreement", "nein", default=True)
 
@@ -186,15 +195,16 @@ def build_optima(kind):
         throw_id = "throw-reduced-%s-start" % r.lower()
         cond = '=referrerType = "%s"' % r
         if kind == "sh" and r == "RAV":
-            document_task(p, "generate-agreement-alv", "Vereinbarung ALV erstellen", branch_col, row, "vereinbarung-alv")
-            user_task(p, "sign-agreement-alv", "Vereinbarung ALV unterzeichnen lassen", branch_col + 1, row, REFERRER,
+            user_task(p, "sign-agreement-alv", "Unterschrift Vereinbarung ALV bestätigen", branch_col + 1, row, REFERRER,
                       form="vereinbarung-alv", due=wd(2),
-                      doc="Die RAV-Personalberatung lässt die Vereinbarung ALV (Befreiung von der Kontrollpflicht "
-                          "während der Sozialberatung) von der versicherten Person unterzeichnen und bestätigt "
-                          "hier die Unterschrift.")
+                      doc="Die RAV-Personalberatung bestätigt, ob die versicherte Person die Vereinbarung ALV (Befreiung "
+                          "von der Kontrollpflicht während der Sozialberatung) im Übergabegespräch unterzeichnet hat "
+                          "(signedByPerson). Nur mit Unterschrift befreit das reduzierte Verfahren des RAV von den "
+                          "Arbeitsbemühungen (jobSearchReleased); ohne prüft das RAV sie weiter, bis die Unterschrift "
+                          "nachgetragen ist.")
             throw_message(p, throw_id, REDUCED_NAMES[r], branch_col + 2, row, MSG_REDUCED[r])
-            p.flow("referrer-type-split", "generate-agreement-alv", r, cond)
-            p.chain("generate-agreement-alv", "sign-agreement-alv", throw_id)
+            p.flow("referrer-type-split", "sign-agreement-alv", r, cond)
+            p.chain("sign-agreement-alv", throw_id)
         else:
             col = branch_col + 1 if kind == "sh" else branch_col
             throw_message(p, throw_id, REDUCED_NAMES[r], col, row, MSG_REDUCED[r])
@@ -252,40 +262,44 @@ def build_optima(kind):
     p.add("startEvent", "status-meetings-start", None, m, parent=S, y=y1)
     p.add("exclusiveGateway", "status-loop-merge", None, m + 1, parent=S, y=y1)
     user_task(p, "invite-status-meeting", "Standortgespräch organisieren und einladen", m + 2, None,
-              RECEIVER_ADVISOR, form="einladung", due=wd(5), documents="einladung-gespraech", parent=S,
-              doc="Die OPTIMA-Stelle organisiert das Standortgespräch am vereinbarten Termin (nextMeetingAt) und "
-                  "lädt Klientin/Klient und zuweisende Stelle ein.")
+              RECEIVER_ADVISOR, form="einladung", due=wd(5), documents="einladung-gespraech,einladung-zuweisende-stelle",
+              parent=S,
+              doc="Die OPTIMA-Stelle organisiert das Standortgespräch am vereinbarten Termin und lädt Klientin/Klient "
+                  "und zuweisende Stelle ein (je ein Brief). Das Datum der Einladung (meetingAt) wird zum Termin, auf "
+                  "den der Zeitgeber wartet (nextMeetingAt): ein Datum, eine Quelle.")
     p.nodes["invite-status-meeting"].cy = y1
-    t = p.add("intermediateCatchEvent", "wait-status-meeting", "Termin Standortgespräch", m + 3, parent=S, y=y1)
+    notify_task(p, "notify-status-meeting-referrer", "Zuweisende Stelle zum Standortgespräch einladen", m + 3, None,
+                "referrer", parent=S)
+    p.nodes["notify-status-meeting-referrer"].cy = y1
+    t = p.add("intermediateCatchEvent", "wait-status-meeting", "Termin Standortgespräch", m + 4, parent=S, y=y1)
     with_timer(t, "timeDate", "=nextMeetingAt")
-    user_task(p, "status-meeting", "Standortgespräch durchführen", m + 4, None, RECEIVER_ADVISOR,
+    user_task(p, "status-meeting", "Standortgespräch durchführen", m + 5, None, RECEIVER_ADVISOR,
               form="standortgespraech", due=wd(3), parent=S,
               doc="Stand und Zielerreichung, weitere Massnahmen, Entscheid über die Weiterführung (decision = "
                   "continue mit neuem nextMeetingAt, oder close mit closingReason und outcome: dann ist es das "
                   "Abschlussgespräch).")
     p.nodes["status-meeting"].cy = y1
-    p.add("exclusiveGateway", "status-decision", "Weiterführung?", m + 5, parent=S, y=y1).label_pos = "above"
-    document_task(p, "generate-closing-note", "Gesprächsnotiz Abschlussgespräch erstellen", m + 6, None,
-                  "gespraechsnotiz-abschluss", parent=S)
-    p.nodes["generate-closing-note"].cy = y1
+    p.add("exclusiveGateway", "status-decision", "Weiterführung?", m + 6, parent=S, y=y1).label_pos = "above"
     p.add("endEvent", "status-meetings-end", "Abschlussgespräch geführt", m + 7, parent=S, y=y1)
-    document_task(p, "generate-status-note", "Gesprächsnotiz Standortgespräch erstellen", m + 3, None,
+    document_task(p, "generate-status-note", "Gesprächsnotiz Standortgespräch erstellen", m + 4, None,
                   "gespraechsnotiz-standort", parent=S)
     p.nodes["generate-status-note"].cy = y2
-    p.chain("status-meetings-start", "status-loop-merge", "invite-status-meeting", "wait-status-meeting",
-            "status-meeting", "status-decision")
-    p.flow("status-decision", "generate-closing-note", "Abschluss", '=decision = "close"')
-    p.flow("generate-closing-note", "status-meetings-end")
+    p.chain("status-meetings-start", "status-loop-merge", "invite-status-meeting", "notify-status-meeting-referrer",
+            "wait-status-meeting", "status-meeting", "status-decision")
+    p.flow("status-decision", "status-meetings-end", "Abschluss", '=decision = "close"')
     p.flow("status-decision", "generate-status-note", "Weiterführung", '=decision = "continue"',
-           bends=[(col_x(m + 5), y2)])
+           bends=[(col_x(m + 6), y2)])
     p.flow("generate-status-note", "status-loop-merge", bends=[(col_x(m + 1), y2)])
     p.flow(prev, "status-meetings")
 
     warn = p.add("boundaryEvent", "planned-end-warning", "2 Wochen vor Mandatsende", parent=C,
                  x=col_x(m + 1), y=sm_bottom, attrs={"cancelActivity": "false", "attachedToRef": "status-meetings"})
     warn.label_pos = "below-left"
+    # From the hand-over meeting's date (not from when its note was recorded), with the duration
+    # fixed at that meeting (plannedMonths).
     with_timer(warn, "timeDate",
-               '=now() + (if plannedMonths = 6 then duration("P6M") else duration("P3M")) - duration("P14D")')
+               '=date and time(string(meetingAt)) + (if plannedMonths = 6 then duration("P6M") else duration("P3M"))'
+               ' - duration("P14D")')
     notify_task(p, "notify-planned-end-receiver", "Fallführung an Mandatsende erinnern", m + 2, "B", "receiver",
                 parent=C)
     notify_task(p, "notify-planned-end-referrer", "Zuweisende Stelle an Mandatsende erinnern", m + 3, "B", "referrer",
@@ -295,9 +309,10 @@ def build_optima(kind):
 
     # --- closing ------------------------------------------------------------------------------
     user_task(p, "hand-back-documents", "Akten an zuweisende Stelle übergeben", hb, None, RECEIVER_ADVISOR,
-              form="akten-uebergabe", due=wd(10), parent=C,
+              form="akten-uebergabe", due=wd(10), documents="gespraechsnotiz-abschluss", parent=C,
               doc="Wichtige Falldokumente (z. B. Kopie des Arbeitsvertrags) an die zuweisende Stelle übergeben. "
-                  "Kein Schlussbericht.")
+                  "Kein Schlussbericht. Die Gesprächsnotiz des Abschlussgesprächs wird danach erstellt und nennt die "
+                  "übergebenen Unterlagen.")
     p.nodes["hand-back-documents"].cy = y1
     throw_message(p, "throw-optima-ended", "Ende OPTIMA melden", hb + 1, None, "msg-optima-ended", parent=C)
     p.nodes["throw-optima-ended"].cy = y1
@@ -323,7 +338,7 @@ def build_optima(kind):
     with_message(st, "msg-cost-approval-requested")
     document_task(p, "generate-cost-approval", "Kostengutsprache erstellen", jc + 1, "C1", "kostengutsprache", parent=E)
     user_task(p, "sign-cost-approval", "Kostengutsprache unterzeichnen", jc + 2, "S0", SIGNATORY,
-              form="kostengutsprache-entscheid", due="P10D", parent=E,
+              form="kostengutsprache-entscheid", due="=signatureDue", parent=E,
               doc="Eine zeichnungsberechtigte Person der zahlenden Stelle unterzeichnet die Kostengutsprache "
                   "innert 10 Tagen (decision = approved) oder lehnt sie ab (decision = rejected).")
     p.add("exclusiveGateway", "cost-approval-decision", "KGS erteilt?", jc + 3, "C1", parent=E).label_pos = "above-left"
@@ -341,14 +356,17 @@ def build_optima(kind):
                 "receiver", parent=E)
     p.add("endEvent", "cost-approval-rejected-end", "KGS abgelehnt", jc + 5, "C0", parent=E)
     sign = p.nodes["sign-cost-approval"]
-    esc = p.add("boundaryEvent", "sign-cost-approval-escalation", "Frist + 4 Tage", parent=E, x=sign.cx - 30,
+    # One rule for due date, reminder and escalation: signatureDue is computed by the application
+    # (10 calendar days, moved to the next Lucerne working day, as printed on form 2); the reminder
+    # fires on the first working day after it, the escalation 4 working days later.
+    esc = p.add("boundaryEvent", "sign-cost-approval-escalation", "Frist + 4 Arbeitstage", parent=E, x=sign.cx - 30,
                 y=sign.bottom, attrs={"cancelActivity": "false", "attachedToRef": "sign-cost-approval"})
     esc.label_pos = "below-left"
-    with_timer(esc, "timeDuration", "P14D")
-    rem = p.add("boundaryEvent", "sign-cost-approval-reminder", "Frist erreicht", parent=E, x=sign.cx + 30,
+    with_timer(esc, "timeDate", "=add working days(signatureDue, 5)")
+    rem = p.add("boundaryEvent", "sign-cost-approval-reminder", "Frist abgelaufen", parent=E, x=sign.cx + 30,
                 y=sign.bottom, attrs={"cancelActivity": "false", "attachedToRef": "sign-cost-approval"})
     rem.label_pos = "right"
-    with_timer(rem, "timeDuration", "P10D")
+    with_timer(rem, "timeDate", "=add working days(signatureDue, 1)")
     notify_task(p, "notify-cost-approval-reminder", "An Unterschrift erinnern", jc + 3, "S1", "signatory", parent=E)
     p.add("endEvent", "cost-approval-reminder-end", "Erinnerung versandt", jc + 4, "S1", parent=E)
     notify_task(p, "notify-cost-approval-escalation", "Überfällige KGS eskalieren", jc + 3, "S2", "referrer", parent=E)
@@ -413,6 +431,52 @@ REDUCED = {
 }
 
 
+def build_reduced_rav(p, resume_name, resume_doc):
+    """The RAV releases the person from Arbeitsbemühungen only where the law allows it: OPTIMA-SH
+    with the signed Vereinbarung ALV, OPTIMA-IV for ALE recipients only with the legal basis
+    (jobSearchReleased, set by the application). Otherwise it keeps checking them; a later
+    signature (or the confirmed legal basis) releases the person then. During OPTIMA-SH the RAV
+    resumes advising as soon as the person again has an intact labour offer."""
+    p.message("msg-intact-labour-offer", "intact-labour-offer")
+    p.add("exclusiveGateway", "release-decision", "Von Arbeitsbemühungen befreit?", 1, "R0").label_pos = "above"
+    user_task(p, "check-job-search", "Arbeitsbemühungen weiterhin prüfen", 2, "R1", REFERRER,
+              form="arbeitsbemuehungen-befreiung",
+              doc="Keine Befreiung: das RAV prüft die Arbeitsbemühungen weiter (Grund: jobSearchReleaseReason). "
+                  "Abschliessen, sobald die Befreiung zulässig ist: bei OPTIMA-SH mit dem Datum der nachgetragenen "
+                  "Unterschrift unter die Vereinbarung ALV, bei OPTIMA-IV sobald die Koordinationsstelle die "
+                  "Rechtsgrundlage bestätigt hat.")
+    ended = p.add("boundaryEvent", "check-job-search-optima-ended", "Ende OPTIMA", parent=None,
+                  x=p.nodes["check-job-search"].cx + 30, y=p.nodes["check-job-search"].bottom,
+                  attrs={"cancelActivity": "true", "attachedToRef": "check-job-search"})
+    ended.label_pos = "right"
+    with_message(ended, "msg-optima-ended")
+    p.add("exclusiveGateway", "released-merge", None, 3, "R0")
+    w = p.add("receiveTask", "wait-optima-ended", "Ende OPTIMA abwarten", 4, "R0", attrs={"messageRef": "msg-optima-ended"})
+    w.doc = ("Befreit: keine Beratungsgespräche, keine Prüfung der Arbeitsbemühungen; nur Sanktionen auf Hinweis der "
+             "OPTIMA-Stelle und Kostengutsprachen. Wartet auf das Ende von OPTIMA.")
+    offer = p.add("boundaryEvent", "intact-labour-offer", "Wieder intaktes Arbeitsangebot", parent=None,
+                  x=w.cx, y=w.bottom, attrs={"cancelActivity": "true", "attachedToRef": "wait-optima-ended"})
+    offer.label_pos = "below-left"
+    with_message(offer, "msg-intact-labour-offer")
+    user_task(p, "resume-advising", "Beratung und Arbeitsbemühungen wieder aufnehmen", 5, "R1", REFERRER, due=wd(5),
+              doc="Die Person hat wieder ein intaktes Arbeitsangebot (OPTIMA-SH): das RAV berät sie wieder und prüft die "
+                  "Arbeitsbemühungen, parallel zur weiterlaufenden Sozialberatung (herkömmliche bilaterale "
+                  "Zusammenarbeit, Konzept Kap. 3.3.1).")
+    p.add("endEvent", "end-advising-resumed", "Beratung parallel wieder aufgenommen", 6, "R1")
+    user_task(p, "resume-procedure", resume_name, 5, "R0", REFERRER, due=wd(5), doc=resume_doc)
+    p.add("endEvent", "end-resumed", "Standardverfahren wieder aufgenommen", 6, "R0")
+    p.flow("handover-effective", "release-decision")
+    p.flow("release-decision", "released-merge", "ja", "=jobSearchReleased = true")
+    p.flow("release-decision", "check-job-search", "nein", default=True, bends=[(col_x(1), p.y("R1"))])
+    p.flow("check-job-search", "released-merge", bends=[(col_x(3), p.y("R1"))])
+    p.flow("check-job-search-optima-ended", "resume-procedure",
+           bends=[(ended.cx, p.y("R1") + 60), (col_x(4.5), p.y("R1") + 60), (col_x(4.5), p.y("R0"))])
+    p.chain("released-merge", "wait-optima-ended", "resume-procedure", "end-resumed")
+    p.flow("intact-labour-offer", "resume-advising", bends=[(offer.cx, p.y("R1"))])
+    p.flow("resume-advising", "end-advising-resumed")
+    return p
+
+
 def build_reduced(kind):
     v = REDUCED[kind]
     pid = "reduced-" + kind
@@ -424,16 +488,12 @@ def build_reduced(kind):
     st = p.add("startEvent", "handover-effective", "Übergabe wirksam", 0, "R0")
     with_message(st, "msg-%s-start" % pid)
     resume_name, resume_doc = v["resume"]
-    if v["duty"] is None:
-        w = p.add("intermediateCatchEvent", "wait-optima-ended", "Ende OPTIMA", 1, "R0")
-        with_message(w, "msg-optima-ended")
-        user_task(p, "resume-procedure", resume_name, 2, "R0", REFERRER, due=wd(5), doc=resume_doc)
-        p.add("endEvent", "end-resumed", "Standardverfahren wieder aufgenommen", 3, "R0")
-        p.chain("handover-effective", "wait-optima-ended", "resume-procedure", "end-resumed")
-        return p
+    if kind == "rav":
+        return build_reduced_rav(p, resume_name, resume_doc)
     duty_id, duty_name, duty_doc = v["duty"]
     p.add("parallelGateway", "reduced-fork", None, 1, "R0")
-    user_task(p, duty_id, duty_name, 2, "R0", REFERRER, due=wd(10), doc=duty_doc)
+    user_task(p, duty_id, duty_name, 2, "R0", REFERRER, due=wd(10), doc=duty_doc,
+              form="iv-verfahren-sistieren" if kind == "iv" else None)
     w = p.add("intermediateCatchEvent", "wait-optima-ended", "Ende OPTIMA", 2, "R1")
     with_message(w, "msg-optima-ended")
     p.add("parallelGateway", "reduced-join", None, 3, "R0")
