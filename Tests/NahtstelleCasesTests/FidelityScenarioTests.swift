@@ -293,6 +293,42 @@ struct FidelityScenarioTests {
         #expect(try t.openTasks(w.caseID).contains { $0.elementID == "status-meeting" })
     }
 
+    @Test("11: Zusätzliches Standortgespräch auf Verlangen der zuweisenden Stelle: neuer Termin, neue Einladung, Zeitgeber folgt")
+    func additionalMeetingAtTheReferrersRequest() throws {
+        let t = try TestOffice()
+        var w = Walk(t, .iv)
+        try w.toCasework()
+        try w.invite()
+        try t.advance(to: "2026-03-20T10:00:00+01:00")
+        // Without a reason, or in the past: refused.
+        #expect(throws: CaseServiceError.self) {
+            try t.service.rescheduleStatusMeeting(by: w.p.referrerAdvisor, caseID: w.caseID, at: at("2026-03-25T09:00:00+01:00"), reason: " ")
+        }
+        #expect(throws: CaseServiceError.self) {
+            try t.service.rescheduleStatusMeeting(by: w.p.referrerAdvisor, caseID: w.caseID, at: at("2026-03-19T09:00:00+01:00"),
+                                                  reason: "Kündigung")
+        }
+        let outcome = try t.service.rescheduleStatusMeeting(by: w.p.referrerAdvisor, caseID: w.caseID, at: at("2026-03-25T09:00:00+01:00"),
+                                                            reason: "Ungeplante Kündigung der Probestelle")
+        #expect(outcome.createdTasks.map(\.elementID) == ["invite-status-meeting"])
+        var view = try t.service.caseView(w.p.advisor, caseID: w.caseID)
+        #expect(view.nextStatusMeeting == d("2026-03-25"))
+        #expect(view.notifications.contains { $0.kind == "status-meeting-rescheduled" && $0.username == w.p.advisor })
+        try w.invite()
+        view = try t.service.caseView(w.p.advisor, caseID: w.caseID)
+        let letters = view.documents.filter { $0.template == "einladung-zuweisende-stelle" }
+        #expect(letters.map(\.version) == [1, 2])
+        let last = try #require(letters.last)
+        let text = try #require(docxText(try t.service.document(w.p.advisor, id: last.id).bytes))
+        #expect(text.contains("25.03.2026"))
+        try t.advance(to: "2026-03-25T09:00:00+01:00")
+        #expect(try t.openTasks(w.caseID).contains { $0.elementID == "status-meeting" })
+        // The old date fires nothing more.
+        try w.statusMeeting(continueTo: "2026-05-05T09:00:00+02:00")
+        try t.advance(to: "2026-04-07T10:00:00+02:00")
+        #expect(try !t.openTasks(w.caseID).contains { $0.elementID == "status-meeting" })
+    }
+
     @Test("12: Übergabe am Tag des Gesprächs, Dauer im Übergabegespräch festgelegt; Mandatsende und Warnung danach")
     func mandateFromTheHandoverMeeting() throws {
         let t = try TestOffice()

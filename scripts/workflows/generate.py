@@ -119,6 +119,7 @@ def build_optima(kind):
 
     p.message("msg-cost-approval-requested", "cost-approval-requested")
     p.message("msg-optima-ended", "optima-ended")
+    p.message("msg-status-meeting-rescheduled", "status-meeting-rescheduled")
     for r in v["referrers"]:
         p.message(MSG_REDUCED[r], MSG_NAME_REDUCED[r])
 
@@ -271,8 +272,14 @@ def build_optima(kind):
     notify_task(p, "notify-status-meeting-referrer", "Zuweisende Stelle zum Standortgespräch einladen", m + 3, None,
                 "referrer", parent=S)
     p.nodes["notify-status-meeting-referrer"].cy = y1
-    t = p.add("intermediateCatchEvent", "wait-status-meeting", "Termin Standortgespräch", m + 4, parent=S, y=y1)
-    with_timer(t, "timeDate", "=nextMeetingAt")
+    # Waits for the agreed date; an additional or moved meeting (at the referrer's request, for
+    # important reasons) arrives as message status-meeting-rescheduled and goes back to the invitation.
+    t = p.add("receiveTask", "wait-status-meeting", "Termin Standortgespräch abwarten", m + 4, None, parent=S,
+              attrs={"messageRef": "msg-status-meeting-rescheduled"})
+    t.cy = y1
+    t.doc = ("Wartet auf den Termin (Zeitgeber status-meeting-due, nextMeetingAt). Verlangt die zuweisende Stelle aus "
+             "wichtigen Gründen ein zusätzliches oder verschobenes Gespräch, kommt die Nachricht "
+             "status-meeting-rescheduled mit dem neuen Termin, und die OPTIMA-Stelle lädt neu ein.")
     user_task(p, "status-meeting", "Standortgespräch durchführen", m + 5, None, RECEIVER_ADVISOR,
               form="standortgespraech", due=wd(3), parent=S,
               doc="Stand und Zielerreichung, weitere Massnahmen, Entscheid über die Weiterführung (decision = "
@@ -285,7 +292,14 @@ def build_optima(kind):
                   "gespraechsnotiz-standort", parent=S)
     p.nodes["generate-status-note"].cy = y2
     p.chain("status-meetings-start", "status-loop-merge", "invite-status-meeting", "notify-status-meeting-referrer",
-            "wait-status-meeting", "status-meeting", "status-decision")
+            "wait-status-meeting")
+    due = p.add("boundaryEvent", "status-meeting-due", "Termin erreicht", parent=S, x=t.cx + 25, y=t.cy - 40,
+                attrs={"cancelActivity": "true", "attachedToRef": "wait-status-meeting"})
+    due.label_pos = "above"
+    with_timer(due, "timeDate", "=nextMeetingAt")
+    p.flow("status-meeting-due", "status-meeting", bends=[(t.cx + 25, y1 - 75), (col_x(m + 5), y1 - 75)])
+    p.flow("wait-status-meeting", "status-loop-merge", "verschoben", bends=[(t.cx, y1 + 55), (col_x(m + 1), y1 + 55)])
+    p.flow("status-meeting", "status-decision")
     p.flow("status-decision", "status-meetings-end", "Abschluss", '=decision = "close"')
     p.flow("status-decision", "generate-status-note", "Weiterführung", '=decision = "continue"',
            bends=[(col_x(m + 6), y2)])
