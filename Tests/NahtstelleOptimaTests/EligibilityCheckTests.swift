@@ -49,7 +49,7 @@ import Testing
         let iv = EligibilityCheck.evaluate(process: .optimaIV, status: empty, today: today).map(\.id)
         #expect(iv == [
             .intactLabourOffer, .canAndWantsToWork, .supportNeed, .noIVRelevantHealthDamage, .ivRejectionOver1Year,
-            .consentHandover, .consentDataExchange,
+            .noRunningIVProcedure, .consentHandover, .consentDataExchange,
         ])
         let sh = EligibilityCheck.evaluate(
             process: .optimaSH, status: empty, today: today, receiverOffersIntegralCaseManagement: true
@@ -95,7 +95,9 @@ import Testing
         let id = ConditionID.noRunningIVClarification
         expectOutcome(id, .optimaALV, PersonStatus(ivProcedure: .running, ivClarificationRunning: false), .met)
         expectOutcome(id, .optimaALV, PersonStatus(ivProcedure: .noProcedure), .met)
-        expectOutcome(id, .optimaALV, PersonStatus(ivProcedure: .closed), .met)
+        // Recorded on form 1-RAV, not inferred from a closed procedure (issue 14).
+        expectOutcome(id, .optimaALV, PersonStatus(ivProcedure: .closed), .unknown, facts: [.ivClarificationRunning])
+        expectOutcome(id, .optimaALV, PersonStatus(ivProcedure: .closed, ivClarificationRunning: false), .met)
         expectOutcome(id, .optimaALV, PersonStatus(ivProcedure: .running, ivClarificationRunning: true), .notMet,
             facts: [.ivClarificationRunning])
         expectOutcome(id, .optimaALV, PersonStatus(ivProcedure: .running), .unknown, facts: [.ivClarificationRunning])
@@ -129,8 +131,12 @@ import Testing
     @Test func registeredAtRAVIsAdvisory() {
         let id = ConditionID.registeredAtRAV
         expectOutcome(id, .optimaALV, PersonStatus(registeredAtRAV: true), .met)
-        expectOutcome(id, .optimaALV, PersonStatus(registeredAtRAV: false), .notMet, facts: [.registeredAtRAV])
-        expectOutcome(id, .optimaALV, PersonStatus(), .unknown, facts: [.registeredAtRAV])
+        // Condition 5 is "(re-)registers at the RAV": an agreed registration fulfils it.
+        expectOutcome(id, .optimaALV, PersonStatus(registeredAtRAV: false, reRegistrationAgreed: true), .met)
+        expectOutcome(id, .optimaALV, PersonStatus(registeredAtRAV: false, reRegistrationAgreed: false), .notMet,
+            facts: [.registeredAtRAV, .reRegistrationAgreed])
+        expectOutcome(id, .optimaALV, PersonStatus(registeredAtRAV: false), .unknown, facts: [.reRegistrationAgreed])
+        expectOutcome(id, .optimaALV, PersonStatus(), .unknown, facts: [.registeredAtRAV, .reRegistrationAgreed])
         #expect(result(id, .optimaALV, PersonStatus())?.kind == .advisory)
     }
 
@@ -227,7 +233,45 @@ import Testing
             expectOutcome(.consentDataExchange, process, PersonStatus(consentDataExchange: false), .notMet,
                 facts: [.consentDataExchange])
             expectOutcome(.consentDataExchange, process, PersonStatus(), .unknown, facts: [.consentDataExchange])
+            // Shown, but not an admission condition: never red on its own.
+            #expect(result(.consentDataExchange, process, PersonStatus(consentDataExchange: false))?.kind == .advisory)
         }
+    }
+
+    @Test func runningIVProcedureIsTheHardRule() {
+        let id = ConditionID.noRunningIVProcedure
+        expectOutcome(id, .optimaIV, PersonStatus(ivProcedure: .running), .notMet, facts: [.ivProcedure])
+        expectOutcome(id, .optimaIV, PersonStatus(ivProcedure: .closed), .met)
+        expectOutcome(id, .optimaIV, PersonStatus(ivProcedure: .noProcedure), .met)
+        expectOutcome(id, .optimaIV, PersonStatus(), .unknown, facts: [.ivProcedure])
+        #expect(result(id, .optimaIV, PersonStatus(ivProcedure: .running))?.explanation?.contains("Zielgruppen B und D") == true)
+    }
+
+    @Test func ravReleaseForIVHandover() {
+        let ale = PersonStatus(receivesALE: true)
+        let without = EligibilityCheck.evaluate(process: .optimaIV, status: ale, today: today, referrerType: .rav, ravReleaseLegalBasis: false)
+        let condition = without.first { $0.id == .ravJobSearchRelease }
+        #expect(condition?.outcome == .notMet)
+        #expect(condition?.kind == .advisory)
+        let with = EligibilityCheck.evaluate(process: .optimaIV, status: ale, today: today, referrerType: .rav, ravReleaseLegalBasis: true)
+        #expect(with.first { $0.id == .ravJobSearchRelease }?.outcome == .met)
+        let noALE = EligibilityCheck.evaluate(process: .optimaIV, status: PersonStatus(receivesALE: false), today: today,
+                                              referrerType: .rav, ravReleaseLegalBasis: false)
+        #expect(noALE.first { $0.id == .ravJobSearchRelease }?.outcome == .met)
+        // Only for RAV referrers.
+        let fromSD = EligibilityCheck.evaluate(process: .optimaIV, status: ale, today: today, referrerType: .sd, ravReleaseLegalBasis: false)
+        #expect(!fromSD.contains { $0.id == .ravJobSearchRelease })
+    }
+
+    @Test func integralCaseManagementOfOfficeAndPerson() {
+        func outcome(_ financial: Bool?) -> ConditionOutcome? {
+            EligibilityCheck.evaluate(process: .optimaSH, status: PersonStatus(receivesFinancialSocialAssistance: financial), today: today,
+                                      receiverOffersIntegralCaseManagement: true, integralCaseManagementOnlyWithFinancialAssistance: true)
+                .first { $0.id == .receiverOffersIntegralCaseManagement }?.outcome
+        }
+        #expect(outcome(true) == .met)
+        #expect(outcome(false) == .notMet)
+        #expect(outcome(nil) == .unknown)
     }
 
     @Test func trafficLight() {

@@ -22,13 +22,20 @@ import Testing
         #expect(derive(.iv, .rav, status).group == .b)
         #expect(derive(.rav, .iv, status).group == .b)
         #expect(derive(.rav, .iv, PersonStatus(receivesALE: true, ivProcedure: .closed)).group == .b)
+        // A closed procedure with intact offer and high support need fits F too; F is the narrower row.
+        #expect(derive(.rav, .iv, PersonStatus(receivesALE: true, ivProcedure: .closed, highSupportNeed: true,
+                                               intactLabourOffer: true)).group == .f)
     }
 
     @Test func rowC() {
         let status = PersonStatus(
             inSocialCounselling: false, receivesFinancialSocialAssistance: false, ivProcedure: .running,
-            socialDifficulties: [.familyConflicts])
+            intactLabourOffer: false, socialDifficulties: [.familyConflicts])
         #expect(derive(.iv, .sd, status).group == .c)
+        // C means no intact labour offer (OPTIMA.md §6).
+        var intact = status
+        intact.intactLabourOffer = true
+        #expect(derive(.iv, .sd, intact).group == nil)
     }
 
     @Test func rowD() {
@@ -51,8 +58,15 @@ import Testing
     }
 
     @Test func rowF() {
-        let status = PersonStatus(receivesALE: true, ivProcedure: .noProcedure, highSupportNeed: true)
+        let status = PersonStatus(receivesALE: true, ivProcedure: .noProcedure, highSupportNeed: true, intactLabourOffer: true)
         #expect(derive(.rav, .iv, status).group == .f)
+        // F needs an intact labour offer, and no *running* IV procedure (a closed one is allowed).
+        var noOffer = status
+        noOffer.intactLabourOffer = false
+        #expect(derive(.rav, .iv, noOffer).group == nil)
+        var running = status
+        running.ivProcedure = .running
+        #expect(derive(.rav, .iv, running).group == .b)
     }
 
     @Test func rowG() {
@@ -87,9 +101,9 @@ import Testing
         #expect(r.explanation.contains("keiner Zielgruppe"))
         #expect(r.explanation.contains("A, B"))
         #expect(r.explanation.contains("trotzdem gestellt"))
-        // SD → IV with a closed IV procedure: E needs none, D needs a running one.
+        // SD → IV with a closed IV procedure: E needs no *running* one (a closed one is allowed).
         #expect(derive(.sd, .iv, PersonStatus(receivesFinancialSocialAssistance: true, ivProcedure: .closed,
-            highSupportNeed: true, intactLabourOffer: true)).group == nil)
+            highSupportNeed: true, intactLabourOffer: true)).group == .e)
         // RAV → IV without ALE.
         #expect(derive(.rav, .iv, PersonStatus(receivesALE: false, ivProcedure: .noProcedure, highSupportNeed: true)).group == nil)
     }
@@ -102,7 +116,7 @@ import Testing
         // A row excluded by a known fact does not ask for its other facts.
         let f = derive(.rav, .iv, PersonStatus(receivesALE: true, ivProcedure: .noProcedure))
         #expect(f.group == nil)
-        #expect(f.missingFacts == [.highSupportNeed, .healthRelatedHardAccess])
+        #expect(f.missingFacts == [.intactLabourOffer, .highSupportNeed, .healthRelatedHardAccess])
     }
 
     @Test func pairsOutsideTheTable() {
