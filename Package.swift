@@ -117,6 +117,7 @@ let package = Package(
         .testTarget(name: "NahtstelleHTTPTests", dependencies: [
             "NahtstelleHTTP", "NahtstelleCases", "NahtstelleOptima",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
     ]

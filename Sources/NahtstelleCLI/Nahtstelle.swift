@@ -22,6 +22,8 @@ struct Nahtstelle: AsyncParsableCommand {
             DemoCommand.self,
             CasesCommand.self,
             InboxCommand.self,
+            ServeCommand.self,
+            UsersCommand.self,
         ]
     )
 }

@@ -36,17 +36,18 @@ extension OptimaService {
             throw CaseServiceError(.conflict, "Die Aufgabe «\(name)» ist bereits \(task.state == .completed ? "erledigt" : "abgebrochen")"
                                    + (task.completedBy.map { " (von \($0))" } ?? "") + ". Bitte die Aufgabenliste neu laden.")
         }
-        if let office = task.office, office != user.officeId {
-            let officeName = (try? self.office(office).name) ?? office
-            throw CaseServiceError(.forbidden, "Die Aufgabe «\(name)» gehört der Stelle «\(officeName)». \(user.displayName) arbeitet bei "
-                                   + "einer anderen Stelle und kann sie nicht erledigen.")
-        }
-        if let roleID = task.role, let role = Role(rawValue: roleID), !user.has(role) {
-            throw CaseServiceError(.forbidden, "Für die Aufgabe «\(name)» braucht es die Rolle «\(Glossary.label(role))». "
-                                   + "\(user.displayName) hat sie nicht; bitte eine Person mit dieser Rolle beauftragen "
-                                   + "oder die Rolle bei der Koordinationsstelle beantragen.")
-        }
-        if let assignee = task.assignee, assignee != user.username {
+        // Outside the caller's office the task does not exist for them (ids cannot be probed).
+        switch AccessPolicy.taskRefusal(user.user, task) {
+        case nil:
+            return task
+        case .otherOffice:
+            throw CaseServiceError(.notFound, "Aufgabe \(taskID) nicht gefunden: Sie sehen nur Aufgaben Ihrer Stelle. "
+                                   + "Bitte die Aufgabenliste neu laden.")
+        case .missingRole(let role):
+            throw CaseServiceError(.notFound, "Aufgabe \(taskID) nicht gefunden in Ihren Aufgaben: für die Aufgabe «\(name)» braucht es die "
+                                   + "Rolle «\(Glossary.label(role))». \(user.displayName) hat sie nicht; bitte eine Person mit dieser "
+                                   + "Rolle beauftragen oder die Rolle bei der Koordinationsstelle beantragen.")
+        case .assignedToSomeoneElse(let assignee):
             let owner = (try? staff(assignee).displayName) ?? assignee
             throw CaseServiceError(.conflict, "Die Aufgabe «\(name)» ist \(owner) zugewiesen. Nur diese Person kann sie erledigen; "
                                    + "sie kann die Aufgabe freigeben.")
@@ -124,7 +125,6 @@ extension OptimaService {
                 errors += result.errors.map(CaseServiceError.FieldError.init)
                 costApproval = result.values
             }
-        case "sign-cost-approval":
         case "sign-agreement-alv":
             if let signed = values["signedAt"].flatMap(TemplateData.localDate), signed > today {
                 errors.append(.init(field: "signedAt", code: "outOfRange",
@@ -135,6 +135,7 @@ extension OptimaService {
         case "invite-status-meeting":
             // One date, one source: the date of the invitation is the date the meeting timer waits for.
             if let at = values["meetingAt"] { values["nextMeetingAt"] = at }
+        case "sign-cost-approval":
             if let decided = values["decidedAt"].flatMap(TemplateData.localDate), decided > today {
                 errors.append(.init(field: "decidedAt", code: "outOfRange",
                                     message: "Unterzeichnet am: das Datum \(decided.swissFormatted) liegt in der Zukunft. Bitte das Datum der Unterschrift angeben."))
@@ -144,8 +145,8 @@ extension OptimaService {
         }
         if !errors.isEmpty, let form { throw Self.formError(form, errors) }
 
-        let (_, result) = try perform(username, "complete") { cmd, db -> Void in
         if let stored { try addReleaseVariables(task, stored, &values, today: today) }
+        let (_, result) = try perform(username, "complete") { cmd, db -> Void in
             if task.elementID == "handover-meeting" {
                 values["costApprovalNow"] = .bool(costApproval != nil)
                 if let kgs = costApproval, let stored {
@@ -232,7 +233,6 @@ extension OptimaService {
 
     // MARK: Helpers
 
-    func insertCostApproval(_ db: Database, caseID: String, values v: [String: Value], by username: String, today: LocalDate) throws -> Int64 {
     /// The office that signs a Kostengutsprache of this case: derived from the person's
     /// entitlements (`MeasureFundingRules`), or the given one if it is of the paying type.
     /// No KGS when the person is entitled at the receiver itself.
@@ -310,6 +310,7 @@ extension OptimaService {
         }
     }
 
+    func insertCostApproval(_ db: Database, caseID: String, values v: [String: Value], by username: String, today: LocalDate) throws -> Int64 {
         let positions = v["positions"]?.listValue ?? []
         let total = positions.reduce(Decimal(0)) { sum, row in sum + (row.contextValue?["amount"]?.numberValue ?? 0) }
         guard let from = v["periodFrom"].flatMap(TemplateData.localDate), let to = v["periodTo"].flatMap(TemplateData.localDate) else {

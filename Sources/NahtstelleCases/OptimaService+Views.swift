@@ -48,7 +48,7 @@ extension OptimaService {
     /// that the case exists.
     func visibleCase(_ user: StaffMember, _ caseID: String) throws -> StoredCase {
         guard let stored = try read({ try CaseRows.load($0, id: caseID) }),
-            VisibilityRule.canSee(user: user.user, case: stored.optimaCase)
+            AccessPolicy.canSeeCase(user.user, stored.optimaCase)
         else {
             throw CaseServiceError(.notFound, "Fall \(caseID) nicht gefunden oder nicht sichtbar: Sie sehen nur Fälle, in denen "
                                    + "Ihre Stelle zuweisend oder aufnehmend ist.", field: "caseId")
@@ -58,13 +58,10 @@ extension OptimaService {
 
     /// Records a read of case data (§3: every read is audit-logged).
     func logAccess(_ username: String, _ action: String, caseID: String?, documentID: Int64? = nil) throws {
-        let at = clock().timeIntervalSince1970
-        do {
-            try store.writer.write { db in
-                try db.execute(sql: "INSERT INTO case_access (at, username, case_id, action, document_id) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [at, username, caseID, action, documentID])
-            }
-        } catch { throw CaseServiceError.wrapping(error) }
+        let context = AccessContext.current
+        let entry = AccessEntry(at: clock(), username: username, caseID: caseID, action: action, documentID: documentID,
+                                clientAddress: context?.clientAddress, requestID: context?.requestID)
+        do { try accessLog.record(entry) } catch { throw CaseServiceError.wrapping(error) }
     }
 
     /// Who read a case (newest first): the audit trail of reads.

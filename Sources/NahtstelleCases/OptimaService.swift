@@ -24,6 +24,8 @@ public final class OptimaService: Sendable {
     public let deadlines: Deadlines
     let generator: DocumentGenerator
     let clock: @Sendable () -> Date
+    /// The append-only access log (reads batched by the server, see `AccessLogWriter`).
+    public let accessLog: AccessLogWriter
 
     /// Where the shipped definitions, forms and templates live.
     public struct Resources: Sendable {
@@ -84,6 +86,7 @@ public final class OptimaService: Sendable {
         self.deadlines = Deadlines()
         self.generator = generator
         self.clock = now
+        self.accessLog = AccessLogWriter(writer: store.writer)
         self.resources = resources
     }
 

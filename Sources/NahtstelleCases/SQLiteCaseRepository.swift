@@ -86,9 +86,10 @@ public final class SQLiteCaseRepository: CaseRepository {
 
     // MARK: Shared with the service
 
-    /// The visibility rule of §3 in the query: own office as referrer or receiver; coordinators all.
+    /// The visibility rule of §3 in the query (`AccessPolicy`): own office as referrer or receiver;
+    /// coordinators see no case contents.
     static func visibleCases(_ db: Database, user: User) throws -> [StoredCase] {
-        if user.has(.coordinator) { return try CaseRows.all(db) }
+        guard AccessPolicy.worksCases(user) else { return [] }
         return try CaseRows.all(db, whereClause: "referrer_office_id = ? OR receiver_office_id = ?", arguments: [user.officeId, user.officeId])
     }
 

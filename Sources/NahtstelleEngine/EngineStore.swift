@@ -185,18 +185,41 @@ public struct TaskQuery: Sendable, Hashable {
     public var includeUnassigned: Bool
     public var businessKey: String?
     public var states: [TaskState]
+    /// Only tasks of this process (definition id).
+    public var processID: String?
+    /// Only unassigned tasks (`assignee` then is ignored).
+    public var unassignedOnly: Bool
+    /// Only tasks due before this moment (tasks without a due date are left out).
+    public var dueBefore: Date?
+    /// Keyset paging: only tasks after this one in the order (due date, no date last, id).
+    public var after: TaskCursor?
     public var limit: Int
     public var offset: Int
     public init(office: String? = nil, roles: [String]? = nil, assignee: String? = nil, includeUnassigned: Bool = false,
-                businessKey: String? = nil, states: [TaskState] = [.created, .claimed], limit: Int = 50, offset: Int = 0) {
+                businessKey: String? = nil, states: [TaskState] = [.created, .claimed], processID: String? = nil,
+                unassignedOnly: Bool = false, dueBefore: Date? = nil, after: TaskCursor? = nil, limit: Int = 50, offset: Int = 0) {
         self.office = office
         self.roles = roles
         self.assignee = assignee
         self.includeUnassigned = includeUnassigned
         self.businessKey = businessKey
         self.states = states
+        self.processID = processID
+        self.unassignedOnly = unassignedOnly
+        self.dueBefore = dueBefore
+        self.after = after
         self.limit = limit
         self.offset = offset
+    }
+}
+
+/// A position in the task order (due date ascending, tasks without a due date last, then id).
+public struct TaskCursor: Sendable, Hashable {
+    public var dueAt: Date?
+    public var id: Int64
+    public init(dueAt: Date?, id: Int64) {
+        self.dueAt = dueAt
+        self.id = id
     }
 }
 

@@ -70,6 +70,22 @@ enum JSONBody {
         var out = [UInt8]()
         out.reserveCapacity(256)
         value.writeJSON(into: &out, tagged: false, sortedKeys: true)
+        // < > & ' occur in JSON only inside strings: written as \u escapes, no browser can take
+        // an answer for HTML or script.
+        if out.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x27 }) {
+            var escaped = [UInt8]()
+            escaped.reserveCapacity(out.count + 32)
+            for byte in out {
+                switch byte {
+                case 0x3C: escaped += Array("\\u003c".utf8)
+                case 0x3E: escaped += Array("\\u003e".utf8)
+                case 0x26: escaped += Array("\\u0026".utf8)
+                case 0x27: escaped += Array("\\u0027".utf8)
+                default: escaped.append(byte)
+                }
+            }
+            out = escaped
+        }
         out.append(UInt8(ascii: "\n"))
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(bytes: out)))

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NahtstelleCases
+import NIOCore
 
 /// Security headers on every answer, and the request id.
 struct SecurityHeadersMiddleware: RouterMiddleware {
@@ -51,6 +52,8 @@ struct ErrorMiddleware: RouterMiddleware {
                 context.logger.error("Prozessfehler", metadata: ["error": "\(e.message)"])
             }
             return APIError(e)
+        case is NIOTooManyBytesError:
+            return APIError(.contentTooLarge, "too-large", "Die Anfrage ist zu gross: höchstens 1 MB. Bitte weniger Daten auf einmal senden.")
         case let e as HTTPError:
             switch e.status {
             case .notFound:

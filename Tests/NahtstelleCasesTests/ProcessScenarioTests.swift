@@ -81,7 +81,7 @@ extension ProcessScenarioTests {
         #expect(c.outcome == Outcome(rawValue: outcome))
         // The closing note states reason and outcome in words.
         let note = try #require(t.documents(w.caseID).first { $0.template == "gespraechsnotiz-abschluss" })
-        let text = try #require(docxText(try t.service.document("iiz.koordination", id: note.id).bytes))
+        let text = try #require(docxText(try t.service.operatorDocuments(caseID: note.caseId).first { $0.info.id == note.id }?.bytes ?? []))
         let reasonLabel = [
             "revoked-by-referrer": "Auftrag durch die zuweisende Stelle widerrufen", "goal-reached": "Ziel erreicht",
             "goal-not-achievable": "Ziel nicht erreichbar", "cost-approval-refused": "Kostengutsprache verweigert",

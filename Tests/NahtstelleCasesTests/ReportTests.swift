@@ -1,5 +1,5 @@
 import Foundation
-import NahtstelleCases
+@testable import NahtstelleCases
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -157,7 +157,7 @@ struct ReportTests {
         let records = try t.service.pseudonymisedExport(secret: secret)
         #expect(records.count == 9)
         let csv = PseudonymisedExport.csv(records)
-        for stored in try t.service.cases("iiz.koordination") {
+        for stored in try t.service.allCases() {
             #expect(!csv.contains(stored.optimaCase.person.lastName))
             #expect(!csv.contains(stored.optimaCase.person.ahvNumber))
             #expect(!csv.contains(stored.optimaCase.person.ahvNumber.replacingOccurrences(of: ".", with: "")))

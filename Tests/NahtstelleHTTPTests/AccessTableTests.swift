@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NahtstelleCases
+import NahtstelleFEEL
+@testable import NahtstelleHTTP
+import Testing
+
+/// Every route × every demo user against the statuses written out below. The case runs from
+/// RAV Wolhusen (referrer) to SoBZ Hochdorf (receiver); its check task belongs to SoBZ Hochdorf's
+/// OPTIMA contact.
+@Suite("Zugriffstabelle: jede Route × jede Demo-Person")
+struct AccessTableTests {
+    /// Everyone of the demo directory.
+    static let everyone: Set<String> = Set(DemoData.staff.map(\.username))
+    /// People of the two offices of the case (referrer RAV Wolhusen, receiver SoBZ Hochdorf).
+    static let parties: Set<String> = ["h.lustenberger", "p.baumann", "m.bucher", "e.renggli", "a.keller", "s.wicki", "c.studer", "k.bucheli"]
+    static let advisors: Set<String> = ["h.lustenberger", "p.baumann", "l.meier", "r.huber", "a.keller", "s.wicki", "n.frei", "f.estermann",
+                                        "i.bachmann"]
+    static let coordinators: Set<String> = ["iiz.koordination"]
+    /// The one person who may open and work the check task.
+    static let checkTaskWorkers: Set<String> = ["c.studer"]
+
+    struct Row {
+        var method: HTTPRequest.Method
+        var uri: String
+        var body: Value?
+        /// Status for the users in `allowed`, and for everybody else.
+        var allowed: Set<String>
+        var allowedStatus: HTTPResponse.Status
+        var otherStatus: HTTPResponse.Status
+    }
+
+    @Test("Erwartete Status für alle Routen und alle Personen")
+    func everyRouteEveryUser() async throws {
+        #expect(Self.everyone.count == 24)
+        #expect(Self.advisors.isSubset(of: Self.everyone) && Self.parties.isSubset(of: Self.everyone))
+        let s = try TestServer()
+        let submitted = try s.service.submitApplication(by: "h.lustenberger", receiverOffice: "sobz-hochdorf",
+                                                        formData: applicationValues().contextValue!)
+        let caseID = submitted.caseID
+        let check = try #require(submitted.openTasks.first { $0.elementID == "check-application" })
+        let document = try #require(submitted.documents.first)
+        let precheck: Value = .context(["receiverOffice": "sobz-hochdorf", "values": applicationValues()])
+        let kgs: Value = .context(["measure": "Bewerbungstraining"])
+        let table: [Row] = [
+            Row(method: .get, uri: "/api/me", allowed: Self.everyone, allowedStatus: .ok, otherStatus: .ok),
+            Row(method: .get, uri: "/api/tasks", allowed: Self.everyone, allowedStatus: .ok, otherStatus: .ok),
+            Row(method: .get, uri: "/api/offices", allowed: Self.everyone, allowedStatus: .ok, otherStatus: .ok),
+            Row(method: .get, uri: "/api/definitions", allowed: Self.everyone, allowedStatus: .ok, otherStatus: .ok),
+            Row(method: .get, uri: "/api/forms/pruefung-antrag", allowed: Self.everyone, allowedStatus: .ok, otherStatus: .ok),
+            Row(method: .get, uri: "/api/forms/gibt-es-nicht", allowed: [], allowedStatus: .ok, otherStatus: .notFound),
+            Row(method: .get, uri: "/api/cases", allowed: Self.everyone, allowedStatus: .ok, otherStatus: .ok),
+            Row(method: .get, uri: "/api/cases/\(caseID)", allowed: Self.parties, allowedStatus: .ok, otherStatus: .notFound),
+            Row(method: .get, uri: "/api/cases/\(caseID)/history", allowed: Self.parties, allowedStatus: .ok, otherStatus: .notFound),
+            Row(method: .get, uri: "/api/cases/\(caseID)/documents", allowed: Self.parties, allowedStatus: .ok, otherStatus: .notFound),
+            Row(method: .get, uri: "/api/documents/\(document.id)", allowed: Self.parties, allowedStatus: .ok, otherStatus: .notFound),
+            Row(method: .get, uri: "/api/cases/OPT-2026-9999", allowed: [], allowedStatus: .ok, otherStatus: .notFound),
+            Row(method: .get, uri: "/api/documents/999999", allowed: [], allowedStatus: .ok, otherStatus: .notFound),
+            Row(method: .get, uri: "/api/tasks/\(check.id)", allowed: Self.checkTaskWorkers, allowedStatus: .ok, otherStatus: .notFound),
+            Row(method: .get, uri: "/api/tasks/999999", allowed: [], allowedStatus: .ok, otherStatus: .notFound),
+            Row(method: .post, uri: "/api/cases/precheck", body: precheck, allowed: Self.advisors, allowedStatus: .ok, otherStatus: .forbidden),
+            // Before the hand-over a KGS is refused by rule (422) for the receiver's advisors; the
+            // referrer's people see the case but are not the receiver's case management (403).
+            Row(method: .post, uri: "/api/cases/\(caseID)/cost-approvals", body: kgs, allowed: ["a.keller", "s.wicki"],
+                allowedStatus: .unprocessableContent, otherStatus: .notFound),
+            Row(method: .get, uri: "/api/reports/standard?from=2026-01-01&to=2026-12-31", allowed: Self.coordinators, allowedStatus: .ok,
+                otherStatus: .forbidden),
+            Row(method: .get, uri: "/api/reports/standard?from=2026-01-01&to=2026-12-31&format=csv", allowed: Self.coordinators,
+                allowedStatus: .ok, otherStatus: .forbidden),
+            Row(method: .get, uri: "/api/audit?caseId=\(caseID)", allowed: Self.coordinators, allowedStatus: .ok, otherStatus: .forbidden),
+            // Claiming: only the check task's office and role; everyone else does not see it.
+            Row(method: .post, uri: "/api/tasks/\(check.id)/unclaim", allowed: Self.checkTaskWorkers, allowedStatus: .conflict,
+                otherStatus: .notFound),
+        ]
+        // Users of the case's offices who are not the receiver's advisors see the case but may not request a KGS.
+        let kgsForbidden = Self.parties.subtracting(["a.keller", "s.wicki"])
+        try await s.test { client in
+            var tokens: [String: String] = [:]
+            for user in Self.everyone.sorted() { tokens[user] = try await client.token(user) }
+            var mismatches: [String] = []
+            for row in table {
+                for user in Self.everyone.sorted() {
+                    var expected = row.allowed.contains(user) ? row.allowedStatus : row.otherStatus
+                    if row.uri.hasSuffix("/cost-approvals"), kgsForbidden.contains(user) { expected = .forbidden }
+                    let response = try await client.execute(uri: row.uri, method: row.method, headers: bearer(tokens[user]!),
+                                                            body: row.body.map(body))
+                    if response.status != expected {
+                        mismatches.append("\(row.method) \(row.uri) as \(user): \(response.status.code), expected \(expected.code)")
+                    }
+                    if response.status.code >= 400 {
+                        // Every error has the API's shape with a German message.
+                        let error = json(response)["error"]?.contextValue
+                        if error?["code"]?.stringValue == nil || error?["message"]?.stringValue?.isEmpty != false {
+                            mismatches.append("\(row.method) \(row.uri) as \(user): error without shape")
+                        }
+                    }
+                }
+            }
+            #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
+            // Without a token every route but health, ready, metrics, the OpenAPI document and sign-in answers 401.
+            for row in table {
+                let r = try await client.execute(uri: row.uri, method: row.method, headers: jsonHeaders, body: row.body.map(body))
+                #expect(r.status == .unauthorized, "\(row.uri)")
+            }
+            // Claim: one of the other office's people finds nothing; the contact claims.
+            #expect(try await client.execute(uri: "/api/tasks/\(check.id)/claim", method: .post, headers: bearer(tokens["t.gut"]!)).status
+                == .notFound)
+            #expect(try await client.execute(uri: "/api/tasks/\(check.id)/claim", method: .post, headers: bearer(tokens["c.studer"]!)).status
+                == .ok)
+            #expect(try await client.execute(uri: "/api/tasks/\(check.id)/unclaim", method: .post, headers: bearer(tokens["c.studer"]!))
+                .status == .ok)
+            // The coordinator's audit shows who read the case, with address and request id.
+            let audit = try await client.execute(uri: "/api/audit?caseId=\(caseID)", method: .get, headers: bearer(tokens["iiz.koordination"]!))
+            let items = json(audit)["items"]?.listValue ?? []
+            let readers = Set(items.compactMap { $0.contextValue?["user"]?.stringValue })
+            #expect(readers == Self.parties)
+            #expect(items.allSatisfy { $0.contextValue?["requestId"]?.stringValue?.isEmpty == false })
+            #expect(items.contains { $0.contextValue?["action"] == "claim-task" })
+        }
+    }
+}
