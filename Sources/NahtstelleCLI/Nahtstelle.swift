@@ -24,6 +24,7 @@ struct Nahtstelle: AsyncParsableCommand {
             InboxCommand.self,
             ServeCommand.self,
             UsersCommand.self,
+            CheckCommand.self,
         ]
     )
 }

@@ -131,3 +131,26 @@ struct UsersCommand: ParsableCommand {
         }
     }
 }
+
+/// `nahtstelle check --db PATH`: the engine's invariant check (after a crash, a restore, an upgrade).
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Prüft die Datenbank auf Widersprüche (Token, Aufgaben, Zeitgeber, Abonnements); Exit 1 bei Befund.")
+
+    @OptionGroup var options: CaseOptions
+
+    func run() throws {
+        let service = try options.service()
+        let problems: [String]
+        do { problems = try service.engine.invariantViolations() } catch {
+            throw CLIError("Die Prüfung konnte nicht laufen: \(error)")
+        }
+        if problems.isEmpty {
+            print("Keine Widersprüche gefunden.")
+        } else {
+            for problem in problems { print(problem) }
+            throw ExitCode(1)
+        }
+    }
+}

@@ -61,6 +61,9 @@ extension OptimaService {
     public func claim(by username: String, taskID: Int64) throws -> TaskRecord {
         let user = try staff(username)
         let task = try authorizedTask(user, taskID)
+        if task.state == .claimed {
+            throw CaseServiceError(.conflict, "Sie haben die Aufgabe «\(task.name ?? task.elementID)» bereits übernommen.")
+        }
         do { return try engine.claim(taskID: task.id, user: user.username, expectedVersion: task.version) } catch {
             throw CaseServiceError.wrapping(error)
         }
