@@ -36,10 +36,10 @@ struct FidelityScenarioTests {
         // A release without the signature date is refused.
         #expect(throws: CaseServiceError.self) { try t.complete("check-job-search", w.caseID, by: w.p.referrerAdvisor) }
         try t.advance(days: 5)
-        try t.complete("check-job-search", w.caseID, by: w.p.referrerAdvisor, ["agreementSignedAt": "16.03.2026"])
+        try t.complete("check-job-search", w.caseID, by: w.p.referrerAdvisor, ["agreementSignedAt": "13.03.2026"])
         release = try #require(try t.service.caseView(w.p.referrerAdvisor, caseID: w.caseID).jobSearchRelease)
         #expect(release.released)
-        #expect(release.reason.contains("16.03.2026"))
+        #expect(release.reason.contains("13.03.2026"))
         #expect(try !t.openTasks(w.caseID).contains { $0.elementID == "check-job-search" })
     }
 
@@ -98,6 +98,7 @@ struct FidelityScenarioTests {
         let t = try TestOffice()
         var application = Applications.ravToIV(1)
         application["ivProcedure"] = "running"
+        application["ivPensionSettled"] = false
         let result = try t.service.submitApplication(by: "h.lustenberger", receiverOffice: "was-iv-luzern", formData: application)
         #expect(result.eligibility.trafficLight == .red)
         let rule = try #require(result.eligibility.conditions.first { $0.id == .noRunningIVProcedure })
