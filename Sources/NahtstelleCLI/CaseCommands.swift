@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import GRDB
 import NahtstelleCases
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
+import NahtstelleStore
 
 /// Options of the OPTIMA case commands: the database and where workflows, forms and templates are.
 struct CaseOptions: ParsableArguments {
@@ -15,7 +17,9 @@ struct CaseOptions: ParsableArguments {
 
     var resources: OptimaService.Resources { .init(root: root) }
 
-    func prepare() throws {
+    /// Checks the resource folders and the database path.
+    /// - Parameter create: only `demo` sets up an installation and may create the file.
+    func prepare(create: Bool = false) throws {
         for folder in ["workflows", "forms", "templates"] {
             var isDirectory: ObjCBool = false
             let path = (root as NSString).appendingPathComponent(folder)
@@ -23,14 +27,17 @@ struct CaseOptions: ParsableArguments {
                 throw CLIError("\(path): Ordner fehlt. Bitte im Projektordner ausführen oder --root angeben.")
             }
         }
-        let dir = (db as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        try CLIEnvironment.checkDatabase(db, create: create)
     }
 
-    func service() throws -> OptimaService {
-        try prepare()
+    func service(create: Bool = false) throws -> OptimaService {
+        try prepare(create: create)
         do { return try OptimaService(databasePath: db, resources: resources) } catch let error as CaseServiceError {
             throw CLIError(error.description)
+        } catch let error as StoreError {
+            throw CLIError(error.message)
+        } catch let error as DatabaseError {
+            throw CLIError(CLIEnvironment.databaseMessage(error, path: db))
         }
     }
 }
@@ -48,21 +55,28 @@ struct DemoCommand: ParsableCommand {
     var documents: String = "var/documents"
 
     func run() throws {
-        try options.prepare()
+        try options.prepare(create: true)
+        // Before any case is created: a documents "folder" that is a file, or one that cannot
+        // be written, would fail only after the whole walk.
+        try Self.prepareFolder(documents)
         let caseIDs: [String]
         do {
             caseIDs = try DemoScenario.run(databasePath: options.db, resources: options.resources) { print($0) }
         } catch let error as CaseServiceError {
             throw CLIError(error.description)
+        } catch let error as StoreError {
+            throw CLIError(error.message)
+        } catch let error as DatabaseError {
+            throw CLIError(CLIEnvironment.databaseMessage(error, path: options.db))
         }
         let service = try options.service()
         var written = 0
         for caseID in caseIDs {
             let folder = (documents as NSString).appendingPathComponent(caseID)
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            for info in try service.documents("iiz.koordination", caseID: caseID) {
-                let doc = try service.document("iiz.koordination", id: info.id)
-                let path = (folder as NSString).appendingPathComponent(info.fileName)
+            try Self.prepareFolder(folder)
+            // As the local operator: no user of the demo sees every case.
+            for doc in try service.operatorDocuments(caseID: caseID) {
+                let path = (folder as NSString).appendingPathComponent(doc.info.fileName)
                 guard FileManager.default.createFile(atPath: path, contents: Data(doc.bytes)) else {
                     throw CLIError("\(path): Datei kann nicht geschrieben werden. Bitte die Berechtigungen prüfen.")
                 }
@@ -71,6 +85,23 @@ struct DemoCommand: ParsableCommand {
         }
         print("\(written) Dokumente in \(documents)/<Fall>/ geschrieben.")
         print("Weiter: nahtstelle cases --db \(options.db) --user h.lustenberger | nahtstelle inbox --db \(options.db) --user c.studer")
+    }
+
+    /// Creates `path` as a folder (with its parents) or says in words why it cannot be one.
+    static func prepareFolder(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw CLIError("--documents: \(path) ist eine Datei, kein Ordner. Bitte einen Ordner angeben (z. B. var/documents).")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw CLIError("--documents: Ordner \(path) kann nicht angelegt werden (ein Teil des Pfads ist eine Datei oder es fehlt das Schreibrecht). "
+                           + "Bitte einen beschreibbaren Ordner angeben.")
+        }
+        guard FileManager.default.isWritableFile(atPath: path) else {
+            throw CLIError("--documents: In \(path) darf nicht geschrieben werden. Bitte die Berechtigungen prüfen oder einen anderen Ordner angeben.")
+        }
     }
 }
 
@@ -95,7 +126,7 @@ struct CasesCommand: ParsableCommand {
                 let open = view.openTasks.map { $0.name ?? $0.elementID }.joined(separator: ", ")
                 print([c.id, c.person.fullName, "\(view.referrerOffice.name) → \(view.receiverOffice.name)", Glossary.label(c.processKind),
                        Glossary.label(c.state), "Zielgruppe " + (c.targetGroup?.rawValue ?? "–"), "\(view.documents.count) Dokumente",
-                       open.isEmpty ? "" : "offen: " + open].filter { !$0.isEmpty }.joined(separator: "\t"))
+                       open.isEmpty ? "" : "offen: " + open].filter { !$0.isEmpty }.map(CLIText.cell).joined(separator: "\t"))
             }
         } catch let error as CaseServiceError {
             throw CLIError(error.description)
@@ -120,11 +151,12 @@ struct InboxCommand: ParsableCommand {
             print("Aufgaben (\(items.count)):")
             for item in items {
                 let due = item.dueAt.map { "fällig " + ISODateTime.localDate(of: $0).swissFormatted + (item.isOverdue ? " (überfällig)" : "") } ?? "ohne Frist"
-                print("  \(item.task.id)\t\(item.task.name ?? item.task.elementID)\t\(item.caseID ?? "")\t\(item.personName ?? "")\t\(due)")
+                print("  " + [String(item.task.id), item.task.name ?? item.task.elementID, item.caseID ?? "", item.personName ?? "", due]
+                    .map(CLIText.cell).joined(separator: "\t"))
             }
             let notes = try service.notifications(user, unreadOnly: true)
             print("Mitteilungen (\(notes.count)):")
-            for note in notes { print("  \(ISODateTime.localDate(of: note.createdAt).swissFormatted)\t\(note.text)") }
+            for note in notes { print("  \(ISODateTime.localDate(of: note.createdAt).swissFormatted)\t\(CLIText.cell(note.text))") }
         } catch let error as CaseServiceError {
             throw CLIError(error.description)
         }

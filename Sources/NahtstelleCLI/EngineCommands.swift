@@ -13,23 +13,36 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "SQLite-Datei der Installation.")
     var db: String = "var/nahtstelle.sqlite"
 
-    @Option(name: .long, help: "Benutzername für das Protokoll.")
+    @Option(name: .long, help: "Benutzername für das Protokoll (bei Fällen: eine erfasste Person, z. B. h.lustenberger).")
     var user: String = ProcessInfo.processInfo.environment["USER"] ?? "cli"
 
     /// The engine for this database. On a database with OPTIMA cases it is the case service's
     /// engine — its documents, notifications and case updates run with every step, timers included.
-    func engine() throws -> Engine {
-        let dir = (db as NSString).deletingLastPathComponent
-        if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+    /// - Parameter create: only commands that set up an installation (`deploy`) create a missing
+    ///   file (and its folder); every other command says the database was not found.
+    func engine(create: Bool = false) throws -> Engine {
+        try CLIEnvironment.checkDatabase(db, create: create)
         if try holdsCases() {
-            return try OptimaService(databasePath: db, resources: .init(root: ".")).engine
+            do {
+                return try OptimaService(databasePath: db, resources: .init(root: ".")).engine
+            } catch let error as CaseServiceError {
+                throw CLIError(error.description)
+            }
         }
-        return try CLIEnvironment.engine(store: try SQLiteEngineStore(path: db))
+        return try CLIEnvironment.engine(store: try CLIEnvironment.openStore(db))
+    }
+
+    /// An engine that only reads: opens the file read-only (a read-only copy or a file without
+    /// write permission works), migrates nothing and never creates the file.
+    func readingEngine() throws -> Engine {
+        try CLIEnvironment.checkDatabase(db, create: false)
+        return try CLIEnvironment.engine(store: try CLIEnvironment.openStore(db, access: .readOnly))
     }
 
     /// An engine for commands that change process state directly. Refused on a case database:
     /// there every step goes through the case service (forms, permissions, documents).
     func directEngine(_ command: String) throws -> Engine {
+        try CLIEnvironment.checkDatabase(db, create: false)
         if try holdsCases() {
             throw CLIError("\(db) enthält OPTIMA-Fälle: »\(command)« würde Formularprüfung, Berechtigungen und Dokumente umgehen. "
                            + "Aufgaben über die Fallführung erledigen (nahtstelle inbox/cases; im Browser, sobald die Aufgabenliste läuft).")
@@ -37,20 +50,14 @@ struct DatabaseOptions: ParsableArguments {
         return try engine()
     }
 
-    private func holdsCases() throws -> Bool {
-        guard FileManager.default.fileExists(atPath: db) else { return false }
-        _ = SQLiteEngineStore.processSettings  // before SQLite's first connection
-        // A read-only look: no migrations, no second store on the same file.
-        var configuration = Configuration()
-        configuration.readonly = true
-        return try DatabaseQueue(path: db, configuration: configuration).read { db in try db.tableExists("optima_case") }
-    }
+    func holdsCases() throws -> Bool { try CLIEnvironment.holdsCases(db) }
 }
 
 extension TaskRecord {
     var line: String {
         let due = dueAt.map { " fällig \(ISODateTime.localDate(of: $0).swissFormatted)" } ?? ""
-        return "\(id)\t\(elementID)\t\(name ?? "")\t\(office ?? "-")/\(role ?? "-")\t\(assignee ?? "-")\t\(state.rawValue)\(due)\t\(businessKey ?? "")"
+        return [String(id), elementID, name ?? "", "\(office ?? "-")/\(role ?? "-")", assignee ?? "-", state.rawValue + due, businessKey ?? ""]
+            .map(CLIText.cell).joined(separator: "\t")
     }
 }
 
@@ -60,7 +67,7 @@ struct DeployCommand: ParsableCommand {
     @Argument(help: "Die .bpmn-Dateien.") var files: [String]
 
     func run() throws {
-        let engine = try database.engine()
+        let engine = try database.engine(create: true)
         for file in files {
             do {
                 for d in try engine.deploy(source: try CLIEnvironment.readFile(file), fileName: file, by: database.user) {
@@ -86,6 +93,7 @@ struct StartCommand: ParsableCommand {
         let result = try engine.startInstance(processID: process, variables: vars, businessKey: key, by: database.user)
         print("instance \(result.instanceID ?? 0) \(result.status?.rawValue ?? "")")
         for task in result.openTasks { print(task.line) }
+        CLIEnvironment.printWarnings(result)
     }
 }
 
@@ -98,9 +106,12 @@ struct TasksCommand: ParsableCommand {
     @Option(name: .long) var key: String?
 
     func run() throws {
-        let engine = try database.engine()
+        let engine = try database.readingEngine()
         let query = TaskQuery(office: office, roles: role.map { [$0] }, assignee: assignee, businessKey: key, limit: 200)
-        for task in try engine.tasks(query) { print(task.line) }
+        let tasks = try engine.tasks(query)
+        // Nothing on standard output (scripts read the lines), but a person sees why it is empty.
+        if tasks.isEmpty { FileHandle.standardError.write(Data("Keine offenen Aufgaben\(office != nil || role != nil || assignee != nil || key != nil ? " für diese Filter" : "").\n".utf8)) }
+        for task in tasks { print(task.line) }
     }
 }
 
@@ -116,6 +127,7 @@ struct CompleteCommand: ParsableCommand {
         let result = try engine.complete(taskID: task, variables: vars, by: database.user)
         print("instance \(result.instanceID ?? 0) \(result.status?.rawValue ?? "")\(result.endEventID.map { " end: \($0)" } ?? "")")
         for task in result.openTasks { print(task.line) }
+        CLIEnvironment.printWarnings(result)
     }
 }
 
@@ -131,23 +143,68 @@ struct CorrelateCommand: ParsableCommand {
         let vars = try CLIEnvironment.readVariables(variables)
         let result = try engine.correlate(message: message, correlationKey: key, variables: vars, by: database.user)
         print("instance \(result.instanceID ?? 0) \(result.status?.rawValue ?? "")")
+        CLIEnvironment.printWarnings(result)
     }
 }
 
 struct HistoryCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "history", abstract: "Zeigt das Protokoll einer Instanz oder eines Falls.")
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Zeigt das Protokoll einer Instanz oder eines Falls.",
+        discussion: "Auf einer Datenbank mit OPTIMA-Fällen braucht es --user einer erfassten Person, die den Fall sehen darf; "
+            + "jeder Aufruf wird im Zugriffsprotokoll des Falls festgehalten.")
     @OptionGroup var database: DatabaseOptions
-    @Option(name: .long) var instance: Int64?
-    @Option(name: .long) var key: String?
+    @Option(name: .long, help: "Nummer der Prozessinstanz.") var instance: Int64?
+    @Option(name: .long, help: "Geschäftsschlüssel, z. B. die Fallnummer OPT-2026-0001.") var key: String?
 
     func run() throws {
-        let engine = try database.engine()
+        if instance != nil, key != nil {
+            throw CLIError("Bitte entweder --instance oder --key angeben, nicht beide.")
+        }
+        guard instance != nil || key != nil else { throw CLIError("Geben Sie --instance oder --key an.") }
+        try CLIEnvironment.checkDatabase(database.db, create: false)
         let records: [HistoryRecord]
-        if let instance { records = try engine.history(instanceID: instance) } else if let key { records = try engine.history(businessKey: key) } else {
-            throw CLIError("Geben Sie --instance oder --key an.")
+        if try database.holdsCases() {
+            records = try caseHistory()
+        } else {
+            let engine = try database.readingEngine()
+            if let instance {
+                guard try engine.instance(id: instance) != nil else {
+                    throw CLIError("Instanz \(instance) gibt es in \(database.db) nicht. Die Nummern zeigt »nahtstelle tasks«.")
+                }
+                records = try engine.history(instanceID: instance)
+            } else {
+                records = try engine.history(businessKey: key ?? "")
+                guard !records.isEmpty else {
+                    throw CLIError("Zum Geschäftsschlüssel «\(CLIText.cell(key ?? ""))» gibt es in \(database.db) kein Protokoll. Bitte den Schlüssel prüfen.")
+                }
+            }
         }
         for r in records {
-            print("\(Value.isoDateTime(r.at))\t\(r.actor)\t\(r.command)\t\(r.instanceID.map(String.init) ?? "-")\t\(r.elementID ?? "-")\t\(r.details)")
+            print([Value.isoDateTime(r.at), r.actor, r.command, r.instanceID.map(String.init) ?? "-", r.elementID ?? "-", r.details]
+                .map(CLIText.cell).joined(separator: "\t"))
+        }
+    }
+
+    /// Case data is read through the case service: only a user who may see the case, and the
+    /// read is written to the case's access log (as `cases` and the browser do).
+    private func caseHistory() throws -> [HistoryRecord] {
+        do {
+            let service = try OptimaService(databasePath: database.db, resources: .init(root: "."))
+            var caseID = key
+            if let instance {
+                guard let record = try service.engine.instance(id: instance) else {
+                    throw CLIError("Instanz \(instance) gibt es in \(database.db) nicht. Die Nummern zeigt »nahtstelle tasks«.")
+                }
+                guard let businessKey = record.businessKey else {
+                    throw CLIError("Instanz \(instance) gehört zu keinem Fall. Bitte --key mit der Fallnummer angeben.")
+                }
+                caseID = businessKey
+            }
+            let records = try service.caseHistory(by: database.user, caseID: caseID ?? "")
+            guard let instance else { return records }
+            return records.filter { $0.instanceID == instance }
+        } catch let error as CaseServiceError {
+            throw CLIError(error.description)
         }
     }
 }

@@ -58,18 +58,27 @@ struct ReportCommand: AsyncParsableCommand {
         guard ["json", "csv", "text"].contains(format) else {
             throw CLIError("--format: «\(format)» gibt es nicht. Erlaubt sind json, csv und text.")
         }
-        guard FileManager.default.fileExists(atPath: db) else {
-            throw CLIError("\(db): Datenbank nicht gefunden. Bitte den Pfad mit --db angeben (z. B. var/nahtstelle.sqlite).")
+        if !pseudonymise, keyFile != nil { throw CLIError("--key-file gilt nur zusammen mit --pseudonymise.") }
+        let today = ISODateTime.localDate(of: Date())
+        let asOf = try asOf.map { try Self.date($0, option: "--as-of") } ?? min(to, today)
+        if self.asOf != nil {
+            // Overdue is a fact about the past: a deadline in December is not overdue "as of 2099".
+            guard asOf <= today else {
+                throw CLIError("--as-of: \(asOf.swissFormatted) liegt in der Zukunft. Der Stichtag ist höchstens heute (\(today.swissFormatted)).")
+            }
+            guard asOf >= from else {
+                throw CLIError("--as-of: \(asOf.swissFormatted) liegt vor dem Zeitraum (--from \(from.swissFormatted)). "
+                               + "Bitte einen Stichtag im Zeitraum oder danach angeben.")
+            }
         }
-        let store = try SQLiteEngineStore(path: db, migrations: CaseSchema.register)
+        try CLIEnvironment.checkDatabase(db, create: false)
+        // A report only reads: a read-only copy (or a file without write permission) is enough.
+        let store = try CLIEnvironment.openStore(db, migrations: CaseSchema.register, access: .readOnly)
         let repository = SQLiteCaseRepository(writer: store.writer)
         if pseudonymise {
             try await export(repository, to: to)
             return
         }
-        if keyFile != nil { throw CLIError("--key-file gilt nur zusammen mit --pseudonymise.") }
-        let today = ISODateTime.localDate(of: Date())
-        let asOf = try asOf.map { try Self.date($0, option: "--as-of") } ?? min(to, today)
         let report = OptimaReport.compute(cases: try await repository.reportRecords(from: from, to: to), from: from, to: to, asOf: asOf)
         switch format {
         case "json": print(report.json(), terminator: "")

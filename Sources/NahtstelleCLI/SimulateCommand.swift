@@ -41,7 +41,11 @@ struct SimulateCommand: ParsableCommand {
             files.append((try CLIEnvironment.readFile(path), path))
         }
         let start = try CLIEnvironment.readVariables(variables)
-        let answerText = String(decoding: try CLIEnvironment.readFile(answers), as: UTF8.self)
+        let answerBytes = try CLIEnvironment.readFile(answers)
+        if let offset = Value.invalidUTF8Offset(answerBytes) {
+            throw CLIError("\(answers): Ungültiges JSON an Position \(offset): ungültige UTF-8-Zeichenfolge; bitte die Datei als UTF-8 speichern.")
+        }
+        let answerText = String(decoding: answerBytes, as: UTF8.self)
         var simulation = Simulation(answers: try Simulation.parseAnswers(answerText), startVariables: start)
         let engine = try CLIEnvironment.engine(store: try SQLiteEngineStore(path: nil), draft: draft)
         var primary: Int64?

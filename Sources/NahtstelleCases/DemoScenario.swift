@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -7,12 +8,19 @@ import NahtstelleOptima
 /// newcomer sees real documents, inboxes and a report. Runs on its own clock that moves from
 /// 100 days ago to now; every step goes through `OptimaService` as the user who does it.
 public enum DemoScenario {
-    /// Seeds offices and users, deploys the definitions and — unless the database has cases
-    /// already — walks the demo cases. Returns the ids of the cases in the database.
+    /// Seeds offices and users, deploys the definitions and walks the demo cases. Idempotent per
+    /// demo case and per step: a second run changes nothing, and a run killed partway is finished
+    /// by the next one (each step is one transaction; a step already done is skipped). Runs on
+    /// the same database are serialised, so two at once never create a case twice. Returns the
+    /// ids of the cases in the database.
     /// - Parameter log: receives one German line per step.
     @discardableResult
     public static func run(databasePath: String, resources: OptimaService.Resources, now: Date = Date(),
                            log: (String) -> Void) throws -> [String] {
+        let lock = try DemoLock(databasePath: databasePath) {
+            log("Ein anderer Demo-Lauf arbeitet auf dieser Datenbank: warte, bis er fertig ist …")
+        }
+        defer { lock.release() }
         let today = ISODateTime.localDate(of: now)
         let base = ISODateTime.startOfDay(today.adding(days: -100)).addingTimeInterval(8 * 3600)
         let clock = MovableClock(base)
@@ -22,14 +30,13 @@ public enum DemoScenario {
         for d in try service.deployWorkflows(by: "demo") {
             log("Definition \(d.processID) v\(d.version)\(d.isNew ? " bereitgestellt" : " (unverändert)")")
         }
-        let existing = try service.allCases()
-        if !existing.isEmpty {
-            log("Die Datenbank enthält bereits \(existing.count) Fälle: die Demo-Fälle werden nicht nochmals angelegt.")
-            return existing.map(\.id)
-        }
-        try withoutActuallyEscaping(log) { log in
+        let skippedBefore = try withoutActuallyEscaping(log) { log in
             var demo = Demo(service: service, clock: clock, base: base, log: log)
             try demo.walk()
+            return demo.skipped
+        }
+        if skippedBefore > 0 {
+            log("\(skippedBefore) Schritte waren schon erledigt (früherer Demo-Lauf) und wurden übersprungen.")
         }
         clock.set(now)
         let fired = try service.fireDueTimers()
@@ -42,6 +49,17 @@ public enum DemoScenario {
         let clock: MovableClock
         let base: Date
         let log: (String) -> Void
+        /// How often the walk has reached each step so far, per case and element.
+        var reached: [String: Int] = [:]
+        /// Steps found done by an earlier run.
+        var skipped = 0
+
+        init(service: OptimaService, clock: MovableClock, base: Date, log: @escaping (String) -> Void) {
+            self.service = service
+            self.clock = clock
+            self.base = base
+            self.log = log
+        }
 
         /// Moves the clock to day `day` (from the start) at `hour` and fires what became due.
         func at(_ day: Int, _ hour: Double = 9) throws {
@@ -66,10 +84,28 @@ public enum DemoScenario {
             return task
         }
 
-        func complete(_ element: String, _ caseID: String, by user: String, _ data: [String: Value] = [:], _ what: String) throws {
+        /// Completes the open task `element` of the case — unless an earlier run did: the n-th
+        /// time the walk reaches an element it is done when the case has n completed tasks of it.
+        mutating func complete(_ element: String, _ caseID: String, by user: String, _ data: [String: Value] = [:], _ what: String) throws {
+            let step = caseID + "/" + element
+            reached[step, default: 0] += 1
+            let done = try service.engine.tasks(TaskQuery(businessKey: caseID, states: [.completed], limit: 1000))
+                .filter { $0.elementID == element }.count
+            if done >= reached[step, default: 0] {
+                skipped += 1
+                return
+            }
             let outcome = try service.completeTask(by: user, taskID: try task(element, caseID).id, formData: data)
             let next = outcome.createdTasks.map { $0.name ?? $0.elementID }
             log("  \(date(clock.now)) \(caseID) \(user): \(what)" + (next.isEmpty ? "" : " → nächster Schritt: " + next.joined(separator: ", ")))
+        }
+
+        /// The demo case of this person (by AHV number), when an earlier run created it.
+        func existingCase(_ data: [String: Value]) throws -> String? {
+            guard case .string(let ahv)? = data["ahvNumber"] else { return nil }
+            return try service.read { db in
+                try String.fetchOne(db, sql: "SELECT id FROM optima_case WHERE person_ahv = ? ORDER BY id LIMIT 1", arguments: [ahv])
+            }
         }
 
         static func person(_ last: String, _ first: String, _ birth: String, _ street: String, _ plz: String, _ city: String,
@@ -82,6 +118,10 @@ public enum DemoScenario {
                                                "ivLegalProceedings": false, "ivHealthDamageSuspected": false, "canAndWillWork": true]
 
         mutating func submit(_ user: String, _ receiver: String, _ data: [String: Value]) throws -> String {
+            if let caseID = try existingCase(data) {
+                skipped += 1
+                return caseID
+            }
             let result = try service.submitApplication(by: user, receiverOffice: receiver, formData: data)
             let c = try service.caseView(user, caseID: result.caseID)
             log("Fall \(result.caseID): \(c.optimaCase.person.fullName), \(c.referrerOffice.name) → \(c.receiverOffice.name), "
@@ -177,11 +217,16 @@ public enum DemoScenario {
             try at(55, 9)
             try complete("pay-invoice", caseA, by: "e.renggli", [:], "Rechnung bezahlt")
             try at(60, 9)
-            let kgs = try service.requestCostApproval(by: "r.huber", caseID: caseC, formData: [
-                "measure": "Job-Coaching am Arbeitsplatz", "periodFrom": dayDate(70), "periodTo": dayDate(160), "provider": "Stiftung Brändi",
-                "positions": [["description": "Job-Coaching (12 Stunden)", "quantity": 12, "unitPrice": 95, "amount": 1140]],
-            ])
-            log("  \(date(clock.now)) \(caseC) r.huber: Kostengutsprache beantragt (CHF \(SwissFormat.amount(kgs.amount))), wartet auf die Unterschrift des RAV")
+            let hasApproval = try service.read { db in
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM cost_approval WHERE case_id = ?", arguments: [caseC]) ?? 0
+            }
+            if hasApproval > 0 { skipped += 1 } else {
+                let kgs = try service.requestCostApproval(by: "r.huber", caseID: caseC, formData: [
+                    "measure": "Job-Coaching am Arbeitsplatz", "periodFrom": dayDate(70), "periodTo": dayDate(160), "provider": "Stiftung Brändi",
+                    "positions": [["description": "Job-Coaching (12 Stunden)", "quantity": 12, "unitPrice": 95, "amount": 1140]],
+                ])
+                log("  \(date(clock.now)) \(caseC) r.huber: Kostengutsprache beantragt (CHF \(SwissFormat.amount(kgs.amount))), wartet auf die Unterschrift des RAV")
+            }
             try at(64, 11)
             try complete("status-meeting", caseA, by: "s.wicki", [
                 "participants": "Anna Muster, Sandra Wicki, Heidi Lustenberger", "status": "Festanstellung als Detailhandelsangestellte (80 %) ab nächstem Monat.",

@@ -73,11 +73,12 @@ struct NotifyHandler: ServiceTaskHandler {
                                    + "Erlaubt sind referrer, receiver und signatory (nahtstelle:to).")
         }
         try NotificationRows.insert(db, caseID: caseID, office: office, role: role, username: username, kind: call.elementID,
-                                    text: Self.text(call.elementID, stored: stored, variables: v, db: db), at: call.at)
+                                    text: Self.text(call.elementID, stored: stored, variables: v, db: db, at: call.at), at: call.at)
         return [:]
     }
 
-    static func text(_ element: String, stored: StoredCase, variables v: [String: Value], db: Database) -> String {
+    /// - Parameter at: when the step runs (a timer may fire late, after downtime).
+    static func text(_ element: String, stored: StoredCase, variables v: [String: Value], db: Database, at: Date) -> String {
         let c = stored.optimaCase
         let who = "\(c.id) (\(c.person.lastName) \(c.person.firstName))"
         let measure = v["measure"]?.stringValue.map { "«\($0)»" } ?? ""
@@ -90,17 +91,27 @@ struct NotifyHandler: ServiceTaskHandler {
             let end = c.handoverAt.map { Deadlines().plannedMandateEnd(handoverMeetingAt: $0, months: c.plannedMonths).swissFormatted }
             return "Das OPTIMA-Mandat \(who) endet am \(end ?? "geplanten Datum") (in zwei Wochen). "
                 + "Bitte am nächsten Standortgespräch über Abschluss oder Weiterführung entscheiden."
-        case "notify-cost-approval-reminder":
         case "notify-status-meeting-referrer":
             let at = (v["nextMeetingAt"] ?? v["meetingAt"]).flatMap(TemplateData.localDateTimeText) ?? "am vereinbarten Termin"
             let place = v["place"]?.stringValue.map { " in \($0)" } ?? ""
             return "Einladung zum gemeinsamen Standortgespräch \(who): \(at)\(place). Der Einladungsbrief liegt bei den "
                 + "Dokumenten des Falls. Ist der Termin nicht möglich oder braucht es aus wichtigen Gründen ein zusätzliches "
                 + "Gespräch, bitte mit der Fallführung der OPTIMA-Stelle Kontakt aufnehmen."
+        case "notify-cost-approval-reminder":
             return "Die Kostengutsprache \(measure) im Fall \(who) ist noch nicht unterzeichnet; die Frist von 10 Tagen ist abgelaufen. "
                 + "Bitte unterzeichnen oder ablehnen."
         case "notify-cost-approval-escalation":
-            return "Die Kostengutsprache \(measure) im Fall \(who) ist seit 4 Tagen überfällig. "
+            // Counted from the signature deadline to the moment the escalation runs: after a
+            // downtime the timer fires late, and the text must say how late it really is.
+            let overdue: String
+            if case .date(let due)? = v["signatureDue"] {
+                let days = ISODateTime.localDate(of: at).daysSinceEpoch - due.daysSinceEpoch
+                overdue = days > 0 ? "ist seit \(days) \(days == 1 ? "Tag" : "Tagen") überfällig (Frist \(due.swissFormatted))"
+                    : "ist überfällig (Frist \(due.swissFormatted))"
+            } else {
+                overdue = "ist überfällig"
+            }
+            return "Die Kostengutsprache \(measure) im Fall \(who) \(overdue). "
                 + "Bitte veranlassen Sie die Unterschrift bei Ihrer zeichnungsberechtigten Person."
         case "notify-cost-approval-rejected":
             return "Die Kostengutsprache \(measure) im Fall \(who) wurde abgelehnt. Die Massnahme darf nicht gebucht werden."

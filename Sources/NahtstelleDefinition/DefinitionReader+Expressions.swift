@@ -1,3 +1,4 @@
+import NahtstelleFEEL
 import NahtstelleXML
 
 extension DefinitionReader {
@@ -9,7 +10,7 @@ extension DefinitionReader {
     /// Runs the injected FEEL check and reports a failure.
     func checkFEEL(_ text: String, at location: SourceLocation, id: String?, what: String) {
         guard let check = options.expressionCheck, let message = check(text) else { return }
-        error(location, id, "\(what): der FEEL-Ausdruck «\(text)» ist ungültig: \(message)",
+        error(location, id, "\(what): der FEEL-Ausdruck «\(FEELExpression.excerpt(text))» ist ungültig: \(message)",
               fix: "den Ausdruck in FEEL-Syntax korrigieren")
     }
 
@@ -18,7 +19,7 @@ extension DefinitionReader {
     func feelExpression(_ raw: String, at location: SourceLocation, id: String?, what: String) -> Expression? {
         let trimmed = raw.trimmed
         if isJUEL(trimmed) {
-            error(location, id, "\(what) «\(trimmed)» ist ein JUEL-Ausdruck (Camunda 7); Nahtstelle versteht nur FEEL",
+            error(location, id, "\(what) «\(FEELExpression.excerpt(trimmed))» ist ein JUEL-Ausdruck (Camunda 7); Nahtstelle versteht nur FEEL",
                   fix: Self.feelFix)
             return nil
         }
@@ -34,14 +35,14 @@ extension DefinitionReader {
     /// A value that is FEEL when prefixed with `=`, else a literal (office, assignee, due date,
     /// timers). `literalCheck` validates literals; `nil` accepts any.
     func valueExpression(_ raw: String, at location: SourceLocation, id: String?, what: String,
-                         literalCheck: ((Substring) -> Bool)? = nil, literalFix: String = "") -> Expression? {
+                         literalCheck: ((String) -> String?)? = nil, literalFix: String = "") -> Expression? {
         let trimmed = raw.trimmed
         guard !trimmed.isEmpty else {
             error(location, id, "\(what) ist leer", fix: "einen Wert angeben oder das Attribut entfernen")
             return nil
         }
         if isJUEL(trimmed) {
-            error(location, id, "\(what) «\(trimmed)» ist ein JUEL-Ausdruck (Camunda 7); Nahtstelle versteht nur FEEL",
+            error(location, id, "\(what) «\(FEELExpression.excerpt(trimmed))» ist ein JUEL-Ausdruck (Camunda 7); Nahtstelle versteht nur FEEL",
                   fix: "als FEEL mit vorangestelltem = schreiben, z.B. =receiverOffice")
             return nil
         }
@@ -54,8 +55,8 @@ extension DefinitionReader {
             checkFEEL(text, at: location, id: id, what: what)
             return Expression(text: text, isFEEL: true, location: location)
         }
-        if let literalCheck, !literalCheck(Substring(trimmed)) {
-            error(location, id, "\(what) «\(trimmed)» ist kein gültiger ISO-8601-Wert", fix: literalFix)
+        if let literalCheck, let problem = literalCheck(trimmed) {
+            error(location, id, "\(what): \(problem)", fix: literalFix)
             return nil
         }
         return Expression(text: trimmed, isFEEL: false, location: location)
@@ -100,16 +101,16 @@ extension DefinitionReader {
         let raw = part.text
         switch part.localName {
         case "timeDate":
-            return valueExpression(raw, at: here, id: ownerID, what: "Zeitpunkt (timeDate)", literalCheck: ISO8601Literal.isDateTime,
+            return valueExpression(raw, at: here, id: ownerID, what: "Zeitpunkt (timeDate)", literalCheck: ISO8601Literal.instantProblem,
                                    literalFix: "als Datum/Zeit schreiben, z.B. 2026-12-01T09:00:00Z oder 2026-12-01T09:00, oder als FEEL mit =")
                 .map(TimerDefinition.date)
         case "timeDuration":
-            return valueExpression(raw, at: here, id: ownerID, what: "Dauer (timeDuration)", literalCheck: ISO8601Literal.isDuration,
+            return valueExpression(raw, at: here, id: ownerID, what: "Dauer (timeDuration)", literalCheck: ISO8601Literal.durationProblem,
                                    literalFix: "als ISO-8601-Dauer schreiben, z.B. P10D (10 Tage) oder PT1H (1 Stunde), oder als FEEL mit =")
                 .map(TimerDefinition.duration)
         default:
             let looksLikeCron = raw.trimmed.contains(" ") || raw.contains("*")
-            return valueExpression(raw, at: here, id: ownerID, what: "Zyklus (timeCycle)", literalCheck: ISO8601Literal.isCycle,
+            return valueExpression(raw, at: here, id: ownerID, what: "Zyklus (timeCycle)", literalCheck: ISO8601Literal.cycleProblem,
                                    literalFix: (looksLikeCron ? "Cron-Ausdrücke werden nicht unterstützt; " : "")
                                        + "als ISO-8601-Wiederholung schreiben, z.B. R3/PT1H, R/P1D oder R3/2026-01-01T00:00:00Z/P1D")
                 .map(TimerDefinition.cycle)

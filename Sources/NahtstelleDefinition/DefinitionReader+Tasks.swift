@@ -1,3 +1,4 @@
+import NahtstelleFEEL
 import NahtstelleXML
 
 extension DefinitionReader {
@@ -8,12 +9,12 @@ extension DefinitionReader {
         let text = raw.trimmed
         guard !text.isEmpty else { return nil }
         if text.hasPrefix("=") || isJUEL(text) {
-            error(element, id, "Die Rolle der Benutzeraufgabe «\(id)» (\(source)) ist ein Ausdruck «\(text)»; erlaubt ist nur ein fester Rollenname",
+            error(element, id, "Die Rolle der Benutzeraufgabe «\(id)» (\(source)) ist ein Ausdruck «\(FEELExpression.excerpt(text))»; erlaubt ist nur ein fester Rollenname",
                   fix: "einen Rollennamen wie referrer, receiver oder signatory eintragen; die Dienststelle mit nahtstelle:office bestimmen")
             return nil
         }
         if text.contains(",") {
-            error(element, id, "Die Benutzeraufgabe «\(id)» nennt mehrere Rollen «\(text)» (\(source)); erlaubt ist genau eine",
+            error(element, id, "Die Benutzeraufgabe «\(id)» nennt mehrere Rollen «\(FEELExpression.excerpt(text))» (\(source)); erlaubt ist genau eine",
                   fix: "eine einzige Rolle angeben")
             return nil
         }
@@ -80,8 +81,12 @@ extension DefinitionReader {
 
         let dueRaw = naht["due"] ?? element.attribute("dueDate", namespace: Namespace.camunda) ?? schedule?.attribute("dueDate")
         let due = dueRaw.flatMap {
-            valueExpression($0, at: here, id: id, what: "Frist (due)", literalCheck: { ISO8601Literal.isDuration($0) || ISO8601Literal.isDateOrDateTime($0) },
+            valueExpression($0, at: here, id: id, what: "Frist (due)", literalCheck: ISO8601Literal.dueProblem,
                             literalFix: "als Dauer ab Erstellung (P10D) oder Datum (2026-12-01) schreiben, oder als FEEL mit =")
+        }
+        if let due, due.isFEEL, let problem = ISO8601Literal.constantDueProblem(due.text) {
+            error(here, id, "Frist (due) der Benutzeraufgabe «\(id)»: \(problem)",
+                  fix: "einen Ausdruck angeben, der ein Datum oder eine Dauer ergibt, z. B. =today() + duration(\"P10D\")")
         }
 
         let documents = (naht["documents"] ?? "").split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
@@ -127,11 +132,11 @@ extension DefinitionReader {
         }
         if let name = handler, !name.isEmpty {
             if name.hasPrefix("=") || isJUEL(name) {
-                error(element, id, "Der Handler der Serviceaufgabe «\(id)» (\(source)) ist ein Ausdruck «\(name)»; erlaubt ist nur ein fester Name",
+                error(element, id, "Der Handler der Serviceaufgabe «\(id)» (\(source)) ist ein Ausdruck «\(FEELExpression.excerpt(name))»; erlaubt ist nur ein fester Name",
                       fix: "nahtstelle:handler auf den Namen eines registrierten Handlers setzen")
             } else if let known = options.serviceHandlers, !known.contains(name) {
                 let list = known.sorted().joined(separator: ", ")
-                error(element, id, "Die Serviceaufgabe «\(id)» verlangt den unbekannten Handler «\(name)» (\(source))",
+                error(element, id, "Die Serviceaufgabe «\(id)» verlangt den unbekannten Handler «\(FEELExpression.excerpt(name))» (\(source))",
                       fix: known.isEmpty ? "es sind keine Handler registriert" : "einen registrierten Handler wählen: \(list)")
             }
         } else {

@@ -21,6 +21,10 @@ public struct DocumentError: Error, Sendable, CustomStringConvertible {
         public static let missingData = Code(rawValue: "missing-data")
         /// The data definition (`fields.json`) cannot be used.
         public static let invalidSchema = Code(rawValue: "invalid-schema")
+        /// Rendering would produce an unreasonably large document (nested repetitions).
+        public static let tooLarge = Code(rawValue: "too-large")
+        /// The data has values of the wrong type or format; see `missingFields` for the paths.
+        public static let invalidData = Code(rawValue: "invalid-data")
         /// libzip reported an error while writing.
         public static let zip = Code(rawValue: "zip")
     }

@@ -76,9 +76,23 @@ public final class DocumentTemplate: Sendable {
                 var parts: [CompiledPart] = []
                 var problems: [TemplateProblem] = []
                 var used: [String] = []
+                var seen = Set<String>()
                 for index in 0..<reader.entryCount {
                     guard let entry = reader.name(at: index) else { continue }
                     names.append(entry)
+                    if let reason = unsafeEntryReason(entry) {
+                        problems.append(TemplateProblem(code: .unsafeEntry, file: location, location: entry, context: "",
+                            message: "Eintrag «\(entry.prefix(200))» im ZIP-Archiv \(reason); er würde in jedes erzeugte Dokument kopiert",
+                            fix: "Die Vorlage in Word oder LibreOffice öffnen und neu als .docx speichern (das entfernt fremde Einträge)."))
+                        continue
+                    }
+                    // Case-insensitive: Word and unzip on Windows and macOS see `Word/document.xml` as the same file.
+                    guard seen.insert(entry.lowercased()).inserted else {
+                        problems.append(TemplateProblem(code: .unsafeEntry, file: location, location: entry, context: "",
+                            message: "Eintrag «\(entry.prefix(200))» kommt im ZIP-Archiv mehrfach vor; welcher gilt, hängt vom Programm ab",
+                            fix: "Die Vorlage in Word oder LibreOffice öffnen und neu als .docx speichern."))
+                        continue
+                    }
                     guard isTextPart(entry) else { continue }
                     let source = try reader.read(at: index)
                     let (part, partProblems, paths) = try TemplateCompiler.compile(partName: entry, file: location, source: source, schema: schema)
@@ -105,6 +119,20 @@ public final class DocumentTemplate: Sendable {
         let file = entry.dropFirst(5)
         return file == "document.xml" || file.hasPrefix("header") || file.hasPrefix("footer")
             || file == "footnotes.xml" || file == "endnotes.xml"
+    }
+
+    /// Why an entry name is not a safe part name of a package, or `nil` when it is: a part name
+    /// is a relative path inside the package (OPC §9.1.1), so no absolute paths, no `..`, no
+    /// backslashes, drive letters or control characters.
+    static func unsafeEntryReason(_ entry: String) -> String? {
+        if entry.isEmpty { return "hat keinen Namen" }
+        if entry.hasPrefix("/") || entry.hasPrefix("\\") { return "ist ein absoluter Pfad" }
+        if entry.contains("\\") { return "enthält einen Backslash" }
+        let segments = entry.split(separator: "/", omittingEmptySubsequences: false)
+        if segments.contains(where: { $0 == ".." || $0 == "." }) { return "verweist mit «..» aus dem Archiv hinaus" }
+        if let first = segments.first, first.count == 2, first.last == ":" { return "ist ein absoluter Pfad" }
+        if entry.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) { return "enthält Steuerzeichen" }
+        return nil
     }
 
     // MARK: - Rendering
@@ -153,6 +181,12 @@ public final class DocumentTemplate: Sendable {
             var renderer = TemplateRenderer(data: data, nextDrawingId: nextDrawing, nextBookmarkId: nextBookmark,
                                             capacity: part.source.count + part.source.count / 4)
             part.source.withUnsafeBufferPointer { renderer.run(part.ops, $0) }
+            if renderer.exceeded {
+                throw DocumentError(code: .tooLarge,
+                    message: "Das Dokument würde zu gross (mehr als \(TemplateRenderer.maxSectionBodies) wiederholte Abschnitte oder \(TemplateRenderer.maxOutputBytes >> 20) MB in «\(part.name)»)",
+                    location: name,
+                    fix: "Listen in den Daten kürzen oder verschachtelte Abschnitte in der Vorlage auflösen (`nahtstelle templates check` zeigt sie).")
+            }
             nextDrawing = renderer.nextDrawingId
             nextBookmark = renderer.nextBookmarkId
             for field in renderer.missing where !missing.contains(field) { missing.append(field) }

@@ -179,22 +179,31 @@ struct TemplateCompiler {
         var touchedRuns = Set<Int>()
         // Schema scopes follow the sections: the root, then one entry per open section.
         var scopes: [SchemaField?] = [schema?.root]
+        // Per open section: whether it repeats (only there does `{{@nr}}` have a value).
+        var repeats: [Bool] = []
         for (index, found) in tags.enumerated() {
             guard let tag = found.tag else { continue }
             let pieces = self.pieces(of: found)
             for piece in pieces { touchedRuns.insert(piece.tToken) }
             switch tag.kind {
             case .field(let path, let filters):
+                if path.segments == ["@nr"], !repeats.contains(true) {
+                    problem(.unknownField, tag: found, message: "«\(found.raw)» steht ausserhalb einer Liste und hat dort keinen Wert",
+                        fix: "{{@nr}} nur innerhalb eines Listenabschnitts verwenden, z. B. {{#measures}}{{@nr}}. {{name}}{{/measures}}.")
+                }
                 let op = fieldOp(path: path, filters: filters, scopes: scopes, at: index)
                 for (n, piece) in pieces.enumerated() where piece.range.count > 0 || n == 0 {
                     edits.append(Edit(start: piece.range.lowerBound, end: piece.range.upperBound, kind: n == 0 ? .field(op) : .delete))
                 }
             case .open(let path, let condition):
                 for piece in pieces where !piece.range.isEmpty { edits.append(Edit(start: piece.range.lowerBound, end: piece.range.upperBound, kind: .delete)) }
+                let listKind = schema == nil ? nil : resolve(path, scopes: scopes)?.0.kind
+                repeats.append(condition == .truthy && (schema == nil || listKind == .list))
                 scopes.append(resolveSection(path: path, condition: condition, scopes: scopes, at: index))
             case .close:
                 for piece in pieces where !piece.range.isEmpty { edits.append(Edit(start: piece.range.lowerBound, end: piece.range.upperBound, kind: .delete)) }
                 if scopes.count > 1 { scopes.removeLast() }
+                _ = repeats.popLast()
             case .comment:
                 for piece in pieces where !piece.range.isEmpty { edits.append(Edit(start: piece.range.lowerBound, end: piece.range.upperBound, kind: .delete)) }
             }
@@ -234,9 +243,22 @@ struct TemplateCompiler {
             if case .delete = edit.kind { deletedUntil = edit.end }
             kept.append(edit)
         }
+        // Kept deletions are disjoint and sorted by start: the only one that can contain a range
+        // is the last one starting at or before it (binary search: a paragraph with 200 000
+        // placeholders has as many deletions, and a scan per edit made the check quadratic).
         let deletions = kept.filter { if case .delete = $0.kind { true } else { false } }
+        func containingDeletion(_ start: Int, _ end: Int) -> Edit? {
+            var low = 0, high = deletions.count
+            while low < high {
+                let mid = (low + high) / 2
+                if deletions[mid].start <= start { low = mid + 1 } else { high = mid }
+            }
+            guard low > 0 else { return nil }
+            let d = deletions[low - 1]
+            return d.start <= start && end <= d.end ? d : nil
+        }
         regions = regions.filter { region in
-            region.end > region.start && !deletions.contains { $0.start <= region.start && region.end <= $0.end }
+            region.end > region.start && containingDeletion(region.start, region.end) == nil
         }
 
         // Ids that repetition would duplicate get fresh values per copy.
@@ -258,7 +280,11 @@ struct TemplateCompiler {
             default: break
             }
         }
-        kept = kept.filter { edit in !deletions.contains { d in d.start <= edit.start && edit.end <= d.end && d.start != edit.start } || isDelete(edit) }
+        kept = kept.filter { edit in
+            if isDelete(edit) { return true }
+            guard let d = containingDeletion(edit.start, edit.end) else { return true }
+            return d.start == edit.start
+        }
 
         let root = buildTree(regions: regions, edits: kept)
         return (emit(root), maxDocPr, maxBookmark)
@@ -324,7 +350,16 @@ struct TemplateCompiler {
                     continue
                 }
                 let end = j + 2
+                let firstBrace = i
                 while i + 2 < j, text[i + 2] == open { i += 1 }  // "{{{x}}": the last two braces open the tag
+                if i > firstBrace || (end < text.count && text[end] == close) {
+                    // The extra brace would be printed around the value ("{Muster}").
+                    problem(.invalidPlaceholder, paragraph: pIndex, textRange: firstBrace..<min(text.count, end + 1),
+                        message: "Platzhalter mit drei geschweiften Klammern; die dritte würde mitgedruckt",
+                        fix: "Genau zwei Klammern auf jeder Seite schreiben: {{person.lastName}}.")
+                    i = end
+                    continue
+                }
                 let inner = String(decoding: text[(i + 2)..<j], as: UTF8.self)
                 var found = FoundTag(tag: nil, raw: String(decoding: text[i..<end], as: UTF8.self), paragraph: pIndex,
                                      startRun: runs[runOf[i]].tToken, startRaw: offsets[i],
@@ -345,10 +380,29 @@ struct TemplateCompiler {
     private mutating func matchSections() -> [(Int, Int)] {
         var stack: [Int] = []
         var pairs: [(Int, Int)] = []
+        var reportedDepth = false, reportedSelf = false
         for (index, found) in tags.enumerated() {
             guard let tag = found.tag else { continue }
             switch tag.kind {
-            case .open: stack.append(index)
+            case .open(let path, let condition):
+                // A repeating section inside one of the same list repeats the whole list per entry
+                // (n^depth copies); deep nesting multiplies lists. Both are refused here, where
+                // `templates check` sees them, not discovered by a hanging render.
+                if condition == .truthy, !reportedSelf,
+                    let outer = stack.last(where: { tags[$0].tag?.kind == .open(path: path, condition: .truthy) })
+                {
+                    reportedSelf = true
+                    problem(.nestingTooDeep, tag: found,
+                        message: "Abschnitt «\(found.raw)» liegt in einem Abschnitt derselben Liste («\(tags[outer].raw)», \(location(of: tags[outer].paragraph))); er würde die ganze Liste für jeden Eintrag wiederholen",
+                        fix: "Den inneren Abschnitt entfernen: innerhalb von {{#\(path)}} stehen die Felder eines Eintrags ohne Präfix, z. B. {{description}}.")
+                }
+                if stack.count >= Self.maxSectionDepth, !reportedDepth {
+                    reportedDepth = true
+                    problem(.nestingTooDeep, tag: found,
+                        message: "Abschnitt «\(found.raw)» ist \(stack.count + 1) Ebenen tief verschachtelt (höchstens \(Self.maxSectionDepth))",
+                        fix: "Abschnitte schliessen, bevor neue beginnen: {{#a}} … {{/a}} {{#b}} … {{/b}}.")
+                }
+                stack.append(index)
             case .close(let path):
                 guard let depth = stack.lastIndex(where: { sectionPath(tags[$0]) == path }) else {
                     problem(.unopenedSection, tag: found, message: "«\(found.raw)» schliesst einen Abschnitt, der nicht geöffnet wurde",
@@ -379,6 +433,9 @@ struct TemplateCompiler {
         }
         return pairs
     }
+
+    /// Sections in sections: the OPTIMA templates need three; ten leaves room and keeps rendering bounded.
+    static let maxSectionDepth = 10
 
     private enum SectionShape { case inline, block(container: Int), rows(table: Int), invalid }
 

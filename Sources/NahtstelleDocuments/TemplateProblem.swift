@@ -18,6 +18,10 @@ public struct TemplateProblem: Sendable, Hashable, CustomStringConvertible {
         public static let filterTypeMismatch = Code(rawValue: "filter-type-mismatch")
         public static let unknownChoice = Code(rawValue: "unknown-choice")
         public static let missingPart = Code(rawValue: "missing-part")
+        /// A ZIP entry whose name escapes the package (`../x`, `/tmp/x`) or repeats another's.
+        public static let unsafeEntry = Code(rawValue: "unsafe-entry")
+        /// Sections of one list nested in each other, or sections nested too deep to render.
+        public static let nestingTooDeep = Code(rawValue: "nesting-too-deep")
     }
 
     public var code: Code

@@ -16,6 +16,13 @@ struct TemplateRenderer {
     private var bookmarkMaps: [[String: Int]] = [[:]]
     private var cellCounts: [Int] = []
     private var tableStarts: [(outputStart: Int, rows: Int)] = []
+    /// Set when the part would grow beyond `maxSectionBodies` or `maxOutputBytes`: rendering
+    /// stops (sections nested in each other repeat their lists multiplied, so hostile data or
+    /// templates could otherwise keep it busy for ever).
+    private(set) var exceeded = false
+    private var sectionBodies = 0
+    static let maxSectionBodies = 200_000
+    static let maxOutputBytes = 64 << 20
 
     init(data: Value, nextDrawingId: Int, nextBookmarkId: Int, capacity: Int) {
         contexts = [data]
@@ -26,6 +33,7 @@ struct TemplateRenderer {
 
     mutating func run(_ ops: [TemplateOp], _ source: UnsafeBufferPointer<UInt8>) {
         for op in ops {
+            if exceeded { return }
             switch op {
             case .literal(let s, let e):
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: source[s..<e]))
@@ -110,6 +118,11 @@ struct TemplateRenderer {
     }
 
     private mutating func runBody(_ section: SectionOp, _ source: UnsafeBufferPointer<UInt8>, context: Value?, name: String?, index: Int?) {
+        sectionBodies += 1
+        if sectionBodies > Self.maxSectionBodies || out.count > Self.maxOutputBytes {
+            exceeded = true
+            return
+        }
         if let context { contexts.append(context) }
         if let name { scopeNames.append(name) }
         if let index { indices.append(index) }

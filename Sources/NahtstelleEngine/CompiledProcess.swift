@@ -29,7 +29,7 @@ public final class CompiledProcess: Sendable {
         func add(_ e: Expression?, always: Bool = false) {
             guard let e, always || e.isFEEL, parsed[e.text] == nil else { return }
             do throws(FEELError) { parsed[e.text] = try FEELExpression.parse(e.text, functions: functions) } catch {
-                problems.append("\(e.location): \(error.message) (in »\(e.text)«)")
+                problems.append("\(e.location): \(error.message) (in »\(FEELExpression.excerpt(e.text))«)")
             }
         }
         for flow in definition.flows.values { add(flow.condition, always: true) }

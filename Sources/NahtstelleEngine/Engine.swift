@@ -448,6 +448,9 @@ public struct CommandResult: Sendable {
     public var endedInstances: [Int64]
     /// Tasks the command completed or cancelled.
     public var endedTaskIDs: [Int64] = []
+    /// What the command could not do as the definition asked but did not fail on (a due date
+    /// that gives no date: the task was created without deadline). Also in the history.
+    public var warnings: [String] = []
 
     /// Before a command has done anything.
     static let nothing = CommandResult(instanceID: nil, status: nil, endEventID: nil, openTasks: [], createdTasks: [],

@@ -19,6 +19,7 @@ final class Execution {
     private(set) var instances: [LoadedInstance] = []
     private var pendingMessages: [(name: String, key: String?, payload: [String: Value], from: Int64)] = []
     private var createdTasks: [TaskRecord] = []
+    private var warnings: [String] = []
     private var startedInstances: [Int64] = []
     private var endedInstances: [Int64] = []
     private var endedTaskIDs: [Int64] = []
@@ -128,7 +129,7 @@ final class Execution {
         }
         result = CommandResult(instanceID: primaryInstanceID, status: nil, endEventID: nil, openTasks: [],
                                createdTasks: createdTasks, startedInstances: startedInstances, endedInstances: endedInstances,
-                               endedTaskIDs: endedTaskIDs)
+                               endedTaskIDs: endedTaskIDs, warnings: warnings)
         if let id = primaryInstanceID, let primary = loaded(id) {
             result.status = primary.record.status
             result.endEventID = primary.record.endEventID
@@ -356,10 +357,19 @@ final class Execution {
 
     private func drain(_ instance: LoadedInstance) throws {
         var steps = 0
+        var limit = 10_000
         while !instance.agenda.isEmpty {
             steps += 1
-            if steps > 10_000 {
-                throw EngineError(.incident, "Der Prozess läuft ohne Wartezustand im Kreis (mehr als 10 000 Schritte). Prüfen Sie die Schleifen der Definition.")
+            if steps > limit {
+                // Without a loop no token passes an element twice: a long straight line (or
+                // many parallel branches) needs as many steps as it has elements, a loop
+                // without wait state needs them without end. The limit grows with the model.
+                let elements = instance.process.definition.nodes.count
+                if limit == 10_000, 4 * elements > limit {
+                    limit = 4 * elements
+                    continue
+                }
+                throw EngineError(.incident, "Der Prozess läuft ohne Wartezustand im Kreis (mehr als \(limit) Schritte ohne Benutzeraufgabe, Timer oder Nachricht). Prüfen Sie die Schleifen der Definition.")
             }
             let tokenID = instance.agenda.removeFirst()
             guard instance.record.status == .running, let token = instance.state.tokens[tokenID] else { continue }
@@ -576,7 +586,17 @@ final class Execution {
         }
         var due: Date? = nil
         if let e = template.due {
-            due = Timers.dueDate(instance.process.evaluate(e, ctx), literal: !e.isFEEL ? e.text : nil, from: now)
+            let value = instance.process.evaluate(e, ctx)
+            due = Timers.dueDate(value, literal: !e.isFEEL ? e.text : nil, from: now)
+            if due == nil {
+                // Not a reason to stop the process, but never silent: the history and the
+                // command's result say that this task has no deadline, and why.
+                let shown = value == .null ? "null" : FEELExpression.excerpt(value.jsonString(tagged: false), limit: 40)
+                let message = "Die Frist der Aufgabe «\(template.elementID)» ist nicht berechenbar: »\(FEELExpression.excerpt(e.text))« "
+                    + "ergibt \(shown) statt eines Datums oder einer Dauer (1900–2199, höchstens 100 Jahre); die Aufgabe hat keine Frist."
+                instance.events.append(.warning(element: template.elementID, message: message))
+                warnings.append(message)
+            }
         }
         let assignee = text(template.assignee)
         var record = TaskRecord(instanceID: instance.record.id, processID: instance.record.processID, businessKey: instance.record.businessKey,

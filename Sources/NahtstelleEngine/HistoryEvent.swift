@@ -15,6 +15,8 @@ enum HistoryEvent {
     case terminated(element: String)
     case cancelled(reason: String)
     case ended(element: String)
+    /// Something the definition asked for could not be done (e.g. a due date that is no date).
+    case warning(element: String, message: String)
 
     /// A key written as the literal JSON it is (with what precedes it), then a string value.
     @inline(__always)
@@ -45,6 +47,9 @@ enum HistoryEvent {
         case .terminated(let element): Self.field(#"{"terminated":"#, element, into: &out)
         case .cancelled(let reason): Self.field(#"{"cancelled":"#, reason, into: &out)
         case .ended(let element): Self.field(#"{"ended":"#, element, into: &out)
+        case .warning(let element, let message):
+            Self.field(#"{"element":"#, element, into: &out)
+            Self.field(#","warning":"#, message, into: &out)
         }
         out.append(UInt8(ascii: "}"))
     }

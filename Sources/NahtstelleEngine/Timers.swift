@@ -14,7 +14,7 @@ enum Timers {
     static func schedule(_ timer: TimerDefinition, process: CompiledProcess, context: FEELContext, now: Date,
                          elementID: String) throws -> Schedule {
         func fail(_ what: String, _ e: Expression) -> EngineError {
-            EngineError(.incident, "Der Timer ergibt \(what) (»\(e.text)«). Erwartet: \(expectation(timer)).", element: elementID)
+            EngineError(.incident, "Der Timer ergibt \(what) (»\(FEELExpression.excerpt(e.text))«). Erwartet: \(expectation(timer)).", element: elementID)
         }
         switch timer {
         case .date(let e):
@@ -27,9 +27,21 @@ enum Timers {
             return Schedule(due: due, repeatsLeft: 0, interval: nil)
         case .cycle(let e):
             let value = e.isFEEL ? process.evaluate(e, context) : .string(e.text)
-            if case .string(let text) = value, let cycle = parseCycle(text, now: now) { return cycle }
-            if let due = add(value, to: now), case .string(let text) = value {
-                return Schedule(due: due, repeatsLeft: -1, interval: text)
+            if case .string(let text) = value {
+                switch ISOTimerText.cycle(text) {
+                case .success:
+                    if let cycle = parseCycle(text, now: now) { return cycle }
+                case .failure(let problem) where text.hasPrefix("R"):
+                    throw EngineError(.incident, "Der Timer ergibt keinen gültigen Zyklus: \(problem.message).", element: elementID)
+                case .failure:
+                    break
+                }
+                // A plain duration repeats without end; it must not be shorter than the minimum.
+                if case .success(let d) = ISOTimerText.duration(text), d.months > 0 || d.seconds >= ISOTimerText.minimumCycleSeconds,
+                    let due = add(value, to: now)
+                {
+                    return Schedule(due: due, repeatsLeft: -1, interval: text)
+                }
             }
             throw fail("keinen Zyklus", e)
         }
@@ -43,64 +55,63 @@ enum Timers {
         }
     }
 
-    /// `R3/PT1H`, `R/P1D`, `R5/2026-01-01T08:00:00Z/P1D`.
+    /// `R3/PT1H`, `R/P1D`, `R5/2026-01-01T08:00:00Z/P1D`: the parser `validate` uses too.
     static func parseCycle(_ text: String, now: Date) -> Schedule? {
-        let parts = text.split(separator: "/").map(String.init)
-        guard parts.count >= 2, parts[0].first == "R" else { return nil }
-        let countText = parts[0].dropFirst()
-        let total = countText.isEmpty ? -1 : Int(countText) ?? -2
-        guard total >= -1, total != 0 else { return nil }
-        let interval = parts[parts.count - 1]
-        guard ISODuration.parse(interval) != nil else { return nil }
-        var first: Date
-        if parts.count == 3 {
-            guard let start = ISODateTime.parse(parts[1]) else { return nil }
-            first = start
-        } else {
-            guard let d = add(.string(interval), to: now) else { return nil }
-            first = d
-        }
-        return Schedule(due: first, repeatsLeft: total == -1 ? -1 : total - 1, interval: interval)
+        guard case .success(let cycle) = ISOTimerText.cycle(text) else { return nil }
+        guard let first = cycle.start ?? ISOTimerText.add(cycle.interval, to: now) else { return nil }
+        let total = cycle.repetitions ?? -1
+        return Schedule(due: first, repeatsLeft: total == -1 ? -1 : total - 1, interval: String(text.split(separator: "/").last ?? ""))
     }
 
     static func add(_ interval: String, to date: Date) -> Date? { add(.string(interval), to: date) }
 
-    /// Adds a duration value (or an ISO duration string) to an instant. Months are calendar
-    /// months in the office time zone.
+    /// Adds a duration value (or an ISO duration string) to an instant: months and whole days
+    /// are calendar steps in Lucerne that keep the wall-clock time. `nil` beyond the limits
+    /// (100 years) or for anything else.
     static func add(_ value: Value, to date: Date) -> Date? {
+        let duration: ISOTimerText.Duration
         switch value {
-        case .dayTimeDuration(let seconds):
-            return date.addingTimeInterval(NSDecimalNumber(decimal: seconds).doubleValue)
-        case .yearMonthDuration(let months):
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = ISODateTime.officeTimeZone
-            return calendar.date(byAdding: .month, value: months, to: date)
+        case .dayTimeDuration(let seconds): duration = .init(months: 0, seconds: seconds)
+        case .yearMonthDuration(let months): duration = .init(months: months, seconds: 0)
         case .string(let text):
-            guard let parsed = ISODuration.parse(text) else { return nil }
-            return add(parsed, to: date)
+            guard case .success(let parsed) = ISOTimerText.duration(text) else { return nil }
+            duration = parsed
         default:
             return nil
         }
+        guard let result = ISOTimerText.add(duration, to: date), withinLimits(result, from: date) else { return nil }
+        return result
+    }
+
+    /// Deadlines and timers beyond 100 years from now (either way) are typing errors.
+    static func withinLimits(_ t: Date, from now: Date) -> Bool {
+        abs(t.timeIntervalSince(now)) <= Double(ISOTimerText.maximumYears) * 366 * 86400
     }
 
     static func instant(_ value: Value) -> Date? {
+        let t: Date?
         switch value {
-        case .dateTime(let d): d
-        case .date(let d): ISODateTime.startOfDay(d)
-        case .string(let s): ISODateTime.parse(s)
-        default: nil
+        case .dateTime(let d): t = d
+        case .date(let d): t = ISODateTime.startOfDay(d)
+        case .string(let s): t = try? ISOTimerText.instant(s).get()
+        default: t = nil
         }
+        guard let t, ISOTimerText.years.contains(ISODateTime.localDate(of: t).year) else { return nil }
+        return t
     }
 
     /// A task's due moment: a date means the end of that day; a duration counts from `from`.
+    /// `nil` when the value is none of these or lies outside the years 1900–2199.
     static func dueDate(_ value: Value, literal: String?, from: Date) -> Date? {
         switch value {
-        case .date(let d): return ISODateTime.startOfDay(d.adding(days: 1)).addingTimeInterval(-1)
-        case .dateTime(let t): return t
+        case .date(let d):
+            guard ISOTimerText.years.contains(d.year) else { return nil }
+            return ISODateTime.startOfDay(d.adding(days: 1)).addingTimeInterval(-1)
+        case .dateTime: return instant(value)
         case .dayTimeDuration, .yearMonthDuration: return add(value, to: from)
         case .string(let s):
             if let d = LocalDate(iso: s) { return dueDate(.date(d), literal: nil, from: from) }
-            if let t = ISODateTime.parse(s) { return t }
+            if let t = instant(.string(s)) { return t }
             return add(.string(s), to: from)
         default: return nil
         }

@@ -89,6 +89,14 @@ public struct FEELExpression: Sendable, Hashable, CustomStringConvertible {
             column: maximumLength + 1)
     }
 
+    /// The start of a (possibly huge) source text for a message: at most `limit` characters on
+    /// one line, with "… (N Zeichen)" when cut, so an error never repeats a 200 KB expression.
+    public static func excerpt(_ text: String, limit: Int = 80) -> String {
+        let oneLine = text.prefix(limit + 1).map { $0.isNewline ? " " : $0 }
+        guard text.count > limit else { return String(oneLine) }
+        return String(oneLine.prefix(limit)) + "… (\(formatted(text.count)) Zeichen)"
+    }
+
     /// `10 000` with the Swiss thousands separator (a narrow gap), without a formatter.
     private static func formatted(_ n: Int) -> String {
         let digits = String(n)

@@ -29,10 +29,10 @@ enum FEELTemporal {
         return .date(d.adding(months: months))
     }
 
+    /// Whole days keep the Lucerne wall-clock time across clock changes (see `ISODateTime.adding`).
     static func dateTime(_ t: Date, plusSeconds seconds: Decimal) -> Value {
-        let s = FEELDecimal.double(seconds)
-        guard s.isFinite, abs(s) < Double(dayLimit) * 86400 else { return .null }
-        return .dateTime(t.addingTimeInterval(s))
+        guard let moved = ISODateTime.adding(seconds: seconds, to: t) else { return .null }
+        return .dateTime(moved)
     }
 
     /// Months are added to the office-local calendar date, keeping the local time of day.

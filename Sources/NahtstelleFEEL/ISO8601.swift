@@ -106,3 +106,182 @@ public enum ISODuration {
         return .dayTimeDuration(seconds: negative ? -seconds : seconds)
     }
 }
+
+/// The ISO 8601 texts of BPMN timers and due dates (`P10D`, `P1Y2M3W4DT5H`, `R3/PT1H`,
+/// `R/2026-03-27T09:00/P1D`, `2026-12-01T09:00`): one parser for `validate`, `simulate` and
+/// the running engine, with the limits that keep a deadline meaningful.
+public enum ISOTimerText {
+    /// A duration as a calendar part (months) and an exact part (seconds; whole days of it are
+    /// calendar days in Lucerne, see `ISODateTime.adding`).
+    public struct Duration: Sendable, Hashable {
+        public var months: Int
+        public var seconds: Decimal
+        public init(months: Int, seconds: Decimal) {
+            self.months = months
+            self.seconds = seconds
+        }
+    }
+
+    /// A repeating timer.
+    public struct Cycle: Sendable, Hashable {
+        /// Number of firings; `nil` repeats without end.
+        public var repetitions: Int?
+        /// The first firing, when the text gives one; else one interval from now.
+        public var start: Date?
+        public var interval: Duration
+    }
+
+    /// Longest duration of a deadline or timer: 100 years.
+    public static let maximumYears = 100
+    /// Shortest interval of a repeating timer: a minute (`R/PT0S` would fire without pause).
+    public static let minimumCycleSeconds: Decimal = 60
+    /// Dates of timers and deadlines lie in these years.
+    public static let years = 1900...2199
+
+    /// Parses a duration; the error says what is wrong in German.
+    public static func duration(_ raw: String) -> Result<Duration, TimerTextError> {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        var s = Substring(text)
+        guard s.first == "P" else { return .failure(.init("«\(text.prefix(40))» ist keine Dauer: sie beginnt mit P, z. B. P10D, PT2H oder P1M")) }
+        s = s.dropFirst()
+        var inTime = false, components = 0, lastRank = -1
+        var months = Decimal(0), seconds = Decimal(0)
+        let dateUnits: [Character] = ["Y", "M", "W", "D"], timeUnits: [Character] = ["H", "M", "S"]
+        while let c = s.first {
+            if c == "T" {
+                guard !inTime, let next = s.dropFirst().first, next.isASCII, next.isNumber else {
+                    return .failure(.init("«\(text.prefix(40))»: nach T folgt eine Zeitangabe, z. B. PT2H"))
+                }
+                inTime = true
+                lastRank = -1
+                s = s.dropFirst()
+                continue
+            }
+            let digits = s.prefix { $0.isASCII && $0.isNumber }
+            guard !digits.isEmpty, digits.count <= 12 else {
+                return .failure(.init("«\(text.prefix(40))» ist keine gültige Dauer (Zahl und Einheit, z. B. P10D, P1Y2M, PT1H30M)"))
+            }
+            s = s.dropFirst(digits.count)
+            var number = String(digits)
+            if let sep = s.first, sep == "." || sep == "," {
+                let fraction = s.dropFirst().prefix { $0.isASCII && $0.isNumber }
+                guard !fraction.isEmpty, fraction.count <= 9 else { return .failure(.init("«\(text.prefix(40))»: Nachkommastellen fehlen")) }
+                number += "." + fraction
+                s = s.dropFirst(1 + fraction.count)
+            }
+            guard let unit = s.first, let rank = (inTime ? timeUnits : dateUnits).firstIndex(of: unit), rank > lastRank else {
+                return .failure(.init("«\(text.prefix(40))» ist keine gültige Dauer (Einheiten in der Reihenfolge Y M W D T H M S, z. B. P1Y2M3W4DT5H)"))
+            }
+            if number.contains("."), !(inTime && unit == "S") {
+                return .failure(.init("«\(text.prefix(40))»: Nachkommastellen nur bei Sekunden"))
+            }
+            let n = Decimal(string: number, locale: Locale(identifier: "en_US_POSIX")) ?? 0
+            switch (unit, inTime) {
+            case ("Y", false): months += n * 12
+            case ("M", false): months += n
+            case ("W", false): seconds += n * 7 * 86400
+            case ("D", false): seconds += n * 86400
+            case ("H", true): seconds += n * 3600
+            case ("M", true): seconds += n * 60
+            default: seconds += n
+            }
+            lastRank = rank
+            components += 1
+            s = s.dropFirst()
+        }
+        guard components > 0 else { return .failure(.init("«\(text.prefix(40))» nennt keine Zeitspanne, z. B. P10D")) }
+        let limitMonths = Decimal(maximumYears * 12)
+        guard months + seconds / Decimal(30 * 86400) <= limitMonths else {
+            return .failure(.init("«\(text.prefix(40))» ist länger als \(maximumYears) Jahre; eine Frist oder ein Timer so weit in der Zukunft ist ein Tippfehler"))
+        }
+        return .success(Duration(months: NSDecimalNumber(decimal: months).intValue, seconds: seconds))
+    }
+
+    /// Parses a date or date-time (zone-less: Lucerne time) within `years`.
+    public static func instant(_ raw: String) -> Result<Date, TimerTextError> {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        guard let date = ISODateTime.parse(text) else {
+            return .failure(.init("«\(text.prefix(40))» ist kein gültiges Datum oder Zeitpunkt (z. B. 2026-12-01 oder 2026-12-01T09:00)"))
+        }
+        guard years.contains(ISODateTime.localDate(of: date).year) else {
+            return .failure(.init("«\(text.prefix(40))» liegt ausserhalb der Jahre \(years.lowerBound)–\(years.upperBound)"))
+        }
+        return .success(date)
+    }
+
+    /// Parses `R3/PT1H`, `R/P1D`, `R3/2026-01-01T08:00/P1D`.
+    public static func cycle(_ raw: String) -> Result<Cycle, TimerTextError> {
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2 || parts.count == 3, parts[0].first == "R" else {
+            return .failure(.init("«\(text.prefix(40))» ist kein Zyklus (z. B. R3/PT1H, R/P1D oder R5/2026-01-01T08:00/P1D)"))
+        }
+        let count = parts[0].dropFirst()
+        var repetitions: Int? = nil
+        if !count.isEmpty {
+            guard count.count <= 9, count.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(count) else {
+                return .failure(.init("«\(parts[0])»: nach R folgt die Anzahl Wiederholungen (z. B. R3) oder nichts (ohne Ende)"))
+            }
+            guard n >= 1 else { return .failure(.init("«\(text.prefix(40))»: R0 löst nie aus; mindestens R1 angeben oder den Timer entfernen")) }
+            repetitions = n
+        }
+        if parts.count == 3, parts[1].first == "P" {
+            return .failure(.init("«\(text.prefix(40))»: ein Zyklus mit Enddatum wird nicht unterstützt; den Start zuerst angeben, z. B. R3/2026-01-01T08:00/P1D"))
+        }
+        let intervalText = parts.count == 2 ? parts[1] : parts[2]
+        let startText: String? = parts.count == 3 ? parts[1] : nil
+        let interval: Duration
+        switch duration(intervalText) {
+        case .success(let d): interval = d
+        case .failure(let e): return .failure(e)
+        }
+        guard interval.months > 0 || interval.seconds >= minimumCycleSeconds else {
+            return .failure(.init("«\(text.prefix(40))»: der Abstand ist kürzer als eine Minute; ein Timer würde ohne Pause auslösen"))
+        }
+        var start: Date? = nil
+        if let startText {
+            switch instant(startText) {
+            case .success(let d): start = d
+            case .failure(let e): return .failure(e)
+            }
+        }
+        return .success(Cycle(repetitions: repetitions, start: start, interval: interval))
+    }
+
+    /// Adds a duration to an instant in Lucerne: months and whole days are calendar steps that
+    /// keep the local wall-clock time (also across the clock changes), the rest is elapsed time.
+    /// `nil` beyond the limits.
+    public static func add(_ d: Duration, to t: Date) -> Date? {
+        guard abs(d.months) <= maximumYears * 12 + 12 else { return nil }
+        var result = t
+        if d.months != 0 {
+            guard case .dateTime(let moved) = FEELTemporal.dateTime(result, plusMonths: d.months) else { return nil }
+            result = moved
+        }
+        return ISODateTime.adding(seconds: d.seconds, to: result)
+    }
+}
+
+/// Why a timer or due-date text is not usable, in German.
+public struct TimerTextError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension ISODateTime {
+    /// An instant plus a days-and-time duration, read as XML Schema and FEEL read a zone-less
+    /// date-time: whole days move the Lucerne calendar date and keep the wall-clock time
+    /// (28.03. 12:00 + P1D = 29.03. 12:00, though that day has 23 hours), the remainder is
+    /// elapsed time. `nil` when the result would be beyond ±10 000 years.
+    public static func adding(seconds: Decimal, to t: Date) -> Date? {
+        let s = FEELDecimal.double(seconds)
+        guard s.isFinite, abs(s) < Double(FEELTemporal.dayLimit) * 86400 else { return nil }
+        let days = (s / 86400).rounded(.towardZero)
+        let rest = s - days * 86400
+        guard days != 0 else { return t.addingTimeInterval(rest) }
+        guard let fields = FEELTemporal.officeFields(t) else { return nil }
+        let moved = fields.date.adding(days: Int(days))
+        return fromOfficeLocal(Double(moved.daysSinceEpoch) * 86400 + fields.secondOfDay).addingTimeInterval(rest)
+    }
+}

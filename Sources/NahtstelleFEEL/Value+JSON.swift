@@ -17,11 +17,44 @@ extension Value {
     }
 
     public static func parseJSON(bytes: [UInt8], maxDepth: Int = 64) throws(JSONError) -> Value {
+        // Invalid UTF-8 would otherwise become U+FFFD and end up in a letter.
+        if let offset = invalidUTF8Offset(bytes) {
+            throw JSONError(message: "Ungültige UTF-8-Zeichenfolge (Byte 0x\(String(bytes[offset], radix: 16, uppercase: true))); "
+                            + "bitte die Datei als UTF-8 speichern", offset: offset)
+        }
         let result: Result<Value, JSONError> = bytes.withUnsafeBufferPointer { buffer in
             var reader = JSONReader(bytes: buffer, maxDepth: maxDepth)
             do throws(JSONError) { return .success(try reader.readDocument()) } catch { return .failure(error) }
         }
         return try result.get()
+    }
+
+    /// The offset of the first byte that is not part of well-formed UTF-8 (no overlong forms,
+    /// no surrogates, nothing above U+10FFFF); `nil` when all of `bytes` is UTF-8.
+    public static func invalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b < 0x80 { i += 1; continue }
+            let length: Int
+            var low: UInt8 = 0x80, high: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; low = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; high = 0x9F
+            case 0xF0: length = 4; low = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; high = 0x8F
+            default: return i
+            }
+            guard i + length <= n else { return i }
+            guard (low...high).contains(bytes[i + 1]) else { return i }
+            for k in 2..<max(2, length) where !(0x80...0xBF).contains(bytes[i + k]) { return i }
+            i += length
+        }
+        return nil
     }
 
     /// Writes JSON. With `tagged`, FEEL-only types are written as tagged objects that read back
@@ -325,12 +358,19 @@ struct JSONReader {
                 if bytes[i] == UInt8(ascii: "}") { i += 1; break }
                 throw fail("',' oder '}' erwartet")
             }
-            if members.count == 1, let (tag, inner) = members.first, tag.first == "@", case .string(let text) = inner {
+            if members.count == 1, let (tag, inner) = members.first, ["@date", "@dateTime", "@duration"].contains(tag) {
+                // A typed value that is not one would otherwise stay an object and print blank.
+                guard case .string(let text) = inner else { throw fail("\(tag) braucht einen Text, z. B. {\"@date\": \"2026-01-31\"}") }
                 switch tag {
-                case "@date": if let d = LocalDate(iso: text) { return .date(d) }
-                case "@dateTime": if let t = ISODateTime.parse(text) { return .dateTime(t) }
-                case "@duration": if let d = ISODuration.parse(text) { return d }
-                default: break
+                case "@date":
+                    if let d = LocalDate(iso: text) { return .date(d) }
+                    throw fail("{\"@date\": \"\(text.prefix(40))\"} ist kein gültiges Datum (JJJJ-MM-TT, z. B. 2026-01-31)")
+                case "@dateTime":
+                    if let t = ISODateTime.parse(text) { return .dateTime(t) }
+                    throw fail("{\"@dateTime\": \"\(text.prefix(40))\"} ist kein gültiger Zeitpunkt (z. B. 2026-01-31T09:00:00)")
+                default:
+                    if let d = ISODuration.parse(text) { return d }
+                    throw fail("{\"@duration\": \"\(text.prefix(40))\"} ist keine gültige Dauer (z. B. P10D oder P3M)")
                 }
             }
             return .context(members)

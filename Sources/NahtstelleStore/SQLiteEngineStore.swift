@@ -19,30 +19,128 @@ public final class SQLiteEngineStore: EngineStore {
     /// before, only slower. `true` when both took.
     public static let processSettings: Bool = SQLiteProcessSettings.apply()
 
+    /// How a command opens the file: reading commands never write (so a read-only copy or a
+    /// file without write permission can be read) and never create one.
+    public enum Access: Sendable {
+        /// Creates the file when missing and migrates the schema.
+        case readWrite
+        /// Opens an existing file without writing anything; fails with `StoreError` when the
+        /// file is missing or its schema is older than this program's.
+        case readOnly
+    }
+
     /// Opens (and migrates) the database at `path`; `nil` gives a private in-memory database.
-    /// - Parameter migrations: the application's own tables, registered after the engine's.
-    public init(path: String?, migrations: (inout DatabaseMigrator) -> Void = { _ in }) throws {
+    /// - Parameters:
+    ///   - migrations: the application's own tables, registered after the engine's.
+    ///   - access: `.readOnly` opens an existing file without migrating or writing.
+    public init(path: String?, migrations: (inout DatabaseMigrator) -> Void = { _ in }, access: Access = .readWrite) throws {
         _ = Self.processSettings
         var config = Configuration()
         config.foreignKeysEnabled = true
-        config.busyMode = .timeout(10)
+        // Other processes (parallel commands, the timer loop, the server) write to the same file:
+        // wait for their transactions instead of failing with "database is locked".
+        config.busyMode = .timeout(Self.busyTimeout)
         self.path = path
+        var migrator = DatabaseMigrator()
+        Self.registerEngineMigrations(&migrator)
+        migrations(&migrator)
         if let path {
-            writer = try DatabasePool(path: path, configuration: config)
+            try Self.checkPath(path, mustExist: access == .readOnly)
+            if access == .readOnly {
+                config.readonly = true
+                var pool: DatabasePool? = nil
+                do {
+                    let opened = try Self.retryingWhileBusy { try DatabasePool(path: path, configuration: config) }
+                    _ = try opened.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+                    pool = opened
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN || error.resultCode == .SQLITE_READONLY {
+                    // A folder without write permission (a read-only copy, a backup medium): SQLite
+                    // cannot create the -shm file. Nothing can write there either, so the file is
+                    // read as immutable — unless a write-ahead log with content is left over, which
+                    // only a process with write permission can fold back.
+                    guard let uri = Self.immutableURI(path) else { throw error }
+                    pool = try DatabasePool(path: uri, configuration: config)
+                }
+                guard let pool else { throw DatabaseError(resultCode: .SQLITE_CANTOPEN) }
+                writer = pool
+                let current = try Self.retryingWhileBusy { try writer.read { db in try migrator.hasCompletedMigrations(db) } }
+                guard current else {
+                    throw StoreError(.outdatedSchema, path: path, "Die Datenbank hat ein älteres Schema als dieses Programm "
+                                     + "und wird nur von schreibenden Befehlen aktualisiert. Bitte einmal »nahtstelle deploy --db \(path) workflows/*.bpmn« "
+                                     + "mit Schreibrecht ausführen.")
+                }
+                return
+            }
+            // Opening a pool sets up WAL mode and may write (GRDB's empty-WAL check); a concurrent
+            // opener or the last connection closing elsewhere can answer that with SQLITE_BUSY
+            // before any busy handler applies. Opening again a moment later succeeds.
+            writer = try Self.retryingWhileBusy { try DatabasePool(path: path, configuration: config) }
         } else {
             writer = try DatabaseQueue(configuration: config)
         }
-        try Self.makeDurable(writer)
+        try Self.retryingWhileBusy { try Self.makeDurable(writer) }
         if path == nil {
             // In memory every page a transaction first touches is copied to the in-memory rollback
             // journal; small pages make that copy a quarter as large. Files keep 4096 (fewer
             // overflow pages for definition sources, the size the disk writes anyway).
             try writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA page_size = 1024") }
         }
-        var migrator = DatabaseMigrator()
-        Self.registerEngineMigrations(&migrator)
-        migrations(&migrator)
-        try migrator.migrate(writer)
+        try Self.retryingWhileBusy { try migrator.migrate(writer) }
+    }
+
+    /// `file:PATH?immutable=1` for a database without a write-ahead log to fold in; `nil` when a
+    /// non-empty `-wal` file exists (its commits would be missed) or URIs are not enabled.
+    public static func immutableURI(_ path: String) -> String? {
+        guard processSettings else { return nil }
+        let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        guard wal == 0 else { return nil }
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        guard let encoded = absolute.addingPercentEncoding(withAllowedCharacters: allowed) else { return nil }
+        return "file:" + encoded + "?immutable=1"
+    }
+
+    /// Seconds a connection waits for another process's transaction before giving up.
+    public static let busyTimeout: TimeInterval = 30
+
+    /// Runs `body` again while SQLite answers SQLITE_BUSY without having waited (a stale
+    /// snapshot, another process's recovery or WAL clean-up), for at most `busyTimeout`.
+    static func retryingWhileBusy<T>(_ body: () throws -> T) throws -> T {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        var pause: useconds_t = 2_000
+        while true {
+            do {
+                return try body()
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                guard Date() < deadline else { throw error }
+                usleep(pause)
+                pause = min(pause * 2, 100_000)
+            }
+        }
+    }
+
+    /// A clear error before SQLite's own ("disk I/O error", "could not activate WAL Mode at path:").
+    static func checkPath(_ path: String, mustExist: Bool) throws {
+        guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw StoreError(.invalidPath, path: path, "Kein Dateiname für die Datenbank angegeben. Bitte --db mit einem Pfad angeben, z. B. --db var/nahtstelle.sqlite.")
+        }
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if exists, isDirectory.boolValue {
+            throw StoreError(.invalidPath, path: path, "\(path) ist ein Ordner, keine Datenbankdatei. Bitte den Pfad zur Datei angeben, z. B. --db \((path as NSString).appendingPathComponent("nahtstelle.sqlite")).")
+        }
+        if !exists, mustExist {
+            throw StoreError(.notFound, path: path, "\(path): Datenbank nicht gefunden. Bitte den Pfad mit --db angeben (z. B. var/nahtstelle.sqlite) "
+                             + "oder die Installation zuerst mit »nahtstelle deploy« oder »nahtstelle demo« einrichten.")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        if !exists, !folder.isEmpty {
+            var folderIsDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &folderIsDirectory), folderIsDirectory.boolValue else {
+                throw StoreError(.notFound, path: path, "\(folder): Ordner für die Datenbank fehlt. Bitte den Pfad prüfen oder den Ordner anlegen.")
+            }
+        }
     }
 
     /// Every commit synced to disk before it is acknowledged. GRDB switches WAL connections to

@@ -21,6 +21,9 @@ enum SQLiteProcessSettings {
         typealias ConfigInt = @convention(c) (Int32, Int32) -> Int32
         typealias ConfigPointer = @convention(c) (Int32, UnsafeRawPointer) -> Int32
         let statisticsOff = unsafeBitCast(symbol, to: ConfigInt.self)(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK
+        // `file:…?immutable=1` names: the only way to read a WAL database in a folder nobody may
+        // write to (SQLite cannot create the -shm file there). Plain paths are unaffected.
+        _ = unsafeBitCast(symbol, to: ConfigInt.self)(SQLITE_CONFIG_URI, 1)
         let allocator = SQLiteMemory.install(unsafeBitCast(symbol, to: ConfigPointer.self))
         return statisticsOff && allocator
         #else

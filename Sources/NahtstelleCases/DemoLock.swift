@@ -1,0 +1,40 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Serialises demo runs on one database across processes: an exclusive `flock` on a file beside
+/// the database. The kernel releases it when the process ends, however it ends, so a killed run
+/// never blocks the next one (a lock row in the database would stay behind).
+final class DemoLock {
+    private var descriptor: Int32
+
+    /// Takes the lock, waiting for another run to finish.
+    /// - Parameter waiting: called once when another run holds the lock.
+    init(databasePath: String, waiting: () -> Void) throws {
+        let path = databasePath + ".demo-lock"
+        descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw CaseServiceError(.invalidInput, "\(path): Sperrdatei für den Demo-Lauf kann nicht angelegt werden (\(String(cString: strerror(errno)))). "
+                                   + "Bitte Schreibrecht im Ordner der Datenbank geben.")
+        }
+        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            waiting()
+            while flock(descriptor, LOCK_EX) != 0 {
+                guard errno == EINTR else {
+                    close(descriptor)
+                    throw CaseServiceError(.invalidInput, "\(path): Sperre für den Demo-Lauf nicht möglich (\(String(cString: strerror(errno)))).")
+                }
+            }
+        }
+    }
+
+    func release() {
+        guard descriptor >= 0 else { return }
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+        descriptor = -1
+    }
+
+    deinit { release() }
+}
