@@ -55,6 +55,7 @@ extension OptimaService {
     /// first, after the cursor. Cursors are opaque: `<due seconds or ->:<id>`.
     public func taskPage(by username: String, _ filter: TaskFilter) throws -> Page<InboxItem> {
         let user = try staff(username)
+        let after = try filter.cursor.map(Self.taskCursor)
         var roles = user.roles.filter { $0 != .coordinator }.map(\.rawValue).sorted()
         if let role = filter.role { roles = roles.contains(role.rawValue) ? [role.rawValue] : [] }
         guard !roles.isEmpty else { return Page(items: [], next: nil) }
@@ -71,7 +72,7 @@ extension OptimaService {
         case .week?: query.dueBefore = ISODateTime.startOfDay(today.adding(days: 7))
         case nil: break
         }
-        if let cursor = filter.cursor { query.after = try Self.taskCursor(cursor) }
+        query.after = after
         var tasks: [TaskRecord]
         do { tasks = try engine.tasks(query) } catch { throw CaseServiceError.wrapping(error) }
         let limit = query.limit - 1

@@ -232,7 +232,12 @@ struct API: Sendable {
             state = s
         }
         if let q = params["q"], q.count > 100 { throw APIError.badParameter("q", "höchstens 100 Zeichen.") }
-        if let cursor = params["cursor"], cursor.count > 32 { throw APIError.badParameter("cursor", "ungültig; den Wert «next» der vorigen Seite übergeben.") }
+        if let cursor = params["cursor"] {
+            let parts = cursor.split(separator: "-", omittingEmptySubsequences: false)
+            guard cursor.count <= 32, parts.count == 3, parts[0] == "OPT", parts[1].count == 4, (4...8).contains(parts[2].count),
+                (parts[1] + parts[2]).allSatisfy(\.isASCII), (parts[1] + parts[2]).allSatisfy(\.isNumber)
+            else { throw APIError.badParameter("cursor", "ungültig; den Wert «next» der vorigen Seite unverändert übergeben.") }
+        }
         let limit = try RequestInput.limit(params)
         let service = self.service
         let page = try await core.run(context) { [state] in

@@ -19,6 +19,8 @@ public struct Caller: Sendable, Hashable {
 public struct AppContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var caller: Caller?
+    /// Why a token that came with the request was not accepted (for the 401 of protected routes).
+    var authProblem: String?
     public let clientAddress: String
 
     public init(source: ApplicationRequestContextSource) {
@@ -33,8 +35,8 @@ public struct AppContext: RequestContext {
     func requireCaller() throws -> Caller {
         guard let caller else {
             throw APIError(.unauthorized, "unauthenticated",
-                           "Nicht angemeldet oder Sitzung abgelaufen. Bitte anmelden (POST /api/session) und das Token als "
-                               + "«Authorization: Bearer …» mitsenden.")
+                           authProblem ?? ("Nicht angemeldet oder Sitzung abgelaufen. Bitte anmelden (POST /api/session) und das Token als "
+                               + "«Authorization: Bearer …» mitsenden."))
         }
         return caller
     }

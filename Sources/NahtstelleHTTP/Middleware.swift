@@ -30,6 +30,23 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = AppContext
     let metrics: ServerMetrics
+    /// Method and path pattern of every route (for 405 with `Allow`).
+    let routes: [(method: HTTPRequest.Method, segments: [Substring])]
+
+    init(metrics: ServerMetrics, routes: [Route]) {
+        self.metrics = metrics
+        self.routes = routes.map { ($0.method, $0.path.split(separator: "/")) }
+    }
+
+    /// The methods routed at this path, if any.
+    func allowedMethods(_ path: String) -> [HTTPRequest.Method] {
+        let parts = path.split(separator: "/")
+        let literal = routes.filter { $0.segments == parts }
+        if !literal.isEmpty { return literal.map(\.method) }
+        return routes.filter { route in
+            route.segments.count == parts.count && zip(route.segments, parts).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+        }.map(\.method)
+    }
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         do {
@@ -37,7 +54,16 @@ struct ErrorMiddleware: RouterMiddleware {
             if response.status == .conflict { metrics.conflict() }
             return response
         } catch {
-            let apiError = Self.apiError(error, context: context)
+            var apiError = Self.apiError(error, context: context)
+            if apiError.status == .notFound, (error as? HTTPError)?.status == .notFound {
+                let allowed = allowedMethods(request.uri.path)
+                if !allowed.isEmpty, !allowed.contains(request.method) {
+                    let list = allowed.map(\.rawValue).joined(separator: ", ")
+                    apiError = APIError(.methodNotAllowed, "method-not-allowed",
+                                        "Die Methode \(request.method.rawValue) ist hier nicht vorgesehen. Erlaubt: \(list).",
+                                        headers: [.allow: list])
+                }
+            }
             if apiError.status == .conflict { metrics.conflict() }
             return try apiError.response(from: request, context: context)
         }
@@ -92,8 +118,9 @@ struct AuthMiddleware: RouterMiddleware {
         var viaCookie = false
         if let header = request.headers[.authorization] {
             guard header.hasPrefix("Bearer "), !header.dropFirst(7).isEmpty else {
-                throw APIError(.unauthorized, "unauthenticated", "Der Header «Authorization» muss «Bearer <Token>» lauten. Das Token "
-                               + "gibt POST /api/session.")
+                // Public routes ignore it; protected ones answer 401 with this reason.
+                context.authProblem = "Der Header «Authorization» muss «Bearer <Token>» lauten. Das Token gibt POST /api/session."
+                return try await next(request, context)
             }
             token = String(header.dropFirst(7))
         } else if let cookie = request.cookies[Self.cookieName] {
@@ -102,12 +129,10 @@ struct AuthMiddleware: RouterMiddleware {
         }
         if let token {
             guard let caller = try await caller(token: token, viaCookie: viaCookie, context: context) else {
-                if viaCookie {
-                    // A stale cookie: the request goes on as anonymous (login still works).
-                    return try await next(request, context)
-                }
-                throw APIError(.unauthorized, "unauthenticated", "Das Token ist ungültig oder die Sitzung ist abgelaufen (30 Minuten ohne "
-                               + "Aktivität, höchstens 12 Stunden). Bitte neu anmelden.")
+                // The request goes on as anonymous (public routes and login still work).
+                context.authProblem = "Das Token ist ungültig oder die Sitzung ist abgelaufen (30 Minuten ohne Aktivität, höchstens "
+                    + "12 Stunden). Bitte neu anmelden."
+                return try await next(request, context)
             }
             if viaCookie, !Self.isSafe(request.method) {
                 let sent = request.headers[Self.csrfHeader] ?? ""

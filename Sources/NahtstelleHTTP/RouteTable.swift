@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NahtstelleFEEL
 
@@ -26,8 +27,8 @@ struct Route: Sendable {
     var body: Value? = nil
     /// Status → description; the error statuses each route can give.
     var responses: [Int: String]
-    /// Content type of the 2xx answer.
-    var produces: String = "application/json"
+    /// Content types of the 2xx answer.
+    var produces: [String] = ["application/json"]
     var handler: Handler
 
     /// Hummingbird syntax: `/api/tasks/:id`.
@@ -44,7 +45,14 @@ struct Route: Sendable {
 enum Schema {
     static let string: Value = .context(["type": "string"])
     static let integer: Value = .context(["type": "integer", "minimum": .number(1)])
-    static let date: Value = .context(["type": "string", "description": "JJJJ-MM-TT oder TT.MM.JJJJ"])
+    static let date: Value = .context(["type": "string", "format": "date", "description": "JJJJ-MM-TT (auch TT.MM.JJJJ)"])
+    static func text(maxLength: Int, pattern: String? = nil, minLength: Int = 0) -> Value {
+        var schema: [String: Value] = ["type": "string", "maxLength": .number(Decimal(maxLength))]
+        if minLength > 0 { schema["minLength"] = .number(Decimal(minLength)) }
+        if let pattern { schema["pattern"] = .string(pattern) }
+        return .context(schema)
+    }
+    static func integer(max: Int) -> Value { .context(["type": "integer", "minimum": .number(1), "maximum": .number(Decimal(max))]) }
     static let anyObject: Value = .context(["type": "object"])
     static func enumeration(_ values: [String]) -> Value { .context(["type": "string", "enum": .list(values.map(Value.string))]) }
     static func object(_ properties: [String: Value], required: [String], additional: Bool = false) -> Value {

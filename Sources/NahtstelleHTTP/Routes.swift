@@ -8,18 +8,23 @@ extension API {
     var routes: [Route] {
         let common: [Int: String] = [400: "Anfrage fehlerhaft", 401: "Nicht angemeldet", 500: "Interner Fehler (mit Referenz)"]
         func r(_ extra: [Int: String]) -> [Int: String] { common.merging(extra) { _, new in new } }
-        let page = [Route.Parameter(name: "limit", description: "Höchstens so viele Einträge (1–200, Vorgabe 50)", schema: Schema.integer),
-                    Route.Parameter(name: "cursor", description: "Wert «next» der vorigen Seite", schema: Schema.string)]
-        let session = Schema.object(["username": Schema.string, "password": Schema.string], required: ["username", "password"])
+        let limit = Route.Parameter(name: "limit", description: "Höchstens so viele Einträge (1–200, Vorgabe 50)", schema: Schema.integer(max: 200))
+        let taskCursor = Route.Parameter(name: "cursor", description: "Wert «next» der vorigen Seite",
+                                         schema: Schema.text(maxLength: 64, pattern: "^(-|[0-9]{1,18}):[1-9][0-9]{0,17}$"))
+        let caseCursor = Route.Parameter(name: "cursor", description: "Wert «next» der vorigen Seite",
+                                         schema: Schema.text(maxLength: 32, pattern: "^OPT-[0-9]{4}-[0-9]{4,8}$"))
+        let session = Schema.object(["username": Schema.text(maxLength: 64, minLength: 1), "password": Schema.text(maxLength: 256, minLength: 1)],
+                                    required: ["username", "password"])
         let completion = Schema.object(["values": Schema.anyObject], required: ["values"])
-        let application = Schema.object(["receiverOffice": Schema.string, "values": Schema.anyObject], required: ["receiverOffice", "values"])
+        let application = Schema.object(["receiverOffice": Schema.text(maxLength: 64, minLength: 1), "values": Schema.anyObject],
+                                        required: ["receiverOffice", "values"])
         return [
             Route(method: .get, path: "/health", summary: "Prozess läuft", tag: "Betrieb", authenticated: false,
                   responses: [200: "ok"], handler: health),
             Route(method: .get, path: "/ready", summary: "Datenbank erreichbar, Migrationen erledigt", tag: "Betrieb", authenticated: false,
                   responses: [200: "bereit", 503: "nicht bereit"], handler: ready),
             Route(method: .get, path: "/metrics", summary: "Metriken im Prometheus-Textformat", tag: "Betrieb", authenticated: false,
-                  responses: [200: "Metriken"], produces: "text/plain", handler: metrics),
+                  responses: [200: "Metriken"], produces: ["text/plain"], handler: metrics),
             Route(method: .get, path: "/api/openapi.json", summary: "Diese Beschreibung (OpenAPI 3.1)", tag: "Betrieb", authenticated: false,
                   responses: [200: "OpenAPI-Dokument"], handler: openAPI),
 
@@ -34,11 +39,12 @@ extension API {
             Route(method: .get, path: "/api/tasks", summary: "Offene Aufgaben, die die Person bearbeiten darf, nach Fälligkeit", tag: "Aufgaben",
                   query: [
                       Route.Parameter(name: "role", description: "Nur diese Rolle", schema: Schema.enumeration(Role.allCases.map(\.rawValue))),
-                      Route.Parameter(name: "process", description: "Nur dieser Prozess (z. B. optima-alv)", schema: Schema.string),
+                      Route.Parameter(name: "process", description: "Nur dieser Prozess (z. B. optima-alv)", schema: Schema.text(maxLength: 64)),
                       Route.Parameter(name: "due", description: "Fälligkeit", schema: Schema.enumeration(TaskFilter.Due.allCases.map(\.rawValue))),
                       Route.Parameter(name: "assignee", description: "me: meine; none: nicht übernommen",
                                       schema: Schema.enumeration(TaskFilter.Assignee.allCases.map(\.rawValue))),
-                  ] + page, responses: r([200: "Aufgaben"]), handler: tasks),
+                      limit, taskCursor,
+                  ], responses: r([200: "Aufgaben"]), handler: tasks),
             Route(method: .get, path: "/api/tasks/{id}", summary: "Aufgabe mit Formular, bekannten Werten und Fallübersicht", tag: "Aufgaben",
                   responses: r([200: "Aufgabe", 404: "nicht gefunden oder nicht sichtbar"]), handler: task),
             Route(method: .post, path: "/api/tasks/{id}/claim", summary: "Aufgabe übernehmen", tag: "Aufgaben",
@@ -60,8 +66,9 @@ extension API {
             Route(method: .get, path: "/api/cases", summary: "Sichtbare Fälle, neueste zuerst", tag: "Fälle",
                   query: [
                       Route.Parameter(name: "state", description: "Zustand", schema: Schema.enumeration(CaseState.allCases.map(\.rawValue))),
-                      Route.Parameter(name: "q", description: "Suche in Name, Fallnummer, AHV-Nummer", schema: Schema.string),
-                  ] + page, responses: r([200: "Fälle"]), handler: cases),
+                      Route.Parameter(name: "q", description: "Suche in Name, Fallnummer, AHV-Nummer", schema: Schema.text(maxLength: 100)),
+                      limit, caseCursor,
+                  ], responses: r([200: "Fälle"]), handler: cases),
             Route(method: .get, path: "/api/cases/{id}", summary: "Fall: Beteiligte, Kontaktpersonen, Fristen, Aufgaben, Dokumente, KGS",
                   tag: "Fälle", responses: r([200: "Fall", 404: "nicht gefunden oder nicht sichtbar"]), handler: caseDetail),
             Route(method: .get, path: "/api/cases/{id}/history", summary: "Wer hat wann was getan", tag: "Fälle",
@@ -74,7 +81,7 @@ extension API {
                   responses: r([200: "Dokumente", 404: "nicht gefunden oder nicht sichtbar"]), handler: caseDocuments),
             Route(method: .get, path: "/api/documents/{id}", summary: "Ein Dokument (DOCX)", tag: "Dokumente",
                   responses: r([200: "DOCX", 404: "nicht gefunden oder nicht sichtbar"]),
-                  produces: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", handler: document),
+                  produces: ["application/vnd.openxmlformats-officedocument.wordprocessingml.document"], handler: document),
 
             Route(method: .get, path: "/api/offices", summary: "Stellen", tag: "Verzeichnis", responses: r([200: "Stellen"]), handler: offices),
             Route(method: .get, path: "/api/forms/{key}", summary: "Formulardefinition (forms/<key>.json)", tag: "Verzeichnis",
@@ -87,14 +94,14 @@ extension API {
                       Route.Parameter(name: "from", description: "Beginn", schema: Schema.date, required: true),
                       Route.Parameter(name: "to", description: "Ende", schema: Schema.date, required: true),
                       Route.Parameter(name: "format", description: "json (Vorgabe) oder csv", schema: Schema.enumeration(["json", "csv"])),
-                  ], responses: r([200: "Bericht", 403: "nur Koordinationsstelle"]), handler: report),
+                  ], responses: r([200: "Bericht", 403: "nur Koordinationsstelle"]), produces: ["application/json", "text/csv"], handler: report),
             Route(method: .get, path: "/api/audit", summary: "Zugriffsprotokoll (Koordinationsstelle)", tag: "Koordination",
                   query: [
-                      Route.Parameter(name: "caseId", description: "Fall", schema: Schema.string),
-                      Route.Parameter(name: "user", description: "Benutzer", schema: Schema.string),
+                      Route.Parameter(name: "caseId", description: "Fall", schema: Schema.text(maxLength: 32)),
+                      Route.Parameter(name: "user", description: "Benutzer", schema: Schema.text(maxLength: 64)),
                       Route.Parameter(name: "from", description: "ab Datum", schema: Schema.date),
                       Route.Parameter(name: "to", description: "bis Datum (einschliesslich)", schema: Schema.date),
-                      Route.Parameter(name: "limit", description: "höchstens (1–5000, Vorgabe 500)", schema: Schema.integer),
+                      Route.Parameter(name: "limit", description: "höchstens (1–5000, Vorgabe 500)", schema: Schema.integer(max: 5000)),
                   ], responses: r([200: "Einträge", 403: "nur Koordinationsstelle"]), handler: audit),
         ]
     }
@@ -120,7 +127,9 @@ enum OpenAPIDocument {
             for (status, description) in route.responses {
                 var response: [String: Value] = ["description": .string(description)]
                 if status < 300 && status != 204 {
-                    response["content"] = .context([route.produces: .context(["schema": route.produces == "application/json" ? Schema.anyObject : Schema.string])])
+                    response["content"] = .context(Dictionary(uniqueKeysWithValues: route.produces.map { type in
+                        (type, Value.context(["schema": type == "application/json" ? Schema.anyObject : Schema.string]))
+                    }))
                 } else if status >= 400 {
                     response["content"] = .context(["application/json": .context(["schema": .context(["$ref": "#/components/schemas/Error"])])])
                 }

@@ -12,9 +12,9 @@ public enum NahtstelleServer {
         let router = Router(context: AppContext.self)
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: ErrorMiddleware(metrics: core.metrics))
-        router.add(middleware: AuthMiddleware(core: core))
         let api = API(core: core)
+        router.add(middleware: ErrorMiddleware(metrics: core.metrics, routes: api.routes))
+        router.add(middleware: AuthMiddleware(core: core))
         for route in api.routes {
             router.on(RouterPath(route.routerPath), method: route.method, use: route.handler)
         }
