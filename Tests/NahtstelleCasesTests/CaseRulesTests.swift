@@ -82,9 +82,9 @@ struct CaseRulesTests {
         let eligibility = try #require(stored.eligibility)
         #expect(eligibility.process == .optimaALV)
         #expect(eligibility.conditions.contains { $0.id == .intactLabourOffer && $0.outcome == .met })
-        // SD → RAV: registration at the RAV is still to be done (advisory, yellow).
-        #expect(eligibility.conditions.contains { $0.id == .registeredAtRAV && $0.outcome == .notMet && $0.kind == .advisory })
-        #expect(eligibility.trafficLight == .yellow)
+        // SD → RAV: the person agreed to (re-)register and was not registered in the last 6 months: green (issue 14).
+        #expect(eligibility.conditions.contains { $0.id == .registeredAtRAV && $0.outcome == .met && $0.kind == .advisory })
+        #expect(eligibility.trafficLight == .green)
         #expect(stored.optimaCase.person.ahvNumber.hasPrefix("756."))
     }
 
@@ -180,10 +180,11 @@ struct CaseRulesTests {
         try w.invite()
         try t.advance(to: "2026-05-05T09:00:00+02:00")
         try w.closingMeeting(reason: "goal-reached", outcome: "successful")
+        try w.handBack()
         let documents = try t.documents(w.caseID)
         #expect(Set(documents.map(\.template)) == [
-            "antragsformular-sh", "entscheid-annahme", "einladung-gespraech", "gespraechsnotiz-uebergabe", "vereinbarung-alv", "kostengutsprache",
-            "gespraechsnotiz-standort", "gespraechsnotiz-abschluss",
+            "antragsformular-sh", "entscheid-annahme", "einladung-gespraech", "einladung-zuweisende-stelle", "gespraechsnotiz-uebergabe",
+            "vereinbarung-alv", "kostengutsprache", "gespraechsnotiz-standort", "gespraechsnotiz-abschluss",
         ])
         for info in documents {
             let doc = try t.service.document("s.wicki", id: info.id)
@@ -239,18 +240,20 @@ struct CaseRulesTests {
         var w = Walk(t, .sh)
         try w.submit()
         try w.accept()
-        try w.planHandover()
+        // The Vereinbarung ALV is generated for the hand-over meeting, when the meeting is planned.
         let documentsBefore = try t.documents(w.caseID).count
-        let error = try #require(throws: CaseServiceError.self) { try w.handover() }
+        let error = try #require(throws: CaseServiceError.self) { try w.planHandover() }
         #expect(error.code == .documentFailed)
         #expect(error.message.contains("Vereinbarung ALV"))
         #expect(error.message.contains("agreement.unemploymentFund"))
-        // Nothing of the step was kept: the meeting is still open, the case not handed over, no note.
-        #expect(try t.task("handover-meeting", w.caseID).state == .created)
-        #expect(try t.stored(w.caseID).optimaCase.state == .accepted)
+        // Nothing of the step was kept: the planning is still open, no invitation, no meeting task.
+        #expect(try t.task("plan-handover", w.caseID).state == .created)
+        #expect(try !t.openTasks(w.caseID).contains { $0.elementID == "handover-meeting" })
+        #expect(try t.stored(w.caseID).optimaCase.handoverMeetingAt == nil)
         #expect(try t.documents(w.caseID).count == documentsBefore)
         wolhusen.unemploymentFund = "Arbeitslosenkasse Luzern"
         try t.service.saveDirectory(offices: [wolhusen], staff: [])
+        try w.planHandover()
         try w.handover()
         #expect(try t.stored(w.caseID).optimaCase.state == .active)
     }

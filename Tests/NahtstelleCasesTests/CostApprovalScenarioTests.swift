@@ -98,25 +98,30 @@ struct CostApprovalScenarioTests {
         #expect(try t.stored(w.caseID).optimaCase.closingReason == .costApprovalRefused)
     }
 
-    @Test("KGS überfällig: Erinnerung an die Unterschrift, Eskalation 4 Tage später")
+    @Test("KGS überfällig: Erinnerung am ersten Arbeitstag nach der Frist, Eskalation 4 Arbeitstage später")
     func late() throws {
         let t = try TestOffice()
         var w = Walk(t, .sh)
         try w.toCasework()
+        // Requested Tuesday 10.03.2026: due Friday 20.03.2026 (the whole day).
         try t.service.requestCostApproval(by: w.p.advisor, caseID: w.caseID, formData: costApprovalForm())
         try t.restart()
-        // Nine days: nothing yet.
-        try t.advance(days: 9)
+        // On the due day and over the weekend: nothing yet.
+        try t.advance(to: "2026-03-20T17:00:00+01:00")
         #expect(try t.service.notifications("e.renggli").isEmpty)
-        // Ten days: the signatories of the paying office are reminded.
+        try t.advance(to: "2026-03-22T12:00:00+01:00")
+        #expect(try t.service.notifications("e.renggli").isEmpty)
+        // Monday, the first working day after the deadline: the signatories of the paying office are reminded.
         try t.restart()
-        try t.advance(days: 1.1)
+        try t.advance(to: "2026-03-23T08:00:00+01:00")
         let reminders = try t.service.notifications("e.renggli")
         #expect(reminders.map(\.kind) == ["notify-cost-approval-reminder"])
         #expect(reminders[0].text.contains("Frist"))
         #expect(try t.service.notifications(w.p.referrerAdvisor).filter { $0.kind == "notify-cost-approval-escalation" }.isEmpty)
-        // Four days later the referrer's advisor gets the escalation.
-        try t.advance(days: 4)
+        // Four working days later the referrer's advisor gets the escalation.
+        try t.advance(to: "2026-03-26T12:00:00+01:00")
+        #expect(try t.service.notifications(w.p.referrerAdvisor).filter { $0.kind == "notify-cost-approval-escalation" }.isEmpty)
+        try t.advance(to: "2026-03-27T08:00:00+01:00")
         #expect(try t.service.notifications(w.p.referrerAdvisor).contains { $0.kind == "notify-cost-approval-escalation" && $0.caseId == w.caseID })
         // The deadline shows as overdue in the case view; a late signature still works.
         let view = try t.service.caseView(w.p.advisor, caseID: w.caseID)

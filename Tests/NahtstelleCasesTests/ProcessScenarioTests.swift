@@ -79,7 +79,9 @@ extension ProcessScenarioTests {
         #expect(c.state == .closed)
         #expect(c.closingReason == CaseTaskHookMapping.domain(reason))
         #expect(c.outcome == Outcome(rawValue: outcome))
-        // The closing note states reason and outcome in words.
+        // The closing note is written with the hand-back of the documents and states reason and outcome in words.
+        #expect(try !t.documents(w.caseID).contains { $0.template == "gespraechsnotiz-abschluss" })
+        try w.handBack()
         let note = try #require(t.documents(w.caseID).first { $0.template == "gespraechsnotiz-abschluss" })
         let text = try #require(docxText(try t.service.operatorDocuments(caseID: note.caseId).first { $0.info.id == note.id }?.bytes ?? []))
         let reasonLabel = [
@@ -92,7 +94,6 @@ extension ProcessScenarioTests {
         #expect(text.contains(reasonLabel))
         #expect(text.contains(outcomeLabel))
         #expect(try !t.documents(w.caseID).contains { $0.template == "gespraechsnotiz-standort" })
-        try w.handBack()
         try t.restart()
         try t.complete("resume-procedure", w.caseID, by: w.p.referrerAdvisor)
         #expect(try t.openTasks(w.caseID).isEmpty)
@@ -173,7 +174,8 @@ extension ProcessScenarioTests {
         #expect(view.stored.reducedInstanceID == nil)
         // The note of the meeting is filed all the same (it records the disagreement).
         #expect(view.documents.contains { $0.template == "gespraechsnotiz-uebergabe" })
-        #expect(!view.documents.contains { $0.template == "vereinbarung-alv" })
+        // The Vereinbarung ALV was prepared for the meeting (RAV → SH only), but no release followed.
+        #expect(view.documents.contains { $0.template == "vereinbarung-alv" } == (kind == .optimaSH))
         // No deadline for a mandate that never began.
         #expect(!view.deadlines.contains { $0.kind == .mandateEnd })
     }
