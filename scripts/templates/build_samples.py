@@ -99,6 +99,8 @@ def samples():
                                        "receivesAle": False, "intactLabourOffer": True, "workLossPercent": 50})
     s["antragsformular-iv"] = antrag(IV, "IV", "F", RAV, RAV_PB, {"highSupportNeed": True, "intactLabourOffer": True})
     s["antragsformular-sh"] = antrag(SOBZ, "SH", "G", RAV, RAV_PB, {})
+    s["antragsformular-sh"]["case"]["socialDifficulties"] = ("Betreibungen und Schulden von rund CHF 18'000; "
+                                                            "keine Kinderbetreuung für die zwei Kinder (3 und 6 Jahre)")
 
     s["kostengutsprache"] = {
         "document": dict(DOCUMENT, place="Hochdorf"),

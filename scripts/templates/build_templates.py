@@ -290,17 +290,20 @@ def antrag(kind):
     table(doc, person_rows())
 
     para(doc, "4. Anhängigkeit der Person bei den Stellen", "Abschnitt")
-    table(doc, [
+    status_rows = [
         ("In der Sozialberatung eines Sozialdiensts / SoBZ", "{{status.socialCounselling}}"),
         ("Bezieht wirtschaftliche Sozialhilfe", "{{status.socialAssistance}}"),
         ("Beim RAV als stellensuchend gemeldet", "{{status.ravRegistered}}"),
         ("Bezieht Leistungen der Arbeitslosenversicherung", "{{status.receivesAle}}"),
         ("IV-Verfahren", "{{status.ivProcedure}}"),
-        ("IV-Anspruchsabklärungen laufen", "{{status.ivClarificationRunning | sonst \"nicht erfasst\"}}"),
         ("IV-Eingliederungsmassnahmen laufen", "{{status.ivMeasuresRunning}}"),
         ("Rechtsmittelverfahren bei der IV", "{{status.ivLegalProceedings}}"),
         ("Letzte IV-Ablehnung", "{{status.ivLastRejection | sonst \"keine\"}}"),
-    ], widths=(9.0, 7.5))
+    ]
+    if kind == "rav":
+        # OPTIMA-ALV condition 3: recorded on form 1-RAV, not inferred.
+        status_rows.insert(5, ("IV-Anspruchsabklärungen laufen", "{{status.ivClarificationRunning | sonst \"nicht erfasst\"}}"))
+    table(doc, status_rows, widths=(9.0, 7.5))
 
     para(doc, "5. Aufnahmebedingungen " + process, "Abschnitt")
     if kind == "rav":
