@@ -98,6 +98,9 @@ let package = Package(
         ], swiftSettings: strict),
         .executableTarget(name: "NahtstelleBench", dependencies: [
             "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleDocuments", "CLibZip",
+            "NahtstelleCases", "NahtstelleHTTP", "NahtstelleOptima", "NahtstelleFEEL",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
 

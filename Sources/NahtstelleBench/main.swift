@@ -8,6 +8,7 @@ let suites: [String: () throws -> Void] = [
     "crash-worker": CrashTest.worker,
     "crash-check": CrashTest.check,
     "docx": DocxBenchmark.run,
+    "server": ServerBenchmark.run,
 ]
 guard let name = arguments.first, let suite = suites[name] else {
     print("usage: nahtstelle-bench <\(suites.keys.sorted().joined(separator: "|"))>")

@@ -83,6 +83,11 @@ public final class ServerCore: Sendable {
     }
 }
 
+/// Token digests as the server stores them (for tools that create sessions directly, e.g. the bench).
+public enum ServerTokens {
+    public static func sha256Hex(_ token: String) -> String { ServerCore.sha256Hex(token) }
+}
+
 /// Settings of `nahtstelle serve`.
 public struct ServerSettings: Sendable {
     public var host: String
