@@ -243,6 +243,23 @@ struct FidelityScenarioTests {
         #expect(sd.contains("zulasten der Sozialhilfe"))
     }
 
+    // MARK: 8 — the report counts KGS by the paying office
+
+    @Test("8: Bericht zählt Anträge auf Kostengutsprache nach der zahlenden Stelle, nicht nach der OPTIMA-Stelle")
+    func reportCountsCostApprovalsByPayer() throws {
+        let t = try TestOffice()
+        var w = Walk(t, .iv)  // RAV → IV: the IV-Stelle asks, the RAV pays
+        try w.toCasework()
+        let entry = try t.service.requestCostApproval(by: w.p.advisor, caseID: w.caseID, formData: costApprovalForm())
+        #expect(entry.payingOfficeType == .rav)
+        try t.complete("sign-cost-approval", w.caseID, by: w.p.signatory, ["decision": "approved"])
+        let report = try t.service.report(from: d("2026-01-01"), to: d("2026-12-31"), asOf: d("2026-12-31"))
+        #expect(report.costApprovals.requested.rav == 1)
+        #expect(report.costApprovals.requested.iv == 0)
+        #expect(report.costApprovals.approved.rav == 1)
+        #expect(report.measureCost(.rav) == Decimal(string: "1250.5"))
+    }
+
     // MARK: 9 — one working-day rule for the KGS deadline
 
     @Test("9: Erinnerung und Eskalation der KGS folgen derselben Arbeitstagsregel wie die Frist")
