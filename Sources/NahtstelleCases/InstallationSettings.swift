@@ -8,23 +8,38 @@ public struct InstallationSettings: Sendable, Hashable {
     /// while the IV-Stelle manages their case in OPTIMA-IV (concept Kap. 3.3.1: the SECO's
     /// confirmation was pending; the pilot lacked it). Default: no.
     public var ravReleaseLegalBasisForIV: Bool
+    /// Monthly flat rates per case by receiving office type (model A). Default: the concept's
+    /// 227 / 125 / 125 CHF; the IIZ report 2025 names CHF 300 for the IV's job coaching.
+    public var flatRates: FlatRates
 
-    public init(ravReleaseLegalBasisForIV: Bool = false) {
+    public init(ravReleaseLegalBasisForIV: Bool = false, flatRates: FlatRates = .conceptModelA) {
         self.ravReleaseLegalBasisForIV = ravReleaseLegalBasisForIV
+        self.flatRates = flatRates
     }
 
     static let ravReleaseKey = "rav-release-legal-basis-iv"
+    static func rateKey(_ type: InstitutionType) -> String { "flat-rate-" + type.rawValue.lowercased() }
 
     static func load(_ db: Database) throws -> InstallationSettings {
-        let value = try String.fetchOne(db, sql: "SELECT value FROM installation_setting WHERE key = ?", arguments: [ravReleaseKey])
-        return InstallationSettings(ravReleaseLegalBasisForIV: value == "true")
+        let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM installation_setting")
+        var values: [String: String] = [:]
+        for row in rows { values[row["key"]] = row["value"] }
+        var rates = FlatRates.conceptModelA
+        for type in InstitutionType.allCases {
+            if let text = values[rateKey(type)], let rate = Decimal(string: text) { rates[type] = rate }
+        }
+        return InstallationSettings(ravReleaseLegalBasisForIV: values[ravReleaseKey] == "true", flatRates: rates)
     }
 
     func save(_ db: Database, by actor: String, at: Date) throws {
-        try db.execute(sql: """
-            INSERT INTO installation_setting (key, value, changed_at, changed_by) VALUES (?, ?, ?, ?)
-            ON CONFLICT(key) DO UPDATE SET value = excluded.value, changed_at = excluded.changed_at, changed_by = excluded.changed_by
-            """, arguments: [Self.ravReleaseKey, ravReleaseLegalBasisForIV ? "true" : "false", at.timeIntervalSince1970, actor])
+        var entries = [(Self.ravReleaseKey, ravReleaseLegalBasisForIV ? "true" : "false")]
+        for type in InstitutionType.allCases { entries.append((Self.rateKey(type), SwissFormat.plainAmount(flatRates[type]))) }
+        for (key, value) in entries {
+            try db.execute(sql: """
+                INSERT INTO installation_setting (key, value, changed_at, changed_by) VALUES (?, ?, ?, ?)
+                ON CONFLICT(key) DO UPDATE SET value = excluded.value, changed_at = excluded.changed_at, changed_by = excluded.changed_by
+                """, arguments: [key, value, at.timeIntervalSince1970, actor])
+        }
     }
 }
 
@@ -38,6 +53,9 @@ extension OptimaService {
         guard user.has(.coordinator) else {
             throw CaseServiceError(.forbidden, "Die Einstellungen der Installation ändert die IIZ-Koordinationsstelle (Rolle «"
                                    + Glossary.label(Role.coordinator) + "»). \(user.displayName) hat diese Rolle nicht.")
+        }
+        for type in InstitutionType.allCases where settings.flatRates[type] < 0 {
+            throw CaseServiceError(.invalidInput, "Fallpauschale \(Glossary.label(type)): der Betrag darf nicht negativ sein.", field: "flatRates")
         }
         let at = clock()
         _ = try perform(username, "save-settings") { _, db in try settings.save(db, by: username, at: at) }

@@ -479,4 +479,51 @@ struct FidelityScenarioTests {
         #expect(result.eligibility.trafficLight == .yellow)
         #expect(t.service.forms.form("rueckfrage-antrag")?.field("withdraw") == nil)
     }
+
+    // MARK: 21 — monthly flat-rate billing (model A)
+
+    @Test("21: Fallpauschalen je Monat: nur Fälle ohne vorbestehenden Anspruch, Ansätze aus der Konfiguration, CSV und DOCX")
+    func monthlyFlatRateBilling() throws {
+        let t = try TestOffice()
+        try t.service.saveSettings(InstallationSettings(flatRates: FlatRates(iv: 300, rav: 125, sd: 125)), by: "iiz.koordination")
+        var iv = Walk(t, .iv)          // no IV procedure: billable by the IV-Stelle
+        try iv.toCasework()
+        var alv = Walk(t, .alv, n: 2)  // not registered at the RAV before: billable by the RAV
+        try alv.toCasework()
+        // A person already registered at the RAV: no flat rate.
+        var registered = Applications.sdToALV(3)
+        registered["ravRegistered"] = true
+        var known = Walk(t, .alv, n: 3)
+        known.caseID = try t.service.submitApplication(by: "n.frei", receiverOffice: "rav-wolhusen", formData: registered).caseID
+        try known.accept()
+        try known.planHandover()
+        try known.handover()
+
+        #expect(try t.service.flatRateStatements(year: 2026, month: 2).isEmpty)
+        let march = try t.service.flatRateStatements(year: 2026, month: 3)
+        #expect(march.map(\.receiverOfficeId) == ["rav-wolhusen", "was-iv-luzern"])
+        let ivStatement = try #require(march.first { $0.receiverOfficeId == "was-iv-luzern" })
+        #expect(ivStatement.payingOfficeId == "rav-wolhusen")
+        #expect(ivStatement.lines.map(\.caseID) == [iv.caseID])
+        #expect(ivStatement.total == 300)
+        let ravStatement = try #require(march.first { $0.receiverOfficeId == "rav-wolhusen" })
+        #expect(ravStatement.payingOfficeId == "sd-stadt-luzern")
+        #expect(ravStatement.lines.map(\.caseID) == [alv.caseID])
+        #expect(ravStatement.total == 125)
+        let csv = try t.service.flatRateStatementsCSV(year: 2026, month: 3)
+        #expect(csv.contains("03.2026;rav-wolhusen;\(iv.caseID);was-iv-luzern;IV-Stelle;300.00"))
+        let docx = try t.service.flatRateStatementDocument(receiverOffice: "was-iv-luzern", payingOffice: "rav-wolhusen", year: 2026, month: 3)
+        let text = try #require(docxText(docx))
+        #expect(text.contains("März 2026"))
+        #expect(text.contains("CHF 300.00"))
+        #expect(text.contains("Bühler Marco"))
+
+        // Closed in April: billed for April, not for May.
+        try iv.invite()
+        try t.advance(to: "2026-04-07T09:00:00+02:00")
+        try iv.closingMeeting(reason: "goal-reached", outcome: "successful")
+        #expect(try t.service.flatRateStatements(year: 2026, month: 4).contains { $0.lines.contains { $0.caseID == iv.caseID } })
+        #expect(try !t.service.flatRateStatements(year: 2026, month: 5).contains { $0.lines.contains { $0.caseID == iv.caseID } })
+        #expect(throws: CaseServiceError.self) { try t.service.flatRateStatements(year: 2026, month: 13) }
+    }
 }

@@ -186,6 +186,16 @@ def samples():
     }
     s["einladung-zuweisende-stelle"] = z
 
+    s["abrechnung-fallpauschalen"] = {
+        "document": dict(DOCUMENT, place="Luzern", date="2026-12-01", reference="Fallpauschalen 11.2026"),
+        "sender": {"office": IV},
+        "recipient": {"line1": "RAV Wolhusen", "street": RAV["street"], "postalCode": RAV["postalCode"], "city": RAV["city"]},
+        "salutation": "Sehr geehrte Damen und Herren",
+        "billing": {"period": "November 2026", "rate": 227, "count": 2, "total": 454,
+                    "lines": [{"caseId": "OPT-2026-0042", "person": "Muster-Gashi Anna", "amount": 227},
+                              {"caseId": "OPT-2026-0051", "person": "Bühler Marco", "amount": 227}]},
+    }
+
     for accepted in (True, False):
         d = {
             "document": dict(DOCUMENT, place="Hochdorf", date="2026-11-19"),

@@ -595,6 +595,28 @@ def einladung_zuweisende_stelle():
     save(doc, "einladung-zuweisende-stelle")
 
 
+def abrechnung_fallpauschalen():
+    doc = new_document(footer_note="Abrechnung Fallpauschalen · OPTIMA")
+    recipient_block(doc)
+    para(doc, "{{document.place}}, {{document.date | datumlang}}", "Ort Datum")
+    para(doc, "Abrechnung Fallpauschalen OPTIMA – {{billing.period}}", "Betreff")
+    para(doc, "{{salutation}}")
+    para(doc, "Gemäss Konzept OPTIMA (Modell A) stellen wir Ihnen für die in Ihrem Auftrag geführten OPTIMA-Fälle ohne "
+              "vorbestehenden Anspruch bei uns die monatliche Fallpauschale von {{billing.rate | chf}} pro Fall in Rechnung. "
+              "Die Kosten von Massnahmen sind nicht enthalten (Kostengutsprachen).")
+    t = table(doc, [
+        ("{{#billing.lines}}{{caseId}}", "{{person}}", "{{amount | chf}}{{/billing.lines}}"),
+        ("", "Total ({{billing.count}} Fälle)", "{{billing.total | chf}}"),
+    ], widths=(4.0, 8.5, 4.0), header=("Fall", "Person", "Fallpauschale"))
+    for row in t.rows:
+        row.cells[2].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    t.rows[-1].cells[1].paragraphs[0].runs[0].bold = True
+    t.rows[-1].cells[2].paragraphs[0].runs[0].bold = True
+    para(doc, "Zahlbar innert 30 Tagen. Bei Fragen wenden Sie sich bitte an die OPTIMA-Kontaktperson.")
+    signature(doc, ["{{sender.office.name}}"])
+    save(doc, "abrechnung-fallpauschalen")
+
+
 def entscheid(accepted):
     name = "entscheid-annahme" if accepted else "entscheid-ablehnung"
     doc = new_document(footer_note="Mitteilung zum OPTIMA-Antrag")
@@ -632,6 +654,7 @@ def main():
     notiz_abschluss()
     einladung()
     einladung_zuweisende_stelle()
+    abrechnung_fallpauschalen()
     entscheid(True)
     entscheid(False)
 
