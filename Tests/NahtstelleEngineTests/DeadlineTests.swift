@@ -94,7 +94,7 @@ struct DeadlineTests {
         let count = 10_500
         var body = #"<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="t0"/>"#
         for i in 0..<count {
-            body += #"<task id="t\#(i)"/><sequenceFlow id="f\#(i + 1)" sourceRef="t\#(i)" targetRef="\#(i + 1 == count ? "e" : "t\(i + 1)")"/>"#
+            body += #"\#n<task id="t\#(i)"/>\#n<sequenceFlow id="f\#(i + 1)" sourceRef="t\#(i)" targetRef="\#(i + 1 == count ? "e" : "t\(i + 1)")"/>"#
         }
         body += #"<endEvent id="e"/>"#
         let engine = try Self.engine(TestClock())
@@ -119,7 +119,7 @@ struct DeadlineTests {
         let count = 60
         var body = #"<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="t0"/>"#
         for i in 0..<count {
-            body += #"<userTask id="t\#(i)" nahtstelle:role="advisor"/><sequenceFlow id="f\#(i + 1)" sourceRef="t\#(i)" targetRef="\#(i + 1 == count ? "e" : "t\(i + 1)")"/>"#
+            body += #"\#n<userTask id="t\#(i)" nahtstelle:role="advisor"/>\#n<sequenceFlow id="f\#(i + 1)" sourceRef="t\#(i)" targetRef="\#(i + 1 == count ? "e" : "t\(i + 1)")"/>"#
         }
         body += #"<endEvent id="e"/>"#
         var answers: [String: [[String: Value]]] = [:]
