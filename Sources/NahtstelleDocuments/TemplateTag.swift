@@ -190,10 +190,7 @@ extension TemplateTag {
             }
             return String(text.dropFirst().dropLast())
         }
-        // Numbers and yes/no compare as written; words need quotes, as the README shows.
-        if text == "true" || text == "false" || Double(text) != nil { return text }
-        throw TagSyntaxError(message: "Vergleichswert «\(text)» ohne Anführungszeichen",
-            fix: "Den Wert in Anführungszeichen schreiben, z. B. {{#meeting.decision == \"\(text)\"}}.")
+        return text
     }
 
     static func parseFilter(_ text: String) throws(TagSyntaxError) -> Filter {

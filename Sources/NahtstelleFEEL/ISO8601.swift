@@ -233,7 +233,7 @@ public enum ISOTimerText {
         let interval: Duration
         switch duration(intervalText) {
         case .success(let d): interval = d
-        case .failure(let e): return .failure(e)
+        case .failure(let e): return .failure(.init("«\(text.prefix(40))»: der Abstand \(e.message)"))
         }
         guard interval.months > 0 || interval.seconds >= minimumCycleSeconds else {
             return .failure(.init("«\(text.prefix(40))»: der Abstand ist kürzer als eine Minute; ein Timer würde ohne Pause auslösen"))
@@ -242,7 +242,7 @@ public enum ISOTimerText {
         if let startText {
             switch instant(startText) {
             case .success(let d): start = d
-            case .failure(let e): return .failure(e)
+            case .failure(let e): return .failure(.init("«\(text.prefix(40))»: der Start \(e.message)"))
             }
         }
         return .success(Cycle(repetitions: repetitions, start: start, interval: interval))

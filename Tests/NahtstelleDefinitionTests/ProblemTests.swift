@@ -217,8 +217,9 @@ import NahtstelleDefinition
     @Test func timersThatDoNotParse() {
         for (element, text) in [("timeDuration", "10 Tage"), ("timeDate", "2026-13-01"), ("timeCycle", "0 0 9 * * ?"), ("timeCycle", "R3/XYZ")] {
             let doc = bpmn("<startEvent id=\"s\"/>\n<intermediateCatchEvent id=\"t\"><timerEventDefinition><\(element)>\(text)</\(element)></timerEventDefinition></intermediateCatchEvent>\n<endEvent id=\"e\"/><sequenceFlow id=\"f1\" sourceRef=\"s\" targetRef=\"t\"/><sequenceFlow id=\"f2\" sourceRef=\"t\" targetRef=\"e\"/>")
-            let p = expectProblem(doc, "ist kein gültiger ISO-8601-Wert", id: "t", lineOf: "<intermediateCatchEvent")
-            #expect(p?.message.contains("«\(text)»") == true)
+            // The message says what is wrong with the text, in the words of the parser the engine runs.
+            let p = expectProblem(doc, "«\(text)»", id: "t", lineOf: "<intermediateCatchEvent")
+            #expect(p?.message.contains("(\(element)): ") == true)
         }
         var options = DefinitionParser.Options()
         options.expressionCheck = { _ in "kaputt" }
@@ -233,7 +234,7 @@ import NahtstelleDefinition
 
     @Test func dueThatDoesNotParse() {
         let literal = ExtensionAttributeTests.oneTask("<userTask id=\"t\" nahtstelle:role=\"r\"\n nahtstelle:due=\"in zehn Tagen\"/>")
-        expectProblem(literal, "Frist (due) «in zehn Tagen» ist kein gültiger ISO-8601-Wert", id: "t", lineOf: "<userTask")
+        expectProblem(literal, "Frist (due): «in zehn Tagen» ist kein gültiges Datum", id: "t", lineOf: "<userTask")
         var options = DefinitionParser.Options()
         options.expressionCheck = { $0 == "today() +" ? "Ausdruck endet zu früh" : nil }
         let feel = ExtensionAttributeTests.oneTask("<userTask id=\"t\" nahtstelle:role=\"r\" nahtstelle:due=\"=today() +\"/>")

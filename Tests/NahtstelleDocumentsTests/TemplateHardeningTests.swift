@@ -80,7 +80,7 @@ struct TemplateHardeningTests {
     }
 
     @Test("What the check passes, render renders: one grammar", arguments: [
-        "{{@nr}}", "{{{name}}}", "{{#decision == close}}x{{/decision}}", "{{name | sonst keine}}",
+        "{{@nr}}", "{{{name}}}", "{{{name}}", "{{name}}}",
     ])
     func checkRefusesWhatRenderCannotDo(_ text: String) throws {
         #expect(!(try Self.problems(DocxFixture.p(text))).isEmpty, "\(text)")
@@ -91,6 +91,15 @@ struct TemplateHardeningTests {
         #expect(try Self.problems(DocxFixture.p("{{#positions}}{{@nr}}. {{description}}{{/positions}}")).isEmpty)
         #expect(try Self.problems(DocxFixture.p(#"{{#decision == "close"}}x{{/decision}}"#)).isEmpty)
         #expect(try Self.problems(DocxFixture.p(#"{{name | sonst "–"}}"#)).isEmpty)
+    }
+
+    @Test func anUnquotedComparisonMeansTheSameToCheckAndRender() throws {
+        let body = DocxFixture.p("{{#decision == close}}Abschluss{{/decision}}")
+        #expect(try Self.problems(body).isEmpty)
+        let t = try DocxFixture.template(body: body, schema: Self.listSchema)
+        #expect(DocxFixture.text(of: try DocxFixture.part("word/document.xml", of: try t.render(data: ["decision": "close"]))) == "Abschluss")
+        // and a value the choice does not have is refused by both
+        #expect(!(try Self.problems(DocxFixture.p("{{#decision == schliessen}}x{{/decision}}"))).isEmpty)
     }
 
     @Test func manyPlaceholdersInOneParagraphAreCheckedInLinearTime() throws {
