@@ -7,7 +7,7 @@ import NahtstelleFEEL
 @Suite struct ShippedTemplatesTests {
     static let names = ["antragsformular-rav", "antragsformular-iv", "antragsformular-sh", "kostengutsprache", "vereinbarung-alv",
                         "gespraechsnotiz-uebergabe", "gespraechsnotiz-standort", "gespraechsnotiz-abschluss", "einladung-gespraech",
-                        "entscheid-annahme", "entscheid-ablehnung"]
+                        "entscheid-annahme", "entscheid-ablehnung", "einladung-zuweisende-stelle", "abrechnung-fallpauschalen"]
 
     static var directory: String { DocxFixture.repositoryRoot + "/templates" }
 

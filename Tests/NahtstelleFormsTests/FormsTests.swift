@@ -148,8 +148,8 @@ import Testing
         let form = try #require(try Self.catalog().form("rueckfrage-antrag"))
         let long = String(repeating: "x", count: 10_000)
         #expect(form.validate(["answer": .string(long)]).errors.first?.code == .tooLong)
-        let cleaned = form.validate(["answer": "  a\u{0}b\u{7}\r\nc 👩‍👧 مرحبا  ", "withdraw": ["not", "bool"]])
-        #expect(cleaned.errors.map(\.field) == ["withdraw"])
+        let cleaned = form.validate(["answer": "  a\u{0}b\u{7}\r\nc 👩‍👧 مرحبا  ", "applicationUpdated": ["not", "bool"]])
+        #expect(cleaned.errors.map(\.field) == ["applicationUpdated"])
         #expect(form.validate(["answer": "  a\u{0}b\u{7}\r\nc 👩‍👧 مرحبا  "]).values["answer"] == "ab\nc 👩‍👧 مرحبا")
         #expect(form.validate(["answer": ["nested": ["x": 1]], "zusatz": 1]).unknownFields == ["zusatz"])
     }
