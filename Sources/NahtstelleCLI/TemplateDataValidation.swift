@@ -45,7 +45,11 @@ enum TemplateDataValidation {
             }
         default:
             guard let type = formType(field.kind) else { return }
-            let formField = FormField(id: name, label: label(field), type: type,
+            // Types, formats and choices are the form's; a length limit is a form's choice for its
+            // input box, not a property of the type (a letter may quote a long text).
+            var constraints = FieldConstraints()
+            constraints.maxLength = 1_000_000
+            let formField = FormField(id: name, label: label(field), type: type, constraints: constraints,
                                       choices: field.choices.map { FormChoice(id: $0.id, label: $0.label) })
             let form = FormDefinition(key: "render", title: "", sections: [FormSection(title: "", fields: [formField])])
             // Typed values from tagged JSON ({"@date": …}) are what the form validator normalises to.

@@ -36,7 +36,7 @@ public enum DemoScenario {
             return demo.skipped
         }
         if skippedBefore > 0 {
-            log("\(skippedBefore) Schritte waren schon erledigt (früherer Demo-Lauf) und wurden übersprungen.")
+            log("Die Datenbank enthält die Demo-Fälle bereits: \(skippedBefore) Schritte waren erledigt (früherer Demo-Lauf) und wurden übersprungen.")
         }
         clock.set(now)
         let fired = try service.fireDueTimers()
