@@ -321,7 +321,7 @@ def test_missing_data_names_each_field_and_writes_nothing(workdir):
 def test_shipped_templates_pass_the_checker():
     result = run_cli("templates", "check")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "11 Vorlagen ohne Probleme" in result.stdout
+    assert "13 Vorlagen ohne Probleme" in result.stdout
 
 
 def test_checker_lists_every_problem_with_location(workdir):
