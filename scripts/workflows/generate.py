@@ -343,9 +343,11 @@ def build_optima(kind):
     esp = p.add("subProcess", "cost-approval", "Kostengutsprache (jederzeit während der Fallarbeit)", parent=C,
                 x=(e_left + e_right) / 2, y=(e_top + e_bottom) / 2, w=e_right - e_left, h=e_bottom - e_top,
                 attrs={"triggeredByEvent": "true"})
-    esp.doc = ("Die OPTIMA-Stelle fordert für eine Massnahme eine Kostengutsprache der zahlenden (= zuweisenden) "
-               "Stelle an (Nachricht cost-approval-requested). Jede Anforderung läuft als eigene Instanz mit "
-               "eigenen Variablen. Keine Massnahme ohne unterzeichnete Kostengutsprache.")
+    esp.doc = ("Die OPTIMA-Stelle fordert für eine Massnahme eine Kostengutsprache der zahlenden Stelle an (Nachricht "
+               "cost-approval-requested): der Stelle, bei der die Person zum Leistungsbezug berechtigt ist, meist der "
+               "zuweisenden (payingOffice). Hat die Person bei der OPTIMA-Stelle selbst Anspruch, braucht es keine. Jede "
+               "Anforderung läuft als eigene Instanz mit eigenen Variablen. Keine Massnahme ohne unterzeichnete "
+               "Kostengutsprache.")
     E = "cost-approval"
     st = p.add("startEvent", "cost-approval-requested-start", "KGS angefordert", jc, "C1", parent=E,
                attrs={"isInterrupting": "false"})
