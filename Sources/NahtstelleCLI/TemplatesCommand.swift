@@ -63,8 +63,23 @@ struct TemplatesCommand: ParsableCommand {
         @Option(help: "Vorlagenordner.")
         var directory = "templates"
 
+        static func library(_ directory: String) throws -> TemplateLibrary {
+            do throws(DocumentError) {
+                return try TemplateLibrary(directory: directory)
+            } catch {
+                throw CLIError(error.description)
+            }
+        }
+
         func run() throws {
-            let library = try TemplateLibrary(directory: directory)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw CLIError("\(directory): Ordner nicht gefunden. Bitte im Projektordner ausführen oder --directory mit dem Vorlagenordner angeben.")
+            }
+            let library = try Self.library(directory)
+            guard !library.names.isEmpty else {
+                throw CLIError("\(directory): keine Vorlagen (*.docx) gefunden.")
+            }
             for name in library.names {
                 let title = library.schema?.templates[name]?.title ?? ""
                 print("\(name)\(title.isEmpty ? "" : " — \(title)")")

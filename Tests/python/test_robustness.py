@@ -310,3 +310,19 @@ def test_every_sample_still_renders(nahtstelle, tmp_path):
             continue
         r = run(nahtstelle, "render", name, "--data", sample, "--out", tmp_path / f"{name}.docx", cwd=ROOT)
         assert r.returncode == 0, f"{name}: {r.stderr}"
+
+
+# 20. No command answers an unknown id or folder with exit 0 and nothing, or with internals.
+def test_unknown_things_are_named_not_ignored(nahtstelle, tmp_path):
+    db = tmp_path / "e.sqlite"
+    assert run(nahtstelle, "deploy", "--db", db, FIXTURES / "gateways.bpmn").returncode == 0
+    for args, words in [(("complete", "--db", db, "999"), "999"), (("start", "--db", db, "nope"), "nope"),
+                        (("correlate", "--db", db, "msg", "--key", "k"), "msg"),
+                        (("templates", "list", "--directory", tmp_path / "nope"), "Ordner nicht gefunden")]:
+        r = run(nahtstelle, *args)
+        assert r.returncode == 1, (args, r.stdout, r.stderr)
+        assert words in r.stderr, (args, r.stderr)
+        for internal in ("GRDB", "SQLite error", "NSCocoaErrorDomain", "Swift.", "DatabaseError"):
+            assert internal not in r.stderr, (args, r.stderr)
+    r = run(nahtstelle, "tasks", "--db", db, "--office", "XY")
+    assert r.returncode == 0 and r.stdout == "" and "Keine offenen Aufgaben" in r.stderr
