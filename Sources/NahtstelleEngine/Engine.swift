@@ -266,7 +266,12 @@ public final class Engine: Sendable {
         var fired = 0
         for job in due {
             do {
-                try fire(jobID: job.id)
+                let result = try fire(jobID: job.id)
+                // A task the timer created without its deadline: in the history, and in the log
+                // that whoever runs the timers reads.
+                for warning in result.warnings {
+                    configuration.logger.warning("\(warning)", metadata: ["job": "\(job.id)", "instance": "\(job.instanceID)"])
+                }
                 fired += 1
             } catch let error as EngineError where error.code == .notFound {
                 continue  // taken by another node or cancelled meanwhile
