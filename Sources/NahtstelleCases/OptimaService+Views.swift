@@ -3,6 +3,7 @@ import GRDB
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
+import NahtstelleStore
 
 /// One line of a user's inbox: the task and what the user needs to know about its case.
 public struct InboxItem: Sendable, Hashable {
@@ -103,30 +104,37 @@ extension OptimaService {
     /// The case page (visibility enforced).
     public func caseView(_ username: String, caseID: String) throws -> CaseView {
         let user = try staff(username)
-        let stored = try visibleCase(user, caseID)
-        try logAccess(username, "view-case", caseID: caseID)
-        let c = stored.optimaCase
-        let instances: [InstanceRecord]
-        var tasks: [TaskRecord] = []
-        let history: [HistoryRecord]
-        do {
-            instances = try store.read { try $0.instances(businessKey: caseID) }.sorted { $0.id < $1.id }
-            for instance in instances { tasks += try engine.tasks(instanceID: instance.id) }
-            history = try engine.history(businessKey: caseID)
-        } catch { throw CaseServiceError.wrapping(error) }
-        let (documents, notifications) = try read { db in
-            (try generator.list(db, caseID: caseID),
-             try NotificationRows.fetch(db, whereClause: "case_id = ?", arguments: [caseID]))
+        let today = self.today
+        // One read transaction: every part of the page from the same snapshot.
+        let view = try read { db -> CaseView? in
+            guard let stored = try CaseRows.load(db, id: caseID), AccessPolicy.canSeeCase(user.user, stored.optimaCase) else { return nil }
+            let c = stored.optimaCase
+            let tx = SQLiteTransaction(db: db)
+            let instances = try tx.instances(businessKey: caseID).sorted { $0.id < $1.id }
+            var tasks: [TaskRecord] = []
+            for instance in instances { tasks += try tx.tasks(instanceID: instance.id) }
+            guard let referrer = try Directory.office(db, c.referrerOfficeId), let receiver = try Directory.office(db, c.receiverOfficeId) else {
+                throw CaseServiceError(.processFailed, "Eine Stelle des Falls \(caseID) fehlt im Verzeichnis. Die Koordinationsstelle ergänzt sie.")
+            }
+            let end = c.handoverAt.map { deadlines.plannedMandateEnd(handoverMeetingAt: $0, months: c.plannedMonths) }
+            return CaseView(
+                stored: stored, referrerOffice: referrer, receiverOffice: receiver,
+                deadlines: deadlines.deadlines(for: c, today: today), nextStatusMeeting: c.nextStatusMeetingAt, plannedEnd: end,
+                plannedEndWarningFrom: end.map { $0.adding(days: -Deadlines.mandateEndWarningDays) }, instances: instances,
+                openTasks: tasks.filter { $0.state.isOpen }.sorted { $0.id < $1.id },
+                completedTasks: tasks.filter { !$0.state.isOpen }.sorted { $0.id < $1.id },
+                documents: try generator.list(db, caseID: caseID),
+                costApprovals: try CaseRows.costApprovals(db, whereClause: "case_id = ?", arguments: [caseID]),
+                notifications: try NotificationRows.fetch(db, whereClause: "case_id = ?", arguments: [caseID]),
+                history: try tx.history(businessKey: caseID), jobSearchRelease: nil)
         }
-        let end = c.handoverAt.map { deadlines.plannedMandateEnd(handoverMeetingAt: $0, months: c.plannedMonths) }
-        return CaseView(
-            stored: stored, referrerOffice: try office(c.referrerOfficeId), receiverOffice: try office(c.receiverOfficeId),
-            deadlines: deadlines.deadlines(for: c, today: today), nextStatusMeeting: c.nextStatusMeetingAt, plannedEnd: end,
-            plannedEndWarningFrom: end.map { $0.adding(days: -Deadlines.mandateEndWarningDays) }, instances: instances,
-            openTasks: tasks.filter { $0.state.isOpen }.sorted { $0.id < $1.id },
-            completedTasks: tasks.filter { !$0.state.isOpen }.sorted { $0.id < $1.id }, documents: documents,
-            costApprovals: try read { try CaseRows.costApprovals($0, whereClause: "case_id = ?", arguments: [caseID]) },
-            notifications: notifications, history: history, jobSearchRelease: try jobSearchRelease(stored, instances))
+        guard var view else {
+            throw CaseServiceError(.notFound, "Fall \(caseID) nicht gefunden oder nicht sichtbar: Sie sehen nur Fälle, in denen "
+                                   + "Ihre Stelle zuweisend oder aufnehmend ist.", field: "caseId")
+        }
+        try logAccess(username, "view-case", caseID: caseID)
+        view.jobSearchRelease = try jobSearchRelease(view.stored, view.instances)
+        return view
     }
 
     /// The RAV's release from Arbeitsbemühungen as the case stands (see `CaseView.jobSearchRelease`).

@@ -492,15 +492,30 @@ public struct SQLiteTransaction: EngineTransaction {
         var clauses = [openOnly ? "ended_at IS NULL" : "(" + q.states.map { _ in "state = ?" }.joined(separator: " OR ") + ")"]
         if q.office != nil { clauses.append("office = ?") }
         if let roles = q.roles { clauses.append("(" + (roles.isEmpty ? "0" : roles.map { _ in "role = ?" }.joined(separator: " OR ")) + ")") }
-        if q.assignee != nil { clauses.append(q.includeUnassigned ? "(assignee = ? OR assignee IS NULL)" : "assignee = ?") }
+        if q.unassignedOnly {
+            clauses.append("assignee IS NULL")
+        } else if q.assignee != nil {
+            clauses.append(q.includeUnassigned ? "(assignee = ? OR assignee IS NULL)" : "assignee = ?")
+        }
         // By way of the instance: one index less to maintain on every task write.
         if q.businessKey != nil { clauses.append("instance_id IN (SELECT id FROM instance WHERE business_key = ?)") }
+        if q.processID != nil { clauses.append("process_id = ?") }
+        if q.dueBefore != nil { clauses.append("due_at < ?") }
+        if let after = q.after {
+            clauses.append(after.dueAt == nil ? "(due_at IS NULL AND id > ?)" : "(due_at IS NULL OR due_at > ? OR (due_at = ? AND id > ?))")
+        }
         return (clauses.joined(separator: " AND "), { st, i in
             if !openOnly { for s in q.states { st.bind(i, s.rawValue); i += 1 } }
             if let office = q.office { st.bind(i, office); i += 1 }
             for role in q.roles ?? [] { st.bind(i, role); i += 1 }
-            if let assignee = q.assignee { st.bind(i, assignee); i += 1 }
+            if !q.unassignedOnly, let assignee = q.assignee { st.bind(i, assignee); i += 1 }
             if let key = q.businessKey { st.bind(i, key); i += 1 }
+            if let process = q.processID { st.bind(i, process); i += 1 }
+            if let due = q.dueBefore { st.bind(i, due); i += 1 }
+            if let after = q.after {
+                if let due = after.dueAt { st.bind(i, due); st.bind(i + 1, due); i += 2 }
+                st.bind(i, after.id); i += 1
+            }
         })
     }
 
