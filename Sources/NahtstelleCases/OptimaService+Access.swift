@@ -243,6 +243,31 @@ extension OptimaService {
         }
     }
 
+    /// The pseudonymised controlling export for coordinators (logged).
+    public func pseudonymisedExport(by username: String, secret: [UInt8], to: LocalDate? = nil) throws -> [PseudonymisedCaseRecord] {
+        let user = try staff(username)
+        try require(AccessPolicy.canReadReports(user.user), "Den pseudonymisierten Export erstellen die IIZ-Koordinationsstellen.")
+        try logAccess(username, "export", caseID: nil)
+        return try pseudonymisedExport(secret: secret, to: to)
+    }
+
+    /// Deploys a BPMN file for a coordinator (a new version only when the content changed).
+    @discardableResult
+    public func deploy(by username: String, source: [UInt8], fileName: String) throws -> [Engine.Deployment] {
+        let user = try staff(username)
+        try require(AccessPolicy.canManageDefinitions(user.user), "Definitionen stellen die IIZ-Koordinationsstellen bereit.")
+        do { return try engine.deploy(source: source, fileName: fileName, by: user.username) } catch let error as DefinitionErrorDescribing {
+            throw CaseServiceError(.invalidInput, "\(fileName) kann nicht bereitgestellt werden:\n" + error.problemList)
+        } catch { throw CaseServiceError.wrapping(error) }
+    }
+
+    /// Adds or updates offices and users for a coordinator.
+    public func saveDirectory(by username: String, offices: [OfficeEntry], staff members: [StaffMember]) throws {
+        let user = try staff(username)
+        try require(AccessPolicy.canManageDefinitions(user.user), "Stellen und Benutzer verwalten die IIZ-Koordinationsstellen.")
+        try saveDirectory(offices: offices, staff: members, by: user.username)
+    }
+
     /// Records a write of case data done through the server, with its request (own transaction).
     public func logWrite(_ username: String, _ action: String, caseID: String?, documentID: Int64? = nil) throws {
         let context = AccessContext.current

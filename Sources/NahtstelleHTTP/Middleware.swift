@@ -73,6 +73,10 @@ struct ErrorMiddleware: RouterMiddleware {
         switch error {
         case let e as APIError:
             return e
+        case is CancellationError:
+            // The client went away (or the server is stopping) before the answer was ready.
+            context.logger.debug("Anfrage abgebrochen")
+            return APIError(.serviceUnavailable, "cancelled", "Die Anfrage wurde abgebrochen. Bitte nochmals senden.")
         case let e as CaseServiceError:
             if e.code == .processFailed {
                 context.logger.error("Prozessfehler", metadata: ["error": "\(e.message)"])

@@ -501,9 +501,6 @@ public struct SQLiteTransaction: EngineTransaction {
         if q.businessKey != nil { clauses.append("instance_id IN (SELECT id FROM instance WHERE business_key = ?)") }
         if q.processID != nil { clauses.append("process_id = ?") }
         if q.dueBefore != nil { clauses.append("due_at < ?") }
-        if let after = q.after {
-            clauses.append(after.dueAt == nil ? "(due_at IS NULL AND id > ?)" : "(due_at IS NULL OR due_at > ? OR (due_at = ? AND id > ?))")
-        }
         return (clauses.joined(separator: " AND "), { st, i in
             if !openOnly { for s in q.states { st.bind(i, s.rawValue); i += 1 } }
             if let office = q.office { st.bind(i, office); i += 1 }
@@ -512,21 +509,46 @@ public struct SQLiteTransaction: EngineTransaction {
             if let key = q.businessKey { st.bind(i, key); i += 1 }
             if let process = q.processID { st.bind(i, process); i += 1 }
             if let due = q.dueBefore { st.bind(i, due); i += 1 }
-            if let after = q.after {
-                if let due = after.dueAt { st.bind(i, due); st.bind(i + 1, due); i += 2 }
-                st.bind(i, after.id); i += 1
-            }
         })
     }
 
     public func tasks(matching q: TaskQuery) throws -> [TaskRecord] {
         let (clause, binder) = whereClause(q)
-        return try rows("SELECT \(Self.taskColumns) FROM task WHERE \(clause) ORDER BY due_at IS NULL, due_at, id LIMIT ? OFFSET ?", bind: { st in
-            var i: Int32 = 1
-            binder(st, &i)
-            st.bind(i, max(0, min(q.limit, 1000)))
-            st.bind(i + 1, max(0, q.offset))
-        }, taskRecord)
+        let limit = max(0, min(q.limit, 1000))
+        if q.offset > 0 {
+            return try rows("SELECT \(Self.taskColumns) FROM task WHERE \(clause) ORDER BY due_at IS NULL, due_at, id LIMIT ? OFFSET ?", bind: { st in
+                var i: Int32 = 1
+                binder(st, &i)
+                st.bind(i, limit)
+                st.bind(i + 1, max(0, q.offset))
+            }, taskRecord)
+        }
+        // Keyset order in two walks that the inbox index (office, role, due_at[, rowid]) delivers
+        // in order, so a page stops after `limit` rows instead of sorting every open task of the
+        // office: first the tasks with a due date, then those without.
+        var result: [TaskRecord] = []
+        if q.after == nil || q.after?.dueAt != nil {
+            let cursor = q.after?.dueAt != nil ? " AND due_at >= ? AND (due_at > ? OR id > ?)" : ""
+            result = try rows("SELECT \(Self.taskColumns) FROM task WHERE \(clause) AND due_at IS NOT NULL\(cursor) ORDER BY due_at, id LIMIT ?",
+                              bind: { st in
+                var i: Int32 = 1
+                binder(st, &i)
+                if let after = q.after, let due = after.dueAt { st.bind(i, due); st.bind(i + 1, due); st.bind(i + 2, after.id); i += 3 }
+                st.bind(i, limit)
+            }, taskRecord)
+        }
+        if result.count < limit && q.dueBefore == nil {
+            let cursor = q.after?.dueAt == nil && q.after != nil ? " AND id > ?" : ""
+            let remaining = limit - result.count
+            let undated = try rows("SELECT \(Self.taskColumns) FROM task WHERE \(clause) AND due_at IS NULL\(cursor) ORDER BY id LIMIT ?", bind: { st in
+                var i: Int32 = 1
+                binder(st, &i)
+                if let after = q.after, after.dueAt == nil { st.bind(i, after.id); i += 1 }
+                st.bind(i, remaining)
+            }, taskRecord)
+            result += undated
+        }
+        return result
     }
 
     public func countTasks(matching q: TaskQuery) throws -> Int {

@@ -137,3 +137,72 @@ struct RouteTests {
         }
     }
 }
+
+@Suite("Zugriff in den Befehlen des Dienstes (auch ohne HTTP)")
+struct ServicePolicyTests {
+    @Test("Bericht, Export, Bereitstellung, Verzeichnis und Zugriffsprotokoll nur für die Koordinationsstelle")
+    func coordinatorOnly() throws {
+        let s = try TestServer()
+        let bpmn = try [UInt8](Data(contentsOf: URL(fileURLWithPath: repositoryRoot + "/workflows/optima-sh.bpmn")))
+        for user in ["h.lustenberger", "c.studer", "e.renggli"] {
+            #expect(throws: CaseServiceError.self) { try s.service.report(by: user, from: LocalDate(year: 2026, month: 1, day: 1),
+                                                                          to: LocalDate(year: 2026, month: 12, day: 31)) }
+            #expect(throws: CaseServiceError.self) { try s.service.pseudonymisedExport(by: user, secret: Array("0123456789abcdef-x".utf8)) }
+            #expect(throws: CaseServiceError.self) { try s.service.deploy(by: user, source: bpmn, fileName: "optima-sh.bpmn") }
+            #expect(throws: CaseServiceError.self) { try s.service.saveDirectory(by: user, offices: [], staff: []) }
+            #expect(throws: CaseServiceError.self) { try s.service.auditLog(by: user) }
+        }
+        let coordinator = "iiz.koordination"
+        _ = try s.service.report(by: coordinator, from: LocalDate(year: 2026, month: 1, day: 1), to: LocalDate(year: 2026, month: 12, day: 31))
+        _ = try s.service.pseudonymisedExport(by: coordinator, secret: Array("0123456789abcdef-x".utf8))
+        #expect(try s.service.deploy(by: coordinator, source: bpmn, fileName: "optima-sh.bpmn").allSatisfy { !$0.isNew })
+        let actions = try s.service.auditLog(by: coordinator, user: coordinator).map(\.action)
+        #expect(actions.contains("report") && actions.contains("export"))
+    }
+}
+
+@Suite("Keyset-Seiten über Aufgaben mit und ohne Frist")
+struct TaskPagingTests {
+    static func process(_ id: String, due: Bool) -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:nahtstelle="http://nahtstelle.ch/schema/bpmn"
+                     id="\(id)-definitions" targetNamespace="http://nahtstelle.ch/test">
+          <process id="\(id)" isExecutable="true">
+            <startEvent id="start"/>
+            <sequenceFlow id="f1" sourceRef="start" targetRef="work"/>
+            <userTask id="work" name="Arbeit" nahtstelle:role="optima-contact" nahtstelle:office="sobz-hochdorf"\(due ? " nahtstelle:due=\"=due\"" : "")/>
+            <sequenceFlow id="f2" sourceRef="work" targetRef="end"/>
+            <endEvent id="end"/>
+          </process>
+        </definitions>
+        """
+    }
+
+    @Test("Seiten zu 2: zuerst nach Frist, dann die ohne Frist nach Nummer; keine doppelt, keine fehlt")
+    func mixedDueDates() throws {
+        let s = try TestServer()
+        try s.service.engine.deploy(source: Array(Self.process("with-due", due: true).utf8), fileName: "a.bpmn", by: "test")
+        try s.service.engine.deploy(source: Array(Self.process("without-due", due: false).utf8), fileName: "b.bpmn", by: "test")
+        var expectedDated: [(Date, Int64)] = []
+        var expectedUndated: [Int64] = []
+        for n in [5, 1, 3] {
+            let due = s.clock.now.addingTimeInterval(Double(n) * 86_400)
+            let r = try s.service.engine.startInstance(processID: "with-due", variables: ["due": .dateTime(due)], by: "test")
+            expectedDated.append((due, r.createdTasks[0].id))
+            let u = try s.service.engine.startInstance(processID: "without-due", by: "test")
+            expectedUndated.append(u.createdTasks[0].id)
+        }
+        let expected = expectedDated.sorted { $0.0 < $1.0 }.map(\.1) + expectedUndated.sorted()
+        var seen: [Int64] = []
+        var cursor: String? = nil
+        repeat {
+            let page = try s.service.taskPage(by: "c.studer", TaskFilter(limit: 2, cursor: cursor))
+            #expect(page.items.count <= 2)
+            seen += page.items.map(\.task.id)
+            cursor = page.next
+        } while cursor != nil
+        #expect(seen == expected)
+        #expect(try s.service.taskPage(by: "c.studer", TaskFilter(due: .week, limit: 50)).items.count == 3)
+    }
+}
