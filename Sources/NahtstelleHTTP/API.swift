@@ -70,7 +70,9 @@ struct API: Sendable {
     func logout(_ request: Request, _ context: AppContext) async throws -> Response {
         let caller = try context.requireCaller()
         let service = self.service
+        core.forget(caller.tokenHash)
         try await core.run(context) { try service.auth.deleteSession(tokenHash: caller.tokenHash) }
+        core.forget(caller.tokenHash)
         var response = Response(status: .noContent)
         response.headers[.setCookie] = sessionCookie("", maxAge: 0)
         return response

@@ -155,11 +155,22 @@ struct AuthMiddleware: RouterMiddleware {
     func caller(token: String, viaCookie: Bool, context: AppContext) async throws -> Caller? {
         guard token.utf8.count <= 128, token.utf8.allSatisfy({ ServerCore.isTokenByte($0) }) else { return nil }
         let hash = ServerCore.sha256Hex(token)
-        let service = core.service
-        return try await core.run(context) { () -> Caller? in
-            guard let session = try service.auth.session(tokenHash: hash), let user = try? service.user(session.username) else { return nil }
-            return Caller(username: user.username, name: user.displayName, officeID: user.officeId, roles: user.roles.sorted { $0.rawValue < $1.rawValue },
-                          tokenHash: hash, csrfToken: session.csrfToken, viaCookie: viaCookie)
+        if var cached = core.cachedCaller(hash) {
+            cached.viaCookie = viaCookie
+            return cached
         }
+        let service = core.service
+        let found = try await core.run(context) { () -> (Caller, Date)? in
+            guard let session = try service.auth.session(tokenHash: hash), let user = try? service.user(session.username) else { return nil }
+            let caller = Caller(username: user.username, name: user.displayName, officeID: user.officeId,
+                                roles: user.roles.sorted { $0.rawValue < $1.rawValue }, tokenHash: hash, csrfToken: session.csrfToken,
+                                viaCookie: viaCookie)
+            let ends = min(session.lastSeenAt.addingTimeInterval(AuthRepository.idleTimeout),
+                           session.createdAt.addingTimeInterval(AuthRepository.absoluteLifetime))
+            return (caller, ends)
+        }
+        guard let (caller, ends) = found else { return nil }
+        core.cache(caller, sessionEnds: ends)
+        return caller
     }
 }

@@ -5,6 +5,7 @@ import Logging
 import NahtstelleCases
 import NahtstelleFEEL
 import NIOPosix
+import Synchronization
 
 /// What every route shares: the application, the thread pool its blocking commands run on,
 /// the metrics, and the server's settings.
@@ -17,6 +18,12 @@ public final class ServerCore: Sendable {
     let settings: ServerSettings
     /// The forms of `forms/` as JSON, by key (served as they are written).
     let formDocuments: [String: Value]
+    /// Sessions seen in the last `sessionCacheSeconds`, by token hash: most requests need no
+    /// database read to know their caller. Safe when stale for that long: sign-out on this node
+    /// removes the entry at once; a sign-out or password change on another node takes effect here
+    /// within the same bound. The database stays the only source of sessions.
+    private let sessionCache = Mutex<[String: (caller: Caller, until: ContinuousClock.Instant, sessionEnds: Date)]>([:])
+    static let sessionCacheSeconds: Duration = .seconds(2)
 
     public init(service: OptimaService, settings: ServerSettings, threads: Int = 8) {
         self.service = service
@@ -33,6 +40,26 @@ public final class ServerCore: Sendable {
         self.formDocuments = forms
         pool.start()
     }
+
+    func cachedCaller(_ tokenHash: String) -> Caller? {
+        let now = ContinuousClock.now
+        return sessionCache.withLock { cache in
+            guard let entry = cache[tokenHash] else { return nil }
+            if entry.until < now || entry.sessionEnds <= service.now { cache[tokenHash] = nil; return nil }
+            return entry.caller
+        }
+    }
+
+    /// - Parameter sessionEnds: when the session expires by the service's clock if not used again.
+    func cache(_ caller: Caller, sessionEnds: Date) {
+        let until = ContinuousClock.now.advanced(by: Self.sessionCacheSeconds)
+        sessionCache.withLock { cache in
+            if cache.count > 10_000 { cache.removeAll(keepingCapacity: true) }
+            cache[caller.tokenHash] = (caller, until, sessionEnds)
+        }
+    }
+
+    func forget(_ tokenHash: String) { sessionCache.withLock { $0[tokenHash] = nil } }
 
     /// Stops the thread pool (after the server stopped).
     public func shutdown() async {
