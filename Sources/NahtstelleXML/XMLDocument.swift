@@ -16,6 +16,15 @@ public final class XMLDocument {
     let source: [UInt8]
     /// Byte offsets where each line starts (index 0 = line 1), computed on first use.
     private var lineStartsCache: [Int]?
+    /// Start-tag positions already found, by reported line and name: the search is a pure
+    /// function of both, and a file written on one line (10 000 elements on line 1) would
+    /// otherwise scan that whole line once per element.
+    private var startTagCache: [StartTagKey: (line: Int, column: Int)] = [:]
+
+    private struct StartTagKey: Hashable {
+        var line: Int
+        var name: String
+    }
     /// Non-fatal findings (undeclared namespace prefixes, warnings): the document is usable.
     public private(set) var diagnostics: [XMLError]
 
@@ -198,6 +207,14 @@ public final class XMLDocument {
     /// libxml2 records the line where the start tag *ends*, so a tag spread over several lines is
     /// searched backwards. Best effort: `(line, 0)` when the tag cannot be found.
     func startTagPosition(qualifiedName: String, reportedLine line: Int) -> (line: Int, column: Int) {
+        let key = StartTagKey(line: line, name: qualifiedName)
+        if let cached = startTagCache[key] { return cached }
+        let position = searchStartTag(qualifiedName: qualifiedName, reportedLine: line)
+        startTagCache[key] = position
+        return position
+    }
+
+    private func searchStartTag(qualifiedName: String, reportedLine line: Int) -> (line: Int, column: Int) {
         let starts = lineStarts
         guard line >= 1, line <= starts.count else { return (line, 0) }
         let needle = Array(("<" + qualifiedName).utf8)
