@@ -4,6 +4,7 @@ import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleForms
 import NahtstelleOptima
+import NahtstelleStore
 
 /// One page of a list and the cursor of the next page (`nil` on the last page).
 public struct Page<Item: Sendable>: Sendable {
@@ -54,50 +55,51 @@ extension OptimaService {
     /// The open tasks the caller may work (their office; their roles, or the one asked for), due
     /// first, after the cursor. Cursors are opaque: `<due seconds or ->:<id>`.
     public func taskPage(by username: String, _ filter: TaskFilter) throws -> Page<InboxItem> {
-        let user = try staff(username)
         let after = try filter.cursor.map(Self.taskCursor)
-        var roles = user.roles.filter { $0 != .coordinator }.map(\.rawValue).sorted()
-        if let role = filter.role { roles = roles.contains(role.rawValue) ? [role.rawValue] : [] }
-        guard !roles.isEmpty else { return Page(items: [], next: nil) }
         let now = clock()
-        var query = TaskQuery(office: user.officeId, roles: roles, processID: filter.process, limit: max(1, min(filter.limit, 200)) + 1)
-        switch filter.assignee {
-        case .me?: query.assignee = user.username
-        case .none?: query.unassignedOnly = true
-        case nil: query.assignee = user.username; query.includeUnassigned = true
-        }
-        switch filter.due {
-        case .overdue?: query.dueBefore = now
-        case .today?: query.dueBefore = ISODateTime.startOfDay(today.adding(days: 1))
-        case .week?: query.dueBefore = ISODateTime.startOfDay(today.adding(days: 7))
-        case nil: break
-        }
-        query.after = after
-        var tasks: [TaskRecord]
-        do { tasks = try engine.tasks(query) } catch { throw CaseServiceError.wrapping(error) }
-        let limit = query.limit - 1
-        var next: String? = nil
-        if tasks.count > limit {
-            tasks.removeLast(tasks.count - limit)
-            if let last = tasks.last { next = (last.dueAt.map { String(Int64(($0.timeIntervalSince1970 * 1000).rounded())) } ?? "-") + ":" + String(last.id) }
-        }
-        let keys = Set(tasks.compactMap(\.businessKey))
-        let names = try read { db -> [String: (String, ProcessKind)] in
-            var out: [String: (String, ProcessKind)] = [:]
-            for key in keys {
+        let today = self.today
+        let limit = max(1, min(filter.limit, 200))
+        // One read transaction: the caller, the page of tasks and the names of their cases.
+        let (items, found) = try read { db -> ([InboxItem], Bool) in
+            guard let user = try Directory.staff(db, username) else { return ([], false) }
+            var roles = user.roles.filter { $0 != .coordinator }.map(\.rawValue).sorted()
+            if let role = filter.role { roles = roles.contains(role.rawValue) ? [role.rawValue] : [] }
+            guard !roles.isEmpty else { return ([], true) }
+            var query = TaskQuery(office: user.officeId, roles: roles, processID: filter.process, after: after, limit: limit + 1)
+            switch filter.assignee {
+            case .me?: query.assignee = user.username
+            case .none?: query.unassignedOnly = true
+            case nil: query.assignee = user.username; query.includeUnassigned = true
+            }
+            switch filter.due {
+            case .overdue?: query.dueBefore = now
+            case .today?: query.dueBefore = ISODateTime.startOfDay(today.adding(days: 1))
+            case .week?: query.dueBefore = ISODateTime.startOfDay(today.adding(days: 7))
+            case nil: break
+            }
+            let tasks = try SQLiteTransaction(db: db).tasks(matching: query)
+            var names: [String: (String, ProcessKind)] = [:]
+            for key in Set(tasks.compactMap(\.businessKey)) {
                 if let row = try Row.fetchOne(db, sql: "SELECT person_last_name, person_first_name, process_kind FROM optima_case WHERE id = ?",
                                               arguments: [key]),
                     let kind = ProcessKind(rawValue: row["process_kind"]) {
-                    out[key] = ((row["person_last_name"] as String) + " " + (row["person_first_name"] as String), kind)
+                    names[key] = ((row["person_last_name"] as String) + " " + (row["person_first_name"] as String), kind)
                 }
             }
-            return out
+            return (tasks.map { task in
+                let info = task.businessKey.flatMap { names[$0] }
+                return InboxItem(task: task, caseID: task.businessKey, personName: info?.0, process: info?.1, dueAt: task.dueAt,
+                                 isOverdue: task.dueAt.map { $0 < now } ?? false)
+            }, true)
         }
-        return Page(items: tasks.map { task in
-            let info = task.businessKey.flatMap { names[$0] }
-            return InboxItem(task: task, caseID: task.businessKey, personName: info?.0, process: info?.1, dueAt: task.dueAt,
-                             isOverdue: task.dueAt.map { $0 < now } ?? false)
-        }, next: next)
+        guard found else { _ = try staff(username); return Page(items: [], next: nil) }
+        guard items.count > limit else { return Page(items: items, next: nil) }
+        let page = Array(items.prefix(limit))
+        let last = page[page.count - 1].task
+        // The due date exactly as stored (shortest round-trip text of the Double), so that the next
+        // page starts right after this task even among tasks due at the same moment.
+        let next = (last.dueAt.map { String($0.timeIntervalSince1970) } ?? "-") + ":" + String(last.id)
+        return Page(items: page, next: next)
     }
 
     static func taskCursor(_ text: String) throws -> TaskCursor {
@@ -107,11 +109,13 @@ extension OptimaService {
                                    field: "cursor")
         }
         if parts[0] == "-" { return TaskCursor(dueAt: nil, id: id) }
-        guard let millis = Int64(parts[0]) else {
+        guard parts[0].count <= 32, parts[0].allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let seconds = Double(parts[0]),
+            seconds.isFinite
+        else {
             throw CaseServiceError(.invalidInput, "Der Parameter «cursor» ist ungültig. Bitte den Wert «next» der vorigen Seite unverändert übergeben.",
                                    field: "cursor")
         }
-        return TaskCursor(dueAt: Date(timeIntervalSince1970: Double(millis) / 1000), id: id)
+        return TaskCursor(dueAt: Date(timeIntervalSince1970: seconds), id: id)
     }
 
     /// A task with its form, defaults and case summary (the case's read is logged).

@@ -217,7 +217,7 @@ extension OptimaService {
             ahvNumber: values["ahvNumber"]?.stringValue ?? "", referrerPersonNumber: values["persNr"]?.stringValue,
             phone: values["phone"]?.stringValue)
 
-        let ((caseID, instanceID), result) = try perform(username, "submit-application") { cmd, db -> (String, Int64) in
+        let ((caseID, instanceID), result) = try perform(username, "submit-application", caseOf: { $0.0 }) { cmd, db -> (String, Int64) in
             let caseID = try Self.nextCaseID(db, year: applied.year)
             let optimaCase = OptimaCase(
                 id: caseID, referrerOfficeId: referrer.id, referrerAdvisor: user.username, referrerType: referrer.type,

@@ -149,7 +149,7 @@ extension OptimaService {
         if !errors.isEmpty, let form { throw Self.formError(form, errors) }
 
         if let stored { try addReleaseVariables(task, stored, &values, today: today) }
-        let (_, result) = try perform(username, "complete") { cmd, db -> Void in
+        let (_, result) = try perform(username, "complete", caseOf: { _ in task.businessKey }) { cmd, db -> Void in
             if task.elementID == "handover-meeting" {
                 values["costApprovalNow"] = .bool(costApproval != nil)
                 if let kgs = costApproval, let stored {
@@ -189,7 +189,7 @@ extension OptimaService {
         data["payingOffice"] = .string(try payingOffice(for: stored, given: formData["payingOffice"]?.stringValue))
         let values = try validate("kostengutsprache-antrag", data)
         let today = self.today
-        let (id, _) = try perform(username, "request-cost-approval") { cmd, db -> Int64 in
+        let (id, _) = try perform(username, "request-cost-approval", caseOf: { _ in caseID }) { cmd, db -> Int64 in
             let id = try insertCostApproval(db, caseID: caseID, values: values, by: username, today: today)
             do {
                 try cmd.correlate(message: "cost-approval-requested", correlationKey: caseID,
@@ -219,7 +219,7 @@ extension OptimaService {
             throw CaseServiceError(.notFound, "Die Vorlage «\(template)» gibt es nicht. Vorhanden: \(templates.names.joined(separator: ", ")).",
                                    field: "template")
         }
-        let (info, _) = try perform(username, "regenerate-document") { cmd, db -> DocumentInfo in
+        let (info, _) = try perform(username, "regenerate-document", caseOf: { _ in caseID }) { cmd, db -> DocumentInfo in
             let variables = try stored.optimaInstanceID.map { try cmd.variables(instanceID: $0) } ?? [:]
             return try generator.generate(db, template: template, caseID: caseID, variables: variables, elementID: nil, actor: username,
                                           at: cmd.now, costApprovalID: costApprovalID)

@@ -96,9 +96,20 @@ public final class OptimaService: Sendable {
 
     /// One application command: the body's own writes and engine steps in one transaction.
     /// Errors of every layer come out as `CaseServiceError`.
-    func perform<T>(_ actor: String, _ name: String, _ body: (EngineCommand, Database) throws -> T) throws -> (T, CommandResult) {
+    /// - Parameter caseOf: the case the command changed; through the server (an `AccessContext`
+    ///   is bound) the write is entered in the access log inside the same transaction.
+    func perform<T>(_ actor: String, _ name: String, caseOf: ((T) -> String?)? = nil,
+                    _ body: (EngineCommand, Database) throws -> T) throws -> (T, CommandResult) {
         do {
-            return try engine.perform(actor: actor, name: name) { cmd in try body(cmd, try cmd.transaction.database()) }
+            return try engine.perform(actor: actor, name: name) { cmd in
+                let db = try cmd.transaction.database()
+                let value = try body(cmd, db)
+                if let caseOf, let context = AccessContext.current {
+                    try AccessLogWriter.insert(db, AccessEntry(at: cmd.now, username: actor, caseID: caseOf(value), action: name,
+                                                               clientAddress: context.clientAddress, requestID: context.requestID))
+                }
+                return value
+            }
         } catch {
             throw CaseServiceError.wrapping(error)
         }

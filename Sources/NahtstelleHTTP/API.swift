@@ -167,8 +167,8 @@ struct API: Sendable {
         try fields.finish()
         let service = self.service
         let value = try await core.run(context) { () -> Value in
+            // The access-log entry of the write commits with it (OptimaService.perform).
             let outcome = try service.completeTask(by: caller.username, taskID: id, formData: values ?? [:])
-            try service.logWrite(caller.username, "complete-task", caseID: outcome.caseID)
             let next = outcome.createdTasks.map { t in
                 Rep.task(t, officeName: try? t.office.map { try service.office($0).name } ?? nil,
                          assigneeName: try? t.assignee.map { try service.user($0).displayName } ?? nil)
@@ -209,9 +209,7 @@ struct API: Sendable {
         guard let receiver, let values else { throw APIError.invalid(["receiverOffice": "Aufnehmende Stelle: Angabe fehlt."]) }
         let service = self.service
         let result = try await core.run(context) { () -> SubmissionResult in
-            let result = try service.submitApplication(by: caller.username, receiverOffice: receiver, formData: values)
-            try service.logWrite(caller.username, "submit-application", caseID: result.caseID)
-            return result
+            try service.submitApplication(by: caller.username, receiverOffice: receiver, formData: values)
         }
         core.metrics.command()
         var response = JSONBody.response(.context([
@@ -298,9 +296,7 @@ struct API: Sendable {
         let values = try await RequestInput.jsonObject(request, context)
         let service = self.service
         let entry = try await core.run(context) { () -> CostApprovalEntry in
-            let entry = try service.requestCostApproval(by: caller.username, caseID: caseID, formData: values)
-            try service.logWrite(caller.username, "request-cost-approval", caseID: caseID)
-            return entry
+            try service.requestCostApproval(by: caller.username, caseID: caseID, formData: values)
         }
         core.metrics.command()
         return JSONBody.response(Rep.costApproval(entry), status: .created)

@@ -10,7 +10,7 @@ extension API {
         func r(_ extra: [Int: String]) -> [Int: String] { common.merging(extra) { _, new in new } }
         let limit = Route.Parameter(name: "limit", description: "Höchstens so viele Einträge (1–200, Vorgabe 50)", schema: Schema.integer(max: 200))
         let taskCursor = Route.Parameter(name: "cursor", description: "Wert «next» der vorigen Seite",
-                                         schema: Schema.text(maxLength: 64, pattern: "^(-|[0-9]{1,18}):[1-9][0-9]{0,17}$"))
+                                         schema: Schema.text(maxLength: 64, pattern: "^(-|[0-9]{1,12}(\\.[0-9]{1,17})?):[1-9][0-9]{0,17}$"))
         let caseCursor = Route.Parameter(name: "cursor", description: "Wert «next» der vorigen Seite",
                                          schema: Schema.text(maxLength: 32, pattern: "^OPT-[0-9]{4}-[0-9]{4,8}$"))
         let session = Schema.object(["username": Schema.text(maxLength: 64, minLength: 1), "password": Schema.text(maxLength: 256, minLength: 1)],

@@ -186,14 +186,14 @@ struct TaskPagingTests {
         try s.service.engine.deploy(source: Array(Self.process("without-due", due: false).utf8), fileName: "b.bpmn", by: "test")
         var expectedDated: [(Date, Int64)] = []
         var expectedUndated: [Int64] = []
-        for n in [5, 1, 3] {
-            let due = s.clock.now.addingTimeInterval(Double(n) * 86_400)
+        for n in [5, 1, 3, 3, 3] {
+            let due = s.clock.now.addingTimeInterval(Double(n) * 86_400 + 0.123456789)
             let r = try s.service.engine.startInstance(processID: "with-due", variables: ["due": .dateTime(due)], by: "test")
             expectedDated.append((due, r.createdTasks[0].id))
             let u = try s.service.engine.startInstance(processID: "without-due", by: "test")
             expectedUndated.append(u.createdTasks[0].id)
         }
-        let expected = expectedDated.sorted { $0.0 < $1.0 }.map(\.1) + expectedUndated.sorted()
+        let expected = expectedDated.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.1) + expectedUndated.sorted()
         var seen: [Int64] = []
         var cursor: String? = nil
         repeat {
@@ -203,6 +203,6 @@ struct TaskPagingTests {
             cursor = page.next
         } while cursor != nil
         #expect(seen == expected)
-        #expect(try s.service.taskPage(by: "c.studer", TaskFilter(due: .week, limit: 50)).items.count == 3)
+        #expect(try s.service.taskPage(by: "c.studer", TaskFilter(due: .week, limit: 50)).items.count == 5)
     }
 }
