@@ -134,29 +134,26 @@ struct API: Sendable {
     }
 
     func claim(_ request: Request, _ context: AppContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        let id = try RequestInput.id(context, "Aufgabe")
-        let service = self.service
-        let task = try await core.run(context) { () -> TaskRecord in
-            let task = try service.claim(by: caller.username, taskID: id)
-            try service.logWrite(caller.username, "claim-task", caseID: task.businessKey)
-            return task
-        }
-        core.metrics.command()
-        return JSONBody.response(.context(["task": Rep.task(task, assigneeName: caller.name)]))
+        try await changeClaim(context, action: "claim-task") { service, user, id in try service.claim(by: user, taskID: id) }
     }
 
     func unclaim(_ request: Request, _ context: AppContext) async throws -> Response {
+        try await changeClaim(context, action: "unclaim-task") { service, user, id in try service.unclaim(by: user, taskID: id) }
+    }
+
+    /// Claim or release: the change, then its access-log entry.
+    func changeClaim(_ context: AppContext, action: String,
+                     _ change: @escaping @Sendable (OptimaService, String, Int64) throws -> TaskRecord) async throws -> Response {
         let caller = try context.requireCaller()
         let id = try RequestInput.id(context, "Aufgabe")
         let service = self.service
         let task = try await core.run(context) { () -> TaskRecord in
-            let task = try service.unclaim(by: caller.username, taskID: id)
-            try service.logWrite(caller.username, "unclaim-task", caseID: task.businessKey)
+            let task = try change(service, caller.username, id)
+            try service.logWrite(caller.username, action, caseID: task.businessKey)
             return task
         }
         core.metrics.command()
-        return JSONBody.response(.context(["task": Rep.task(task)]))
+        return JSONBody.response(.context(["task": Rep.task(task, assigneeName: task.assignee == nil ? nil : caller.name)]))
     }
 
     func complete(_ request: Request, _ context: AppContext) async throws -> Response {

@@ -282,3 +282,27 @@ def new_tasks_offline(db, s, round_):
         return new_check_tasks(started, 16, 5000 + round_ * 16)
     finally:
         started.kill()
+
+
+def test_users_set_password_reads_stdin_and_ends_sessions(server):
+    old = server.client("k.bucheli")
+    assert old.get("/api/me")[0] == 200
+    cmd = [nahtstelle_bin(), "users", "set-password", "k.bucheli", "--db", server.db, "--root", str(ROOT)]
+    short = subprocess.run(cmd, input="kurz\n", capture_output=True, text=True, cwd=ROOT)
+    assert short.returncode != 0 and "zu kurz" in short.stderr + short.stdout
+    unknown = subprocess.run(cmd[:3] + ["niemand"] + cmd[4:], input="ein-langes-passwort\n", capture_output=True, text=True, cwd=ROOT)
+    assert unknown.returncode != 0 and "niemand" in unknown.stderr + unknown.stdout
+    done = subprocess.run(cmd, input="Neues-Passwort-2026\n", capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    time.sleep(2.5)  # the server's session cache holds a session for at most 2 s
+    assert old.get("/api/me")[0] == 401
+    c = server.client()
+    assert c.request("POST", "/api/session", {"username": "k.bucheli", "password": "optima-demo-2026"})[0] == 401
+    c.login("k.bucheli", "Neues-Passwort-2026")
+    assert c.get("/api/me")[1]["user"]["username"] == "k.bucheli"
+    con = sqlite3.connect(server.db)
+    try:
+        stored = con.execute("SELECT password_hash FROM auth_credential WHERE username = 'k.bucheli'").fetchone()[0]
+    finally:
+        con.close()
+    assert stored.startswith("$2") and "Neues" not in stored
