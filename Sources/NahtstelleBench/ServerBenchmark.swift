@@ -214,13 +214,8 @@ enum ServerBenchmark {
 
     static func session(_ service: OptimaService, _ user: String) throws -> String {
         let token = UUID().uuidString.replacingOccurrences(of: "-", with: "") + UUID().uuidString.replacingOccurrences(of: "-", with: "")
-        _ = try service.auth.createSession(tokenHash: sha256(token), username: user, csrfToken: "bench", clientAddress: "127.0.0.1")
+        _ = try service.auth.createSession(tokenHash: ServerCore.sha256Hex(token), username: user, csrfToken: "bench", clientAddress: "127.0.0.1")
         return token
-    }
-
-    static func sha256(_ text: String) -> String {
-        // The server's own hashing (token → SHA-256 hex), through its public login path is bcrypt-bound; use the same digest.
-        ServerTokens.sha256Hex(text)
     }
 
     static func wrk(port: Int, path: String, token: String?) throws -> Load {

@@ -65,12 +65,15 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let service = try options.service(create: true)
-        do {
-            for d in try service.deployWorkflows(by: "system") where d.isNew {
-                logger.info("Definition bereitgestellt", metadata: ["process": "\(d.processID)", "version": "\(d.version)"])
+        // The demo has deployed workflows/ already; otherwise deploy here (new versions only where a file changed).
+        if !loadDemo {
+            do {
+                for d in try service.deployWorkflows(by: "system") where d.isNew {
+                    logger.info("Definition bereitgestellt", metadata: ["process": "\(d.processID)", "version": "\(d.version)"])
+                }
+            } catch let error as CaseServiceError {
+                throw CLIError(error.description)
             }
-        } catch let error as CaseServiceError {
-            throw CLIError(error.description)
         }
         if loadDemo {
             let set = try service.auth.setPasswordHashWhereMissing(Passwords.hash(Self.demoPassword), usernames: DemoData.staff.map(\.username))
@@ -113,7 +116,7 @@ struct UsersCommand: ParsableCommand {
 
         func run() throws {
             let service = try options.service()
-            guard (try? service.user(user)) != nil else {
+            guard (try? service.staff(user)) != nil else {
                 throw CLIError("Benutzer «\(user)» ist nicht erfasst. Bitte den Benutzernamen prüfen.")
             }
             guard let line = readLine(strippingNewline: true), !line.isEmpty else {

@@ -89,7 +89,4 @@ public final class AccessLogWriter: Sendable {
         }
         return batch.count
     }
-
-    /// Entries waiting for the next flush.
-    public var pendingCount: Int { pending.withLock { $0.count } }
 }

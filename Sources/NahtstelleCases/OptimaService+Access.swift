@@ -43,9 +43,6 @@ public struct TaskDetail: Sendable {
 extension OptimaService {
     // MARK: Caller
 
-    /// The caller as a domain user; unknown users are `notFound`.
-    public func user(_ username: String) throws -> StaffMember { try staff(username) }
-
     func require(_ allowed: Bool, _ message: String) throws {
         if !allowed { throw CaseServiceError(.forbidden, message) }
     }
@@ -200,7 +197,8 @@ extension OptimaService {
         data["referrerOffice"] = .string(referrer.id)
         data["referrerAdvisor"] = .string(user.username)
         data["receiverOffice"] = .string(receiver.id)
-        let values = form.map { $0.validate(data, references: (try? formReferences()) ?? FormReferences(officeExists: { _ in true }, userExists: { _ in true })).values } ?? data
+        let references = try formReferences()
+        let values = form.map { $0.validate(data, references: references).values } ?? data
         let topics = values["topics"]?.listValue?.compactMap(\.stringValue) ?? []
         var status = StatusMapping.personStatus(formValues: values, topics: topics)
         Self.supplement(&status, form: form, formData: formData, typed: nil)
@@ -274,9 +272,7 @@ extension OptimaService {
 
     /// Records a write of case data done through the server, with its request (own transaction).
     public func logWrite(_ username: String, _ action: String, caseID: String?, documentID: Int64? = nil) throws {
-        let context = AccessContext.current
-        let entry = AccessEntry(at: clock(), username: username, caseID: caseID, action: action, documentID: documentID,
-                                clientAddress: context?.clientAddress, requestID: context?.requestID)
+        let entry = accessEntry(username, action, caseID: caseID, documentID: documentID)
         do { try store.writer.write { db in try AccessLogWriter.insert(db, entry) } } catch { throw CaseServiceError.wrapping(error) }
     }
 

@@ -57,12 +57,18 @@ extension OptimaService {
         return stored
     }
 
+    /// An access-log entry now, with the request's address and id when the server bound them.
+    func accessEntry(_ username: String, _ action: String, caseID: String?, documentID: Int64? = nil, at: Date? = nil) -> AccessEntry {
+        let context = AccessContext.current
+        return AccessEntry(at: at ?? clock(), username: username, caseID: caseID, action: action, documentID: documentID,
+                           clientAddress: context?.clientAddress, requestID: context?.requestID)
+    }
+
     /// Records a read of case data (§3: every read is audit-logged).
     func logAccess(_ username: String, _ action: String, caseID: String?, documentID: Int64? = nil) throws {
-        let context = AccessContext.current
-        let entry = AccessEntry(at: clock(), username: username, caseID: caseID, action: action, documentID: documentID,
-                                clientAddress: context?.clientAddress, requestID: context?.requestID)
-        do { try accessLog.record(entry) } catch { throw CaseServiceError.wrapping(error) }
+        do { try accessLog.record(accessEntry(username, action, caseID: caseID, documentID: documentID)) } catch {
+            throw CaseServiceError.wrapping(error)
+        }
     }
 
     /// Who read a case (newest first): the audit trail of reads.

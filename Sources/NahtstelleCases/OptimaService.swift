@@ -104,9 +104,8 @@ public final class OptimaService: Sendable {
             return try engine.perform(actor: actor, name: name) { cmd in
                 let db = try cmd.transaction.database()
                 let value = try body(cmd, db)
-                if let caseOf, let context = AccessContext.current {
-                    try AccessLogWriter.insert(db, AccessEntry(at: cmd.now, username: actor, caseID: caseOf(value), action: name,
-                                                               clientAddress: context.clientAddress, requestID: context.requestID))
+                if let caseOf, AccessContext.current != nil {
+                    try AccessLogWriter.insert(db, accessEntry(actor, name, caseID: caseOf(value), at: cmd.now))
                 }
                 return value
             }

@@ -192,7 +192,8 @@ extension FormDefinition {
         return String(out).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    static func parseDate(_ value: Value) -> LocalDate? {
+    /// A date as forms accept it: ISO (`2026-03-01`) or Swiss (`1.3.2026`, `01.03.2026`), checked.
+    public static func parseDate(_ value: Value) -> LocalDate? {
         switch value {
         case .date(let d): return d
         case .string(let raw):

@@ -46,7 +46,7 @@ struct API: Sendable {
                 _ = Bcrypt.verify(password, hash: dummy)
                 verified = false
             }
-            guard verified, let user = try? service.user(username) else {
+            guard verified, let user = try? service.staff(username) else {
                 try auth.recordFailure(username: username, clientAddress: address)
                 throw APIError(.unauthorized, "invalid-credentials", "Benutzername oder Passwort ist falsch. Bitte nochmals versuchen.")
             }
@@ -81,7 +81,7 @@ struct API: Sendable {
     func me(_ request: Request, _ context: AppContext) async throws -> Response {
         let caller = try context.requireCaller()
         let service = self.service
-        let (user, officeName) = try await core.run(context) { (try service.user(caller.username), try? service.office(caller.officeID).name) }
+        let (user, officeName) = try await core.run(context) { (try service.staff(caller.username), try? service.office(caller.officeID).name) }
         return JSONBody.response(.context(["user": Rep.user(user, officeName: officeName), "csrfToken": .string(caller.csrfToken)]))
     }
 
@@ -123,8 +123,7 @@ struct API: Sendable {
             let detail = try service.taskDetail(by: caller.username, taskID: id)
             let t = detail.form.task
             return .context([
-                "task": Rep.task(t, officeName: try? t.office.map { try service.office($0).name } ?? nil,
-                                 assigneeName: try? t.assignee.map { try service.user($0).displayName } ?? nil),
+                "task": Rep.namedTask(t, service),
                 "form": t.formKey.flatMap { forms[$0] } ?? .null,
                 "defaults": .context(detail.form.defaults),
                 "case": detail.stored.map(Rep.caseSummary) ?? .null,
@@ -166,10 +165,7 @@ struct API: Sendable {
         let value = try await core.run(context) { () -> Value in
             // The access-log entry of the write commits with it (OptimaService.perform).
             let outcome = try service.completeTask(by: caller.username, taskID: id, formData: values ?? [:])
-            let next = outcome.createdTasks.map { t in
-                Rep.task(t, officeName: try? t.office.map { try service.office($0).name } ?? nil,
-                         assigneeName: try? t.assignee.map { try service.user($0).displayName } ?? nil)
-            }
+            let next = outcome.createdTasks.map { Rep.namedTask($0, service) }
             return .context([
                 "completed": Rep.task(outcome.completed), "caseId": Rep.str(outcome.caseID), "next": .list(next),
                 "startedInstances": .list(outcome.startedInstances.map { Rep.int($0) }),
@@ -182,13 +178,19 @@ struct API: Sendable {
 
     // MARK: Cases
 
-    func precheck(_ request: Request, _ context: AppContext) async throws -> Response {
-        let caller = try context.requireCaller()
+    /// `{receiverOffice, values}` of the pre-check and the submission.
+    func applicationBody(_ request: Request, _ context: AppContext) async throws -> (receiver: String, values: [String: Value]) {
         var fields = BodyFields(try await RequestInput.jsonObject(request, context))
         let receiver = fields.string("receiverOffice", label: "Aufnehmende Stelle", maxLength: 64)
         let values = fields.object("values", label: "Werte des Antragsformulars")
         try fields.finish()
         guard let receiver, let values else { throw APIError.invalid(["receiverOffice": "Aufnehmende Stelle: Angabe fehlt."]) }
+        return (receiver, values)
+    }
+
+    func precheck(_ request: Request, _ context: AppContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let (receiver, values) = try await applicationBody(request, context)
         let service = self.service
         let check = try await core.run(context) { try service.precheck(by: caller.username, receiverOffice: receiver, formData: values) }
         return JSONBody.response(.context([
@@ -199,11 +201,7 @@ struct API: Sendable {
 
     func createCase(_ request: Request, _ context: AppContext) async throws -> Response {
         let caller = try context.requireCaller()
-        var fields = BodyFields(try await RequestInput.jsonObject(request, context))
-        let receiver = fields.string("receiverOffice", label: "Aufnehmende Stelle", maxLength: 64)
-        let values = fields.object("values", label: "Werte des Antragsformulars")
-        try fields.finish()
-        guard let receiver, let values else { throw APIError.invalid(["receiverOffice": "Aufnehmende Stelle: Angabe fehlt."]) }
+        let (receiver, values) = try await applicationBody(request, context)
         let service = self.service
         let result = try await core.run(context) { () -> SubmissionResult in
             try service.submitApplication(by: caller.username, receiverOffice: receiver, formData: values)
@@ -250,7 +248,7 @@ struct API: Sendable {
         let value = try await core.run(context) { () -> Value in
             let view = try service.caseView(caller.username, caseID: caseID)
             let c = view.optimaCase
-            let staff = { (name: String?) -> StaffMember? in name.flatMap { try? service.user($0) } }
+            let staff = { (name: String?) -> StaffMember? in name.flatMap { try? service.staff($0) } }
             var summary = Rep.caseSummary(view.stored).contextValue ?? [:]
             summary["person"] = .context([
                 "lastName": .string(c.person.lastName), "firstName": .string(c.person.firstName), "birthDate": Rep.date(view.stored.birthDate),

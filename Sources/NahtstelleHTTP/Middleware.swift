@@ -161,7 +161,7 @@ struct AuthMiddleware: RouterMiddleware {
         }
         let service = core.service
         let found = try await core.run(context) { () -> (Caller, Date)? in
-            guard let session = try service.auth.session(tokenHash: hash), let user = try? service.user(session.username) else { return nil }
+            guard let session = try service.auth.session(tokenHash: hash), let user = try? service.staff(session.username) else { return nil }
             let caller = Caller(username: user.username, name: user.displayName, officeID: user.officeId,
                                 roles: user.roles.sorted { $0.rawValue < $1.rawValue }, tokenHash: hash, csrfToken: session.csrfToken,
                                 viaCookie: viaCookie)

@@ -51,6 +51,11 @@ enum Rep {
         ])
     }
 
+    /// A task with the names of its office and assignee looked up in the directory.
+    static func namedTask(_ t: TaskRecord, _ service: OptimaService) -> Value {
+        task(t, officeName: t.office.flatMap { try? service.office($0).name }, assigneeName: t.assignee.flatMap { try? service.staff($0).displayName })
+    }
+
     static func eligibility(_ a: EligibilityAssessment) -> Value {
         eligibility(process: a.process, trafficLight: a.trafficLight, conditions: a.conditions)
     }

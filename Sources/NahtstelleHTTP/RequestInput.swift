@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NahtstelleFEEL
+import NahtstelleForms
 
 /// Reading request input: a JSON object body (1 MB at most), path ids and query parameters,
 /// each with an error that names what is wrong and how to fix it.
@@ -62,10 +63,7 @@ enum RequestInput {
 
     static func localDate(_ params: [String: String], _ name: String) throws -> LocalDate? {
         guard let text = params[name] else { return nil }
-        if let d = LocalDate(iso: text) { return d }
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        if parts.count == 3, parts[0].count == 2, parts[1].count == 2, parts[2].count == 4,
-            let d = LocalDate(iso: "\(parts[2])-\(parts[1])-\(parts[0])") { return d }
+        if let d = FormDefinition.parseDate(.string(text)) { return d }
         throw APIError.badParameter(name, "kein gültiges Datum; bitte JJJJ-MM-TT oder TT.MM.JJJJ angeben.")
     }
 }

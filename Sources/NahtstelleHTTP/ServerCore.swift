@@ -90,7 +90,8 @@ public final class ServerCore: Sendable {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    static func sha256Hex(_ text: String) -> String {
+    /// A token's digest as sessions store it (also for tools that create sessions directly).
+    public static func sha256Hex(_ text: String) -> String {
         SHA256.hash(data: Array(text.utf8)).map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
@@ -108,11 +109,6 @@ public final class ServerCore: Sendable {
         for i in x.indices { diff |= x[i] ^ y[i] }
         return diff == 0
     }
-}
-
-/// Token digests as the server stores them (for tools that create sessions directly, e.g. the bench).
-public enum ServerTokens {
-    public static func sha256Hex(_ token: String) -> String { ServerCore.sha256Hex(token) }
 }
 
 /// Settings of `nahtstelle serve`.
