@@ -3,36 +3,11 @@ import NahtstelleFEEL
 
 /// Monthly flat rates per case and receiving office type (concept Kap. 5.1, model A), in CHF.
 /// Configuration, not code: the coordination office sets them (`InstallationSettings`).
-public struct FlatRates: Sendable, Hashable {
-    public var iv: Decimal
-    public var rav: Decimal
-    public var sd: Decimal
+public typealias FlatRates = PerInstitution<Decimal>
 
-    public init(iv: Decimal, rav: Decimal, sd: Decimal) {
-        self.iv = iv
-        self.rav = rav
-        self.sd = sd
-    }
-
+extension PerInstitution where Amount == Decimal {
     /// The concept's model A: IV-Stelle 227, RAV 125, SD/SoBZ 125 CHF per case and month.
-    public static let conceptModelA = FlatRates(iv: 227, rav: 125, sd: 125)
-
-    public subscript(type: InstitutionType) -> Decimal {
-        get {
-            switch type {
-            case .iv: iv
-            case .rav: rav
-            case .sd: sd
-            }
-        }
-        set {
-            switch type {
-            case .iv: iv = newValue
-            case .rav: rav = newValue
-            case .sd: sd = newValue
-            }
-        }
-    }
+    public static var conceptModelA: FlatRates { FlatRates(iv: 227, rav: 125, sd: 125) }
 }
 
 /// One case of a monthly statement.

@@ -1,21 +1,21 @@
 import Foundation
 import NahtstelleFEEL
 
-/// Counts per institution type (IV, RAV/ALV, Sozialhilfe).
-public struct InstitutionCounts: Sendable, Hashable {
-    public var iv = 0
-    public var rav = 0
-    public var sd = 0
+/// One amount per institution type (IV, RAV/ALV, Sozialhilfe): counts in the report, rates in billing.
+public struct PerInstitution<Amount: Sendable & Hashable & AdditiveArithmetic>: Sendable, Hashable {
+    public var iv: Amount
+    public var rav: Amount
+    public var sd: Amount
 
-    public init(iv: Int = 0, rav: Int = 0, sd: Int = 0) {
+    public init(iv: Amount = .zero, rav: Amount = .zero, sd: Amount = .zero) {
         self.iv = iv
         self.rav = rav
         self.sd = sd
     }
 
-    public var total: Int { iv + rav + sd }
+    public var total: Amount { iv + rav + sd }
 
-    public subscript(type: InstitutionType) -> Int {
+    public subscript(type: InstitutionType) -> Amount {
         get {
             switch type {
             case .iv: iv
@@ -32,6 +32,9 @@ public struct InstitutionCounts: Sendable, Hashable {
         }
     }
 }
+
+/// Counts per institution type (IV, RAV/ALV, Sozialhilfe).
+public typealias InstitutionCounts = PerInstitution<Int>
 
 /// A median duration in days and how many cases it rests on.
 public struct DurationFigure: Sendable, Hashable {
