@@ -82,9 +82,10 @@ struct ServeCommand: AsyncParsableCommand {
 
         let settings = ServerSettings(host: hostName, port: portNumber, secureCookies: secure)
         let core = ServerCore(service: service, settings: settings)
+        if case .failure(let problem) = core.views { throw ValidationError(problem.description) }
         let offices = Dictionary(uniqueKeysWithValues: ((try? service.offices()) ?? []).map { ($0.id, $0.name) })
         let app = NahtstelleServer.application(core: core, logger: logger) { port in
-            var lines = ["Nahtstelle läuft: http://\(hostName):\(port)/  (API: /api/openapi.json)"]
+            var lines = ["Nahtstelle läuft: http://\(hostName):\(port)/  (Anmeldung: http://\(hostName):\(port)/login, API: /api/openapi.json)"]
             if loadDemo {
                 lines.append("Demo-Anmeldungen (Passwort für alle: \(Self.demoPassword)):")
                 for member in DemoData.staff {

@@ -23,10 +23,22 @@ struct API: Sendable {
         let password = fields.string("password", label: "Passwort", maxLength: 256)
         try fields.finish()
         guard let username, let password else { throw APIError.invalid(["username": "Benutzername: Angabe fehlt."]) }
+        let (token, session, user, officeName) = try await signIn(username: username, password: password, context)
+        var response = JSONBody.response(.context([
+            "token": .string(token), "csrfToken": .string(session.csrfToken), "user": Rep.user(user, officeName: officeName),
+        ]))
+        response.headers[.setCookie] = sessionCookie(token, maxAge: Int(AuthRepository.absoluteLifetime))
+        return response
+    }
+
+    /// Checks the password (rate-limited per user and address) and opens a session: the token,
+    /// the session, the user and their office's name. Shared by the API and the login page.
+    func signIn(username: String, password: String, _ context: AppContext) async throws
+        -> (token: String, session: SessionRecord, user: StaffMember, officeName: String?) {
         let address = context.clientAddress
         let service = self.service
         let cost = core.settings.bcryptCost
-        let (token, session, user, officeName) = try await core.run(context) { () -> (String, SessionRecord, StaffMember, String?) in
+        return try await core.run(context) { () -> (String, SessionRecord, StaffMember, String?) in
             let auth = service.auth
             if try auth.recentFailures(username: username, clientAddress: address) >= AuthRepository.maxFailures {
                 throw APIError(.tooManyRequests, "rate-limited", "Zu viele fehlgeschlagene Anmeldungen. Bitte in 5 Minuten nochmals versuchen.",
@@ -56,11 +68,6 @@ struct API: Sendable {
                                                  csrfToken: ServerCore.randomToken(), clientAddress: address)
             return (token, session, user, try? service.office(user.officeId).name)
         }
-        var response = JSONBody.response(.context([
-            "token": .string(token), "csrfToken": .string(session.csrfToken), "user": Rep.user(user, officeName: officeName),
-        ]))
-        response.headers[.setCookie] = sessionCookie(token, maxAge: Int(AuthRepository.absoluteLifetime))
-        return response
     }
 
     func sessionCookie(_ value: String, maxAge: Int) -> String {

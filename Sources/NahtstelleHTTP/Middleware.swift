@@ -138,7 +138,9 @@ struct AuthMiddleware: RouterMiddleware {
                     + "12 Stunden). Bitte neu anmelden."
                 return try await next(request, context)
             }
-            if viaCookie, !Self.isSafe(request.method) {
+            // The pages' forms carry the token as the field `_csrf` (checked by `Pages.post`).
+            // (The first non-empty segment decides, as the router reads paths: `//api/…` is the API too.)
+            if viaCookie, !Self.isSafe(request.method), request.uri.path.split(separator: "/").first == "api" {
                 let sent = request.headers[Self.csrfHeader] ?? ""
                 guard ServerCore.constantTimeEqual(sent, caller.csrfToken) else {
                     throw APIError(.forbidden, "csrf", "Sicherheitsprüfung fehlgeschlagen: Änderungen mit dem Sitzungs-Cookie brauchen den "

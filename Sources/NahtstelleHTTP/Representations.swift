@@ -62,9 +62,11 @@ enum Rep {
 
     static func eligibility(process: ProcessKind, trafficLight: TrafficLight, conditions: [ConditionResult]) -> Value {
         .context([
-            "process": .string(process.rawValue), "trafficLight": .string(trafficLight.rawValue),
+            "process": .string(process.rawValue), "processLabel": .string(Glossary.label(process)),
+            "trafficLight": .string(trafficLight.rawValue), "trafficLightLabel": .string(Glossary.label(trafficLight)),
             "conditions": .list(conditions.map { c in
-                .context(["id": .string(c.id.rawValue), "outcome": .string(c.outcome.rawValue), "kind": .string(c.kind.rawValue),
+                .context(["id": .string(c.id.rawValue), "outcome": .string(c.outcome.rawValue), "outcomeLabel": .string(Glossary.label(c.outcome)),
+                          "kind": .string(c.kind.rawValue),
                           "wording": .string(c.wording), "explanation": str(c.explanation)])
             }),
         ])
@@ -76,7 +78,8 @@ enum Rep {
     }
 
     static func targetGroup(_ d: TargetGroupDerivation) -> Value {
-        .context(["group": str(d.group?.rawValue), "explanation": .string(d.explanation)])
+        .context(["group": str(d.group?.rawValue), "label": .string(d.group.map { Glossary.label($0) } ?? "noch offen"),
+                  "explanation": .string(d.explanation)])
     }
 
     static func document(_ d: DocumentInfo) -> Value {

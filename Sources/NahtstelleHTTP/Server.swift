@@ -18,6 +18,12 @@ public enum NahtstelleServer {
         for route in api.routes {
             router.on(RouterPath(route.routerPath), method: route.method, use: route.handler)
         }
+        // The pages (HTML), when their templates could be read (`serve` refuses to start otherwise).
+        if case .success(let views) = core.views {
+            for route in Pages(core: core, views: views, api: api).routes {
+                router.on(RouterPath(route.path), method: route.method, use: route.handler)
+            }
+        }
         return router
     }
 

@@ -18,6 +18,8 @@ public final class ServerCore: Sendable {
     let settings: ServerSettings
     /// The forms of `forms/` as JSON, by key (served as they are written).
     let formDocuments: [String: Value]
+    /// The pages' templates and static files (`web/` beside `forms/`), or why they could not be read.
+    public let views: Result<Views, Views.LoadError>
     /// Sessions seen in the last `sessionCacheSeconds`, by token hash: most requests need no
     /// database read to know their caller. Safe when stale for that long: sign-out on this node
     /// removes the entry at once; a sign-out or password change on another node takes effect here
@@ -38,6 +40,12 @@ public final class ServerCore: Sendable {
             }
         }
         self.formDocuments = forms
+        let web = ((service.resources.forms as NSString).deletingLastPathComponent as NSString).appendingPathComponent("web")
+        do { self.views = .success(try Views(directory: web)) } catch let error as Views.LoadError {
+            self.views = .failure(error)
+        } catch {
+            self.views = .failure(Views.LoadError(description: "\(error)"))
+        }
         pool.start()
     }
 

@@ -559,6 +559,16 @@ public struct SQLiteTransaction: EngineTransaction {
         }) { $0.int(0) } ?? 0
     }
 
+    /// The count up to `cap`: a navigation shows "999+" without walking every open task.
+    public func countTasks(matching q: TaskQuery, upTo cap: Int) throws -> Int {
+        let (clause, binder) = whereClause(q)
+        return try row("SELECT COUNT(*) FROM (SELECT 1 FROM task WHERE \(clause) LIMIT ?)", bind: { st in
+            var i: Int32 = 1
+            binder(st, &i)
+            st.bind(i, max(0, cap))
+        }) { $0.int(0) } ?? 0
+    }
+
     public func insertTask(_ r: TaskRecord) throws -> Int64 {
         let st = try statement(.insertTask)
         st.bind(1, r.instanceID); st.bind(2, r.processID); st.bind(3, r.businessKey); st.bind(4, r.elementID); st.bind(5, r.name)

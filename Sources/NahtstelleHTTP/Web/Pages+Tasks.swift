@@ -1,0 +1,326 @@
+import Foundation
+import Hummingbird
+import NahtstelleCases
+import NahtstelleEngine
+import NahtstelleFEEL
+import NahtstelleForms
+import NahtstelleOptima
+
+/// The inbox, a task's form, claim and release.
+extension Pages {
+    /// The label of a process definition id (`optima-alv`, `reduced-rav`).
+    static func processLabel(_ id: String) -> String {
+        if let kind = ProcessKind(rawValue: id) { return Glossary.label(kind) }
+        if let reduced = ReducedProcedure(rawValue: id) { return Glossary.label(reduced) }
+        return id
+    }
+
+    static let processIDs: [String] = ProcessKind.allCases.map(\.rawValue) + ReducedProcedure.allCases.map(\.rawValue)
+
+    // MARK: Inbox
+
+    func inbox(_ request: Request, _ context: AppContext, _ caller: Caller) async throws -> Response {
+        let q = request.uri.queryParameters
+        var filter = TaskFilter(limit: 50, cursor: q.get("cursor").flatMap { $0.isEmpty ? nil : $0 })
+        var problems: [String] = []
+        if let role = q.get("role"), !role.isEmpty {
+            if let r = Role(rawValue: role) { filter.role = r } else { problems.append("Unbekannte Rolle «\(role)»: Filter nicht angewendet.") }
+        }
+        if let process = q.get("process"), !process.isEmpty {
+            if Self.processIDs.contains(process) { filter.process = process } else { problems.append("Unbekannter Prozess: Filter nicht angewendet.") }
+        }
+        if let due = q.get("due"), !due.isEmpty {
+            if let d = TaskFilter.Due(rawValue: due) { filter.due = d } else { problems.append("Unbekannte Fälligkeit: Filter nicht angewendet.") }
+        }
+        if let who = q.get("assignee"), !who.isEmpty {
+            if let a = TaskFilter.Assignee(rawValue: who) { filter.assignee = a } else { problems.append("Unbekannte Zuweisung: Filter nicht angewendet.") }
+        }
+        let service = self.service
+        let now = service.now
+        let today = ISODateTime.localDate(of: now)
+        let (page, notifications, offices, people) = try await core.run(context) { [filter] in
+            let page = try service.taskPage(by: caller.username, filter)
+            let notifications = try service.notifications(caller.username, unreadOnly: true)
+            var offices: [String: String] = [:], people: [String: String] = [:]
+            for item in page.items {
+                if let o = item.task.office, offices[o] == nil { offices[o] = (try? service.office(o).name) ?? o }
+                if let a = item.task.assignee, people[a] == nil { people[a] = (try? service.staff(a).displayName) ?? a }
+            }
+            return (page, notifications, offices, people)
+        }
+        let items: [[String: Any]] = page.items.map { item in
+            let t = item.task
+            let due = PageFormat.dueClass(t.dueAt, now: now, today: today)
+            return [
+                "id": String(t.id), "person": item.personName ?? "–", "caseId": item.caseID ?? "", "hasCase": item.caseID != nil,
+                "step": t.name ?? t.elementID, "process": Self.processLabel(t.processID), "office": t.office.flatMap { offices[$0] } ?? "",
+                "due": PageFormat.date(t.dueAt), "dueClass": due, "dueLabel": PageFormat.dueLabel(due), "hasDue": t.dueAt != nil,
+                "assignee": t.assignee.flatMap { people[$0] } ?? "", "mine": t.assignee == caller.username, "free": t.assignee == nil,
+                "role": t.role.flatMap(Role.init(rawValue:)).map { Glossary.label($0) } ?? "",
+            ]
+        }
+        func option(_ value: String, _ label: String, _ selected: String?) -> [String: Any] {
+            ["value": value, "label": label, "selected": value == (selected ?? "")]
+        }
+        var query: [String] = []
+        if let r = filter.role { query.append("role=" + r.rawValue) }
+        if let p = filter.process { query.append("process=" + p) }
+        if let d = filter.due { query.append("due=" + d.rawValue) }
+        if let a = filter.assignee { query.append("assignee=" + a.rawValue) }
+        let here = "/inbox" + (query.isEmpty && filter.cursor == nil ? "" : "?" + (query + (filter.cursor.map { ["cursor=" + $0] } ?? [])).joined(separator: "&"))
+        let data: [String: Any] = [
+            "title": "Aufgaben", "items": items, "hasItems": !items.isEmpty, "count": items.count, "back": here,
+            "next": page.next.map { "/inbox?" + (query + ["cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")]).joined(separator: "&") } ?? "",
+            "hasNext": page.next != nil, "isFirstPage": filter.cursor == nil, "problems": problems, "hasProblems": !problems.isEmpty,
+            "notifications": notifications.map { n -> [String: Any] in
+                ["id": String(n.id), "text": n.text, "at": PageFormat.dateTime(n.createdAt), "caseId": n.caseId ?? "", "hasCase": n.caseId != nil]
+            },
+            "hasNotifications": !notifications.isEmpty,
+            "roles": [option("", "alle meine Rollen", filter.role?.rawValue)]
+                + caller.roles.filter { $0 != .coordinator }.map { option($0.rawValue, Glossary.label($0), filter.role?.rawValue) },
+            "processes": [option("", "alle Prozesse", filter.process)] + Self.processIDs.map { option($0, Self.processLabel($0), filter.process) },
+            "dues": [option("", "alle", filter.due?.rawValue), option("overdue", "überfällig", filter.due?.rawValue),
+                     option("today", "bis heute", filter.due?.rawValue), option("week", "in den nächsten 7 Tagen", filter.due?.rawValue)],
+            "assignees": [option("", "meine und nicht übernommene", filter.assignee?.rawValue), option("me", "nur meine", filter.assignee?.rawValue),
+                          option("none", "nur nicht übernommene", filter.assignee?.rawValue)],
+            "isCoordinator": caller.roles == [.coordinator],
+        ]
+        return try await html("inbox", data, caller, context, current: "inbox")
+    }
+
+    func readNotifications(_ request: Request, _ context: AppContext, _ caller: Caller, _ form: PostedForm) async throws -> Response {
+        let ids = form.all("id").compactMap { Int64($0) }.filter { $0 > 0 }.prefix(500)
+        let service = self.service
+        try await core.run(context) { try service.markRead(caller.username, ids: Array(ids)) }
+        return Self.redirect(Self.safeReturn(form["back"]))
+    }
+
+    func claim(_ request: Request, _ context: AppContext, _ caller: Caller, _ form: PostedForm) async throws -> Response {
+        let id = try id(context)
+        let service = self.service
+        try await core.run(context) {
+            let task = try service.claim(by: caller.username, taskID: id)
+            try service.logWrite(caller.username, "claim-task", caseID: task.businessKey)
+        }
+        core.metrics.command()
+        return Self.redirect(Self.safeReturn(form["back"], fallback: "/tasks/\(id)"))
+    }
+
+    func release(_ request: Request, _ context: AppContext, _ caller: Caller, _ form: PostedForm) async throws -> Response {
+        let id = try id(context)
+        let service = self.service
+        try await core.run(context) {
+            let task = try service.unclaim(by: caller.username, taskID: id)
+            try service.logWrite(caller.username, "unclaim-task", caseID: task.businessKey)
+        }
+        core.metrics.command()
+        return Self.redirect(Self.safeReturn(form["back"]))
+    }
+
+    // MARK: Task
+
+    /// What the task page shows besides the form: the task, its case, the notes of earlier steps.
+    struct TaskContext: Sendable {
+        var detail: TaskDetail
+        var history: [HistoryRecord]
+        var completed: [Int64: TaskRecord]
+        var names: [String: String]
+        var officeNames: [String: String]
+        var offices: [(id: String, name: String)]
+        var colleagues: [(id: String, name: String)]
+    }
+
+    func loadTask(_ id: Int64, _ caller: Caller, _ context: AppContext) async throws -> TaskContext {
+        let service = self.service
+        return try await core.run(context) {
+            let detail = try service.taskDetail(by: caller.username, taskID: id)
+            var history: [HistoryRecord] = [], completed: [Int64: TaskRecord] = [:]
+            var names: [String: String] = [:], officeNames: [String: String] = [:]
+            let offices = try service.offices()
+            for o in offices { officeNames[o.id] = o.name }
+            if let key = detail.stored?.id {
+                let view = try service.caseView(caller.username, caseID: key)
+                history = view.history
+                for t in view.completedTasks { completed[t.id] = t }
+                for h in history where names[h.actor] == nil { names[h.actor] = (try? service.staff(h.actor).displayName) ?? h.actor }
+                for t in view.openTasks + view.completedTasks { if let a = t.assignee, names[a] == nil { names[a] = (try? service.staff(a).displayName) ?? a } }
+            }
+            let me = try service.staff(caller.username)
+            let colleagues = try service.staff(office: me.officeId).map { ($0.username, $0.displayName) }.sorted { $0.1 < $1.1 }
+            return TaskContext(detail: detail, history: history, completed: completed, names: names, officeNames: officeNames,
+                               offices: offices.map { ($0.id, $0.name) }, colleagues: colleagues)
+        }
+    }
+
+    func taskPage(_ request: Request, _ context: AppContext, _ caller: Caller) async throws -> Response {
+        let id = try id(context)
+        let loaded = try await loadTask(id, caller, context)
+        return try await renderTask(loaded, caller, context, values: loaded.detail.form.defaults, errors: [:], general: [], status: .ok)
+    }
+
+    func renderTask(_ loaded: TaskContext, _ caller: Caller, _ context: AppContext, values: [String: Value], errors: [String: String],
+                    general: [String], status: HTTPResponse.Status) async throws -> Response {
+        let task = loaded.detail.form.task
+        let form = loaded.detail.form.form
+        let known = loaded.detail.form.defaults
+        let now = service.now
+        let due = PageFormat.dueClass(task.dueAt, now: now, today: ISODateTime.localDate(of: now))
+        var data: [String: Any] = [
+            "title": task.name ?? task.elementID, "taskId": String(task.id), "step": task.name ?? task.elementID,
+            "process": Self.processLabel(task.processID), "due": PageFormat.date(task.dueAt), "hasDue": task.dueAt != nil, "dueClass": due,
+            "dueLabel": PageFormat.dueLabel(due), "isOpen": task.state.isOpen, "mine": task.assignee == caller.username,
+            "free": task.assignee == nil, "assignee": task.assignee.flatMap { loaded.names[$0] } ?? task.assignee ?? "",
+            "office": task.office.flatMap { loaded.officeNames[$0] } ?? "", "general": general, "hasGeneral": !general.isEmpty,
+            "hasErrors": !errors.isEmpty || !general.isEmpty, "errorCount": errors.count + general.count,
+            "back": "/tasks/\(task.id)",
+        ]
+        if let form {
+            let choices = FieldView.Choices(offices: loaded.offices, users: loaded.colleagues)
+            // Values known from earlier steps are shown filled in; the advisor only checks them.
+            var sections = FieldView.sections(form, values: values, errors: errors, choices: choices)
+            let allFields = form.fields + (companionForm(task).map { $0.0.fields.filter { !Self.derivedCompanionFields.contains($0.id) } } ?? [])
+            let rendered = Set(allFields.map(\.id))
+            let stray = errors.filter { key, _ in !rendered.contains(FieldView.baseID(key)) }.map(\.value)
+            data["general"] = general + stray
+            data["hasGeneral"] = !(general + stray).isEmpty
+            data["formTitle"] = form.title
+            data["formDescription"] = form.description
+            data["knownCount"] = known.keys.filter { rendered.contains($0) }.count
+            data["hasKnown"] = known.keys.contains { rendered.contains($0) }
+            data["errorList"] = allFields.flatMap { f -> [[String: Any]] in
+                errors.filter { FieldView.baseID($0.key) == f.id }.sorted { $0.key < $1.key }.map { key, message in
+                    ["anchor": "f-" + FieldView.htmlName(key).replacingOccurrences(of: ".", with: "-"), "message": message]
+                }
+            }
+            if let (companion, condition) = companionForm(task) {
+                let when = [FieldCondition(field: condition, test: .equals(.bool(true)))]
+                let applies = values[condition] == .bool(true)
+                let extra = FieldView.sections(companion, values: values, errors: errors, choices: choices,
+                                               only: Set(companion.fields.map(\.id)).subtracting(Self.derivedCompanionFields))
+                sections += extra.map { section in
+                    var section = section
+                    section["fields"] = (section["fields"] as? [[String: Any]] ?? []).map { field in
+                        var field = field
+                        field["conditional"] = true
+                        field["when"] = FieldView.whenJSON(when)
+                        field["whenText"] = FieldView.whenText(form, when)
+                        field["hiddenNow"] = values[condition] != nil && !applies && !(field["hasError"] as? Bool ?? false)
+                        return field
+                    }
+                    return section
+                }
+            }
+            data["sections"] = sections
+            data["hasForm"] = true
+        }
+        if let stored = loaded.detail.stored {
+            data["case"] = caseSummary(stored, officeNames: loaded.officeNames)
+            data["hasCase"] = true
+            data["notes"] = stepNotes(loaded)
+            data["hasNotes"] = !(data["notes"] as! [[String: Any]]).isEmpty
+        }
+        return try await html("task", data, caller, context, current: "inbox", status: status)
+    }
+
+    /// A second form some steps take on the same page, under a yes/no of the first: the hand-over
+    /// meeting requests the Kostengutsprache when «Kostengutsprache angefordert» is yes.
+    func companionForm(_ task: TaskRecord) -> (FormDefinition, String)? {
+        guard task.elementID == "handover-meeting", let form = service.forms.form("kostengutsprache-antrag") else { return nil }
+        return (form, "costApprovalRequested")
+    }
+
+    /// Companion fields the system derives itself (the paying office from the entitlements).
+    static let derivedCompanionFields: Set<String> = ["payingOffice"]
+
+    /// The notes of the earlier steps of the case: who did what when, with the text they wrote.
+    func stepNotes(_ loaded: TaskContext) -> [[String: Any]] {
+        loaded.history.filter { $0.command == "complete" && $0.taskID != nil }.reversed().compactMap { h -> [String: Any]? in
+            guard let id = h.taskID, let task = loaded.completed[id] else { return nil }
+            let form = task.formKey.flatMap(service.forms.form)
+            var lines: [[String: Any]] = []
+            if let form, let details = try? Value.parseJSON(bytes: Array(h.details.utf8)), let variables = details.contextValue?["variables"]?.contextValue {
+                for field in form.fields where field.type != .table {
+                    guard let value = variables[field.id], value != .null else { continue }
+                    let shown = FieldView.display(value, field)
+                    if shown.isEmpty { continue }
+                    let label = field.type == .user ? (loaded.names[shown] ?? shown) : shown
+                    lines.append(["label": field.label, "value": field.type == .office ? (loaded.officeNames[shown] ?? shown) : label,
+                                  "long": field.type == .multiline])
+                }
+            }
+            return ["step": task.name ?? task.elementID, "who": loaded.names[h.actor] ?? h.actor, "at": PageFormat.dateTime(h.at),
+                    "lines": lines, "hasLines": !lines.isEmpty]
+        }
+    }
+
+    func caseSummary(_ stored: StoredCase, officeNames: [String: String]) -> [String: Any] {
+        let c = stored.optimaCase
+        return [
+            "id": c.id, "person": c.person.lastName + " " + c.person.firstName, "birthDate": PageFormat.date(stored.birthDate),
+            "process": Glossary.label(c.processKind), "state": Glossary.label(c.state),
+            "targetGroup": c.targetGroup.map { Glossary.label($0) } ?? "–",
+            "referrer": officeNames[c.referrerOfficeId] ?? c.referrerOfficeId, "receiver": officeNames[c.receiverOfficeId] ?? c.receiverOfficeId,
+            "goal": stored.applicationValues["goal"]?.stringValue ?? "",
+        ]
+    }
+
+    func completeTask(_ request: Request, _ context: AppContext, _ caller: Caller, _ posted: PostedForm) async throws -> Response {
+        let id = try id(context)
+        let loaded = try await loadTask(id, caller, context)
+        let task = loaded.detail.form.task
+        var values = loaded.detail.form.form.map { posted.values(for: $0) } ?? [:]
+        if let (companion, condition) = companionForm(task), values[condition].map({ FieldView.text($0, .yesNo) }) == "true" {
+            values.merge(posted.values(for: companion)) { mine, _ in mine }
+        }
+        let service = self.service
+        do {
+            let outcome = try await core.run(context) { [values] in try service.completeTask(by: caller.username, taskID: id, formData: values) }
+            core.metrics.command()
+            return try await renderDone(outcome, task: task, caller, context)
+        } catch let error as CaseServiceError where error.code == .invalidForm || error.code == .ruleViolation || error.code == .invalidInput {
+            let (byField, general) = FieldView.errors(error)
+            // The values as entered, so nothing typed is lost.
+            var shown = values
+            for (key, value) in loaded.detail.form.defaults where shown[key] == nil && posted[key] == nil { shown[key] = value }
+            return try await renderTask(loaded, caller, context, values: shown, errors: byField,
+                                        general: general.isEmpty && byField.isEmpty ? [error.message] : general, status: .unprocessableContent)
+        }
+    }
+
+    /// After completing: what happens next — which office and person, which step, by when.
+    func renderDone(_ outcome: TaskOutcome, task: TaskRecord, _ caller: Caller, _ context: AppContext) async throws -> Response {
+        let service = self.service
+        struct Next: Sendable { var step, office, who, due: String; var hasDue: Bool; var id: String; var canOpen: Bool }
+        let steps = try await core.run(context) { () -> [Next] in
+            let myOffice = try service.staff(caller.username).officeId
+            return try outcome.createdTasks.map { t -> Next in
+                let office = try t.office.map { try service.office($0).name } ?? ""
+                let person = t.assignee.flatMap { try? service.staff($0).displayName }
+                let role = t.role.flatMap(Role.init(rawValue:)).map { Glossary.label($0) } ?? ""
+                return Next(step: t.name ?? t.elementID, office: office, who: person ?? "\(role) (noch nicht übernommen)",
+                            due: PageFormat.date(t.dueAt), hasDue: t.dueAt != nil, id: String(t.id),
+                            canOpen: t.office == myOffice && (t.assignee == nil || t.assignee == caller.username))
+            }
+        }
+        let next: [[String: Any]] = steps.map {
+            ["step": $0.step, "office": $0.office, "who": $0.who, "due": $0.due, "hasDue": $0.hasDue, "id": $0.id, "canOpen": $0.canOpen]
+        }
+        let ended = !outcome.endedInstances.isEmpty
+        return try await html("task-done", [
+            "title": "Erledigt", "step": task.name ?? task.elementID, "caseId": outcome.caseID ?? "", "hasCase": outcome.caseID != nil,
+            "next": next, "hasNext": !next.isEmpty, "ended": ended,
+        ], caller, context, current: "inbox")
+    }
+}
+
+extension FieldView {
+    /// `measures[1].name` → `measures`.
+    static func baseID(_ key: String) -> String { key.split(separator: "[").first.map(String.init) ?? key }
+    /// `measures[1].name` (validator, rows from 1) → `measures.0.name` (input names, rows from 0).
+    static func htmlName(_ key: String) -> String {
+        guard let open = key.firstIndex(of: "["), let close = key.firstIndex(of: "]"), let row = Int(key[key.index(after: open)..<close]) else {
+            return key
+        }
+        return String(key[..<open]) + ".\(row - 1)" + String(key[key.index(after: close)...])
+    }
+}
