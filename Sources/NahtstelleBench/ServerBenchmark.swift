@@ -81,6 +81,12 @@ enum ServerBenchmark {
                 print(String(format: "1 M:   GET /health (ceiling)              %8.0f req/s  p99 %6.2f ms", health.rps, health.p99ms))
                 let inbox = try wrk(port: port, path: "/api/tasks?role=advisor", token: token)
                 print(String(format: "1 M:   GET /api/tasks (one office, role)  %8.0f req/s  p99 %6.2f ms", inbox.rps, inbox.p99ms))
+                // The advisors' inbox page (HTML, with the navigation's counts and the notifications):
+                // under the same load, and one request at a time (its server time, no queueing).
+                let page = try wrk(port: port, path: "/inbox?role=advisor", token: token)
+                print(String(format: "1 M:   GET /inbox (page, HTML)            %8.0f req/s  p99 %6.2f ms (%d not 2xx)", page.rps, page.p99ms, page.non2xx))
+                let single = try wrk(port: port, path: "/inbox?role=advisor", token: token, connections: 1)
+                print(String(format: "1 M:   GET /inbox one at a time           %8.0f req/s  p99 %6.2f ms (goal ≤ 20)", single.rps, single.p99ms))
                 let complete = try wrkComplete(port: port, token: completer, first: first, count: count)
                 print(String(format: "1 M:   POST /api/tasks/{id}/complete      %8.0f completions/s (%d completed, %d not 2xx)",
                              complete.rps, complete.completed, complete.non2xx))
@@ -218,8 +224,8 @@ enum ServerBenchmark {
         return token
     }
 
-    static func wrk(port: Int, path: String, token: String?) throws -> Load {
-        var args = ["-t2", "-c64", "-d\(seconds)s", "--latency"]
+    static func wrk(port: Int, path: String, token: String?, connections: Int = 64) throws -> Load {
+        var args = ["-t\(min(2, connections))", "-c\(connections)", "-d\(seconds)s", "--latency"]
         if let token { args += ["-H", "Authorization: Bearer \(token)"] }
         args.append("http://127.0.0.1:\(port)\(path)")
         let out = try runWrk(args)
