@@ -33,8 +33,12 @@ struct ErrorMiddleware: RouterMiddleware {
     /// Method and path pattern of every route (for 405 with `Allow`).
     let routes: [(method: HTTPRequest.Method, segments: [Substring])]
 
-    init(metrics: ServerMetrics, routes: [Route]) {
+    /// For browsers outside `/api/`: errors as a page instead of JSON.
+    let views: Views?
+
+    init(metrics: ServerMetrics, routes: [Route], views: Views? = nil) {
         self.metrics = metrics
+        self.views = views
         self.routes = routes.map { ($0.method, $0.path.split(separator: "/")) }
     }
 
@@ -65,6 +69,15 @@ struct ErrorMiddleware: RouterMiddleware {
                 }
             }
             if apiError.status == .conflict { metrics.conflict() }
+            if let views, request.uri.path.split(separator: "/").first != "api",
+                request.headers[.accept]?.contains("text/html") == true {
+                var page = views.response("error", [
+                    "title": apiError.status == .notFound ? "Nicht gefunden" : "Fehler", "message": apiError.message,
+                    "reference": context.requestID, "status": Int(apiError.status.code),
+                ], layout: nil, status: apiError.status)
+                for field in apiError.headers { page.headers.append(field) }
+                return page
+            }
             return try apiError.response(from: request, context: context)
         }
     }

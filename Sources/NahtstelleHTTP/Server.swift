@@ -13,7 +13,8 @@ public enum NahtstelleServer {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: SecurityHeadersMiddleware())
         let api = API(core: core)
-        router.add(middleware: ErrorMiddleware(metrics: core.metrics, routes: api.routes))
+        let views: Views? = if case .success(let v) = core.views { v } else { nil }
+        router.add(middleware: ErrorMiddleware(metrics: core.metrics, routes: api.routes, views: views))
         router.add(middleware: AuthMiddleware(core: core))
         for route in api.routes {
             router.on(RouterPath(route.routerPath), method: route.method, use: route.handler)
