@@ -48,17 +48,6 @@ extension Pages {
             }
             return (page, notifications, offices, people)
         }
-        let items: [[String: Any]] = page.items.map { item in
-            let t = item.task
-            let due = PageFormat.dueClass(t.dueAt, now: now, today: today)
-            return [
-                "id": String(t.id), "person": item.personName ?? "–", "caseId": item.caseID ?? "", "hasCase": item.caseID != nil,
-                "step": t.name ?? t.elementID, "process": Self.processLabel(t.processID), "office": t.office.flatMap { offices[$0] } ?? "",
-                "due": PageFormat.date(t.dueAt), "dueClass": due, "dueLabel": PageFormat.dueLabel(due), "hasDue": t.dueAt != nil,
-                "assignee": t.assignee.flatMap { people[$0] } ?? "", "mine": t.assignee == caller.username, "free": t.assignee == nil,
-                "role": t.role.flatMap(Role.init(rawValue:)).map { Glossary.label($0) } ?? "",
-            ]
-        }
         func option(_ value: String, _ label: String, _ selected: String?) -> [String: Any] {
             ["value": value, "label": label, "selected": value == (selected ?? "")]
         }
@@ -68,8 +57,21 @@ extension Pages {
         if let d = filter.due { query.append("due=" + d.rawValue) }
         if let a = filter.assignee { query.append("assignee=" + a.rawValue) }
         let here = "/inbox" + (query.isEmpty && filter.cursor == nil ? "" : "?" + (query + (filter.cursor.map { ["cursor=" + $0] } ?? [])).joined(separator: "&"))
+        let items: [[String: Any]] = page.items.map { item in
+            let t = item.task
+            let due = PageFormat.dueClass(t.dueAt, now: now, today: today)
+            return [
+                "id": String(t.id), "person": item.personName ?? "–", "caseId": item.caseID ?? "", "hasCase": item.caseID != nil,
+                "step": t.name ?? t.elementID, "process": Self.processLabel(t.processID), "office": t.office.flatMap { offices[$0] } ?? "",
+                "due": PageFormat.date(t.dueAt), "dueClass": due, "dueLabel": PageFormat.dueLabel(due), "hasDue": t.dueAt != nil,
+                "assignee": t.assignee.flatMap { people[$0] } ?? "", "mine": t.assignee == caller.username, "free": t.assignee == nil,
+                "role": t.role.flatMap(Role.init(rawValue:)).map { Glossary.label($0) } ?? "",
+                // In each row, so that Mustache finds them without searching the enclosing contexts.
+                "csrf": caller.csrfToken, "back": here,
+            ]
+        }
         let data: [String: Any] = [
-            "title": "Aufgaben", "items": items, "hasItems": !items.isEmpty, "count": items.count, "back": here,
+            "title": "Aufgaben", "csrf": caller.csrfToken, "items": items, "hasItems": !items.isEmpty, "count": items.count, "back": here,
             "next": page.next.map { "/inbox?" + (query + ["cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")]).joined(separator: "&") } ?? "",
             "hasNext": page.next != nil, "isFirstPage": filter.cursor == nil, "problems": problems, "hasProblems": !problems.isEmpty,
             "notifications": notifications.map { n -> [String: Any] in
