@@ -134,7 +134,7 @@ public enum DiagramSVG {
             if expanded {
                 g += "<text x=\"\(n(b.x + 10))\" y=\"\(n(b.y + 18))\">\(escape(e.name))</text>"
             } else {
-                g += wrapped(e.name, in: Diagram.Bounds(x: b.x + 4, y: b.y + 8, width: b.width - 8, height: b.height - 8))
+                g += wrapped(e.name, in: Diagram.Bounds(x: b.x + 4, y: b.y + 14, width: b.width - 8, height: b.height - 16))
             }
         }
         return g + "</g>\n"
@@ -251,7 +251,7 @@ public enum DiagramSVG {
     static func wrapped(_ text: String, in box: Diagram.Bounds, small: Bool = false, anchorStart: Bool = false) -> String {
         guard !text.isEmpty else { return "" }
         let size = small ? 11.0 : 12.0
-        let perLine = max(4, Int(box.width / (size * 0.55)))
+        let perLine = max(4, Int(box.width / (size * 0.6)))
         var lines: [String] = []
         var line = ""
         for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {

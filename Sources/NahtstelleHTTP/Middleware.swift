@@ -15,7 +15,9 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: AppContext, next: (Request, AppContext) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        // A diagram (SVG) carries its own inline styles and never script.
+        let isSVG = response.headers[.contentType]?.hasPrefix("image/svg+xml") == true
+        response.headers[.contentSecurityPolicy] = isSVG ? "default-src 'none'; style-src 'unsafe-inline'" : Self.contentSecurityPolicy
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"

@@ -103,6 +103,15 @@ extension API {
                       Route.Parameter(name: "to", description: "bis Datum (einschliesslich)", schema: Schema.date),
                       Route.Parameter(name: "limit", description: "höchstens (1–5000, Vorgabe 500)", schema: Schema.integer(max: 5000)),
                   ], responses: r([200: "Einträge", 403: "nur Koordinationsstelle"]), handler: audit),
+            Route(method: .post, path: "/api/definitions", summary: "BPMN-Definition prüfen und bereitstellen (Body: BPMN-XML)", tag: "Koordination",
+                  query: [Route.Parameter(name: "fileName", description: "Dateiname für Verlauf und Fehlermeldungen", schema: Schema.text(maxLength: 100))],
+                  responses: r([201: "neue Version bereitgestellt", 200: "gleicher Inhalt: keine neue Version", 403: "nur Koordinationsstelle",
+                                413: "zu gross", 415: "kein XML", 422: "Fehler mit Zeile, Spalte, Element und Behebung"]), handler: uploadDefinition),
+            Route(method: .get, path: "/api/definitions/{processId}/versions/{version}/diagram.svg", summary: "Diagramm einer Version als SVG "
+                  + "(Koordinationsstelle: mit wartenden Instanzen, offenen und überfälligen Aufgaben je Schritt)", tag: "Verzeichnis",
+                  responses: r([200: "SVG", 404: "Version unbekannt oder ohne Diagramm"]), produces: ["image/svg+xml"], handler: definitionDiagram),
+            Route(method: .get, path: "/api/definitions/{processId}/versions/{version}/source", summary: "BPMN-Datei einer Version",
+                  tag: "Verzeichnis", responses: r([200: "BPMN-XML", 404: "Version unbekannt"]), produces: ["application/xml"], handler: definitionSource),
         ]
     }
 

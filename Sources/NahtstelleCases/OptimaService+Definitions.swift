@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+import NahtstelleDefinition
+import NahtstelleEngine
+
+/// What a coordinator's upload did: deployed (a new version, or none when the content is the
+/// same), or refused with every problem located.
+public enum DefinitionUpload: Sendable {
+    case deployed([Engine.Deployment])
+    case refused([Problem])
+}
+
+extension OptimaService {
+    /// Every problem of a definition (errors and warnings) as the engine judges it at deploy,
+    /// without deploying (coordinators).
+    public func validateDefinition(by username: String, source: [UInt8], fileName: String) throws -> [Problem] {
+        let user = try staff(username)
+        try require(AccessPolicy.canManageDefinitions(user.user), "Definitionen prüfen und bereitstellen die IIZ-Koordinationsstellen.")
+        return DefinitionParser(options: engine.parserOptions).parse(bytes: source, fileName: fileName).problems
+    }
+
+    /// Deploys when the file has no error: version n+1, or nothing new for identical content.
+    public func uploadDefinition(by username: String, source: [UInt8], fileName: String) throws -> DefinitionUpload {
+        let problems = try validateDefinition(by: username, source: source, fileName: fileName)
+        if problems.contains(where: { $0.severity == .error }) { return .refused(problems) }
+        do { return .deployed(try engine.deploy(source: source, fileName: fileName, by: username)) } catch let error as DefinitionError {
+            return .refused(error.problems)
+        } catch { throw CaseServiceError.wrapping(error) }
+    }
+
+    /// One deployed version with its source (any signed-in user: definitions hold no case data).
+    public func definitionVersion(by username: String, processID: String, version: Int) throws -> DefinitionRecord {
+        _ = try staff(username)
+        let found = try store.read { tx in try tx.definitions(processID: processID).first { $0.version == version } }
+        guard let found else {
+            throw CaseServiceError(.notFound, "Definition «\(processID)» Version \(version) gibt es nicht. Die Versionen stehen unter /definitions.",
+                                   field: "version")
+        }
+        return found
+    }
+
+    /// Running instances per deployed version (definition id).
+    public func runningInstancesByDefinition(by username: String) throws -> [Int64: Int] {
+        _ = try staff(username)
+        return try read { db in
+            var counts: [Int64: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT definition_id, COUNT(*) AS n FROM instance WHERE status = 'running' GROUP BY definition_id") {
+                counts[row["definition_id"]] = row["n"]
+            }
+            return counts
+        }
+    }
+}
+
+/// What waits at one element of a deployed version: instances, open tasks, overdue tasks.
+public struct NodeCounts: Sendable, Hashable {
+    public var waiting = 0
+    public var open = 0
+    public var overdue = 0
+}
+
+extension OptimaService {
+    /// Per element of one deployed version: instances waiting there (at a task, a timer or a
+    /// message), open tasks and how many are overdue. Aggregates only (coordinators).
+    public func nodeCounts(by username: String, definitionID: Int64) throws -> [String: NodeCounts] {
+        let user = try staff(username)
+        try require(AccessPolicy.canManageDefinitions(user.user), "Die Zahlen je Schritt sieht die IIZ-Koordinationsstelle.")
+        let now = clock().timeIntervalSince1970
+        return try read { db in
+            var counts: [String: NodeCounts] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT t.element_id AS e, COUNT(DISTINCT t.instance_id) AS w, COUNT(*) AS n, SUM(t.due_at < ?) AS late
+                FROM task t JOIN instance i ON i.id = t.instance_id
+                WHERE t.ended_at IS NULL AND i.definition_id = ? GROUP BY t.element_id
+                """, arguments: [now, definitionID]) {
+                counts[row["e"], default: NodeCounts()] = NodeCounts(waiting: row["w"], open: row["n"], overdue: row["late"] ?? 0)
+            }
+            for table in ["job", "subscription"] {
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT x.element_id AS e, COUNT(DISTINCT x.instance_id) AS w FROM \(table) x JOIN instance i ON i.id = x.instance_id
+                    WHERE i.definition_id = ? AND i.status = 'running' GROUP BY x.element_id
+                    """, arguments: [definitionID]) {
+                    counts[row["e"], default: NodeCounts()].waiting += row["w"]
+                }
+            }
+            return counts
+        }
+    }
+}
