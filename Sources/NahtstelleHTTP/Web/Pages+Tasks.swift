@@ -20,6 +20,8 @@ extension Pages {
     // MARK: Inbox
 
     func inbox(_ request: Request, _ context: AppContext, _ caller: Caller) async throws -> Response {
+        // The coordination office works no case tasks: its start page is the definitions.
+        if caller.roles == [.coordinator] { return Self.redirect("/definitions") }
         let q = request.uri.queryParameters
         var filter = TaskFilter(limit: 50, cursor: q.get("cursor").flatMap { $0.isEmpty ? nil : $0 })
         var problems: [String] = []

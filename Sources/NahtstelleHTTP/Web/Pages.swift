@@ -45,6 +45,12 @@ struct Pages: Sendable {
             PageRoute(method: .get, path: "/cases/new", handler: page(newCasePage)),
             PageRoute(method: .post, path: "/cases/new", handler: post(newCaseSubmit)),
             PageRoute(method: .get, path: "/cases/:id", handler: page(casePage)),
+            PageRoute(method: .get, path: "/definitions", handler: page(definitionsPage)),
+            PageRoute(method: .get, path: "/definitions/:processId", handler: page(definitionPage)),
+            PageRoute(method: .post, path: "/definitions/:processId", handler: page(definitionSubmit)),
+            PageRoute(method: .get, path: "/reports", handler: page(reportsPage)),
+            PageRoute(method: .get, path: "/audit", handler: page(auditPage)),
+            PageRoute(method: .get, path: "/audit.csv", handler: page(auditCSV)),
         ]
     }
 
@@ -101,6 +107,11 @@ struct Pages: Sendable {
         }
         if caller.roles.contains(.advisor) {
             nav.append(["href": "/cases/new", "label": "Neuer Antrag", "hasCount": false, "current": current == "new"])
+        }
+        if caller.roles.contains(.coordinator) {
+            nav.append(["href": "/definitions", "label": "Definitionen", "hasCount": false, "current": current == "definitions"])
+            nav.append(["href": "/reports", "label": "Berichte", "hasCount": false, "current": current == "reports"])
+            nav.append(["href": "/audit", "label": "Zugriffsprotokoll", "hasCount": false, "current": current == "audit"])
         }
         return LayoutData(caller: caller, officeName: desk.officeName, navigation: nav)
     }

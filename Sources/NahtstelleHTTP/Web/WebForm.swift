@@ -255,3 +255,72 @@ struct FieldView {
         return (byField, general)
     }
 }
+
+/// A `multipart/form-data` body (a file upload with a few text fields), read whole up to 1 MB.
+struct MultipartForm: Sendable {
+    struct Part: Sendable {
+        var name: String
+        var fileName: String?
+        var bytes: [UInt8]
+        var text: String { String(decoding: bytes, as: UTF8.self) }
+    }
+    var parts: [Part]
+
+    subscript(_ name: String) -> Part? { parts.first { $0.name == name } }
+
+    /// Reads the body; urlencoded bodies (no file) are accepted too.
+    static func read(_ request: Request, _ context: AppContext) async throws -> MultipartForm {
+        let type = request.headers[.contentType] ?? ""
+        let buffer = try await request.body.collect(upTo: PostedForm.maxBytes)
+        let bytes = Array(buffer.readableBytesView)
+        if type.lowercased().hasPrefix("application/x-www-form-urlencoded") {
+            let form = PostedForm(decoding: String(decoding: bytes, as: UTF8.self))
+            return MultipartForm(parts: form.pairs.map { Part(name: $0.name, fileName: nil, bytes: Array($0.value.utf8)) })
+        }
+        guard type.lowercased().hasPrefix("multipart/form-data"),
+            let range = type.range(of: "boundary=", options: .caseInsensitive)
+        else {
+            throw APIError(.unsupportedMediaType, "unsupported-media-type", "Das Formular muss als «multipart/form-data» gesendet werden.")
+        }
+        var boundary = String(type[range.upperBound...].prefix { $0 != ";" }).trimmingCharacters(in: .whitespaces)
+        if boundary.hasPrefix("\""), boundary.hasSuffix("\""), boundary.count >= 2 { boundary = String(boundary.dropFirst().dropLast()) }
+        guard !boundary.isEmpty, boundary.utf8.count <= 200 else { throw APIError(.badRequest, "bad-request", "Formular ohne gültige Trennmarke.") }
+        return MultipartForm(parts: try parse(bytes, boundary: Array(("--" + boundary).utf8)))
+    }
+
+    static func parse(_ body: [UInt8], boundary: [UInt8]) throws -> [Part] {
+        func find(_ needle: [UInt8], from: Int) -> Int? {
+            guard needle.count <= body.count else { return nil }
+            var i = from
+            while i + needle.count <= body.count {
+                if body[i] == needle[0], Array(body[i..<(i + needle.count)]) == needle { return i }
+                i += 1
+            }
+            return nil
+        }
+        let bad = APIError(.badRequest, "bad-request", "Das Formular ist unvollständig übertragen worden. Bitte nochmals senden.")
+        guard var start = find(boundary, from: 0) else { throw bad }
+        var parts: [Part] = []
+        let crlf: [UInt8] = [13, 10], headerEnd: [UInt8] = [13, 10, 13, 10]
+        while parts.count < 50 {
+            start += boundary.count
+            if start + 2 <= body.count, body[start] == 45, body[start + 1] == 45 { break }  // "--": the end
+            guard let headersStart = find(crlf, from: start).map({ $0 + 2 }), let headersEnd = find(headerEnd, from: headersStart),
+                let next = find(crlf + boundary, from: headersEnd + 4)
+            else { throw bad }
+            let headers = String(decoding: body[headersStart..<headersEnd], as: UTF8.self)
+            var name: String?, fileName: String?
+            for line in headers.split(separator: "\r\n") where line.lowercased().hasPrefix("content-disposition:") {
+                for item in line.split(separator: ";").dropFirst() {
+                    let kv = item.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1)
+                    guard kv.count == 2 else { continue }
+                    let value = kv[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                    if kv[0] == "name" { name = value } else if kv[0] == "filename" { fileName = value }
+                }
+            }
+            if let name { parts.append(Part(name: name, fileName: fileName, bytes: Array(body[(headersEnd + 4)..<next]))) }
+            start = next + 2
+        }
+        return parts
+    }
+}

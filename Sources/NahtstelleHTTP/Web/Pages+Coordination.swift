@@ -1,0 +1,281 @@
+import Foundation
+import Hummingbird
+import NahtstelleCases
+import NahtstelleDefinition
+import NahtstelleEngine
+import NahtstelleFEEL
+import NahtstelleForms
+import NahtstelleOptima
+
+/// The coordinators' workspace: definitions with diagrams and live counts, upload, validation
+/// and deployment; the Standardreporting with charts; the access log.
+extension Pages {
+    func requireCoordinator(_ caller: Caller) throws {
+        guard caller.roles.contains(.coordinator) else {
+            throw APIError(.forbidden, "forbidden", "Diese Seite ist der IIZ-Koordinationsstelle vorbehalten.")
+        }
+    }
+
+    // MARK: Definitions
+
+    func definitionsPage(_ request: Request, _ context: AppContext, _ caller: Caller) async throws -> Response {
+        try requireCoordinator(caller)
+        let service = self.service
+        let (records, running) = try await core.run(context) {
+            (try service.definitions(by: caller.username), try service.runningInstancesByDefinition(by: caller.username))
+        }
+        let grouped = Dictionary(grouping: records, by: \.processID)
+        let items: [[String: Any]] = grouped.keys.sorted().map { id in
+            let versions = grouped[id]!.sorted { $0.version > $1.version }
+            let latest = versions[0]
+            return [
+                "processId": id, "name": latest.name ?? id, "latest": latest.version, "count": versions.count,
+                "running": versions.reduce(0) { $0 + (running[$1.id] ?? 0) },
+                "versions": versions.map { v -> [String: Any] in
+                    ["version": v.version, "at": PageFormat.dateTime(v.deployedAt), "by": v.deployedBy, "running": running[v.id] ?? 0,
+                     "fileName": v.fileName, "processId": id]
+                },
+            ]
+        }
+        return try await html("definitions", ["title": "Definitionen", "items": items], caller, context, current: "definitions")
+    }
+
+    func processID(_ context: AppContext) throws -> String {
+        guard let id = context.parameters.get("processId"), !id.isEmpty, id.utf8.count <= 64,
+            id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
+        else { throw APIError.notFound("Definition") }
+        return id
+    }
+
+    func definitionPage(_ request: Request, _ context: AppContext, _ caller: Caller) async throws -> Response {
+        try requireCoordinator(caller)
+        let id = try processID(context)
+        let version = request.uri.queryParameters.get("version").flatMap(Int.init)
+        return try await renderDefinition(id, version: version, caller, context, source: nil, problems: nil, message: nil, status: .ok,
+                                          edit: request.uri.queryParameters.get("edit") != nil)
+    }
+
+    func renderDefinition(_ id: String, version: Int?, _ caller: Caller, _ context: AppContext, source: String?, problems: [Problem]?,
+                          message: String?, status: HTTPResponse.Status, edit: Bool = false) async throws -> Response {
+        let service = self.service
+        let (versions, running) = try await core.run(context) {
+            (try service.definitions(by: caller.username).filter { $0.processID == id }.sorted { $0.version > $1.version },
+             try service.runningInstancesByDefinition(by: caller.username))
+        }
+        guard let latest = versions.first else { throw APIError.notFound("Definition «\(id)»") }
+        let shown = versions.first { $0.version == version } ?? latest
+        var data: [String: Any] = [
+            "title": "Definition \(latest.name ?? id)", "processId": id, "name": latest.name ?? id, "shownVersion": shown.version,
+            "diagramURL": "/api/definitions/\(id)/versions/\(shown.version)/diagram.svg",
+            "versions": versions.map { v -> [String: Any] in
+                ["version": v.version, "at": PageFormat.dateTime(v.deployedAt), "by": v.deployedBy, "running": running[v.id] ?? 0,
+                 "processId": id, "current": v.version == shown.version]
+            },
+            // The XML to edit: what was sent, or the latest version when asked for (it is large).
+            "source": source ?? (edit ? String(decoding: latest.source, as: UTF8.self) : ""), "editing": source != nil || edit,
+            "message": message ?? "", "hasMessage": message != nil,
+        ]
+        if let problems {
+            let errors = problems.filter { $0.severity == .error }
+            data["problems"] = problems.map { p -> [String: Any] in
+                ["line": p.location.line, "column": p.location.column, "element": p.elementID ?? "–", "message": p.message, "fix": p.fix,
+                 "isError": p.severity == .error]
+            }
+            data["hasProblems"] = !problems.isEmpty
+            data["errorCount"] = errors.count
+            data["warningCount"] = problems.count - errors.count
+            // The uploaded file's diagram with the elements that have a problem marked.
+            if let source, let diagram = try? Diagram.read(bytes: Array(source.utf8)) {
+                var options = DiagramSVG.Options()
+                options.problems = Set(errors.compactMap(\.elementID))
+                options.title = "Hochgeladene Fassung mit markierten Fehlern"
+                data["problemDiagram"] = "data:image/svg+xml;base64," + Data(DiagramSVG.render(diagram, options).utf8).base64EncodedString()
+            }
+            // The lines around each error (three before and after), not the whole file.
+            let lines = (source ?? "").split(separator: "\n", omittingEmptySubsequences: false)
+            let bad = Set(errors.map(\.location.line))
+            let near = Set(bad.flatMap { ($0 - 3)...($0 + 3) }).filter { $0 >= 1 && $0 <= lines.count }.sorted().prefix(400)
+            var shownLines: [[String: Any]] = []
+            var last = 0
+            for n in near {
+                if n > last + 1 { shownLines.append(["n": n, "text": "…", "bad": false, "gap": true]) }
+                shownLines.append(["n": n, "text": String(lines[n - 1].prefix(300)), "bad": bad.contains(n), "gap": false])
+                last = n
+            }
+            data["lines"] = shownLines
+        }
+        return try await html("definition", data, caller, context, current: "definitions", status: status)
+    }
+
+    /// Upload or edited XML: `_action=validate` shows the problems; `deploy` deploys when there is no error.
+    func definitionSubmit(_ request: Request, _ context: AppContext, _ caller: Caller) async throws -> Response {
+        try requireCoordinator(caller)
+        let id = try processID(context)
+        let form = try await MultipartForm.read(request, context)
+        guard ServerCore.constantTimeEqual(form["_csrf"]?.text ?? "", caller.csrfToken) else {
+            throw APIError(.forbidden, "csrf", "Sicherheitsprüfung fehlgeschlagen: Bitte die Seite neu laden und nochmals senden.")
+        }
+        var bytes = form["file"]?.bytes ?? []
+        var fileName = form["file"]?.fileName ?? ""
+        if bytes.isEmpty {
+            bytes = Array((form["xml"]?.text ?? "").replacingOccurrences(of: "\r\n", with: "\n").utf8)
+            fileName = id + ".bpmn"
+        }
+        fileName = API.safeFileName(fileName.isEmpty ? id + ".bpmn" : fileName)
+        guard !bytes.isEmpty else {
+            return try await renderDefinition(id, version: nil, caller, context, source: nil, problems: nil,
+                                              message: "Bitte eine .bpmn-Datei wählen oder das XML im Textfeld bearbeiten.", status: .unprocessableContent)
+        }
+        let source = String(decoding: bytes, as: UTF8.self)
+        let service = self.service
+        if form["_action"]?.text == "deploy" {
+            let outcome = try await core.run(context) { [bytes, fileName] in try service.uploadDefinition(by: caller.username, source: bytes, fileName: fileName) }
+            switch outcome {
+            case .refused(let problems):
+                return try await renderDefinition(id, version: nil, caller, context, source: source, problems: problems,
+                                                  message: "Nicht bereitgestellt: Die Datei hat Fehler.", status: .unprocessableContent)
+            case .deployed(let deployments):
+                core.metrics.command()
+                let text = deployments.map { d in
+                    d.isNew ? "\(d.processID): Version \(d.version) bereitgestellt." : "\(d.processID): unverändert (Version \(d.version))."
+                }.joined(separator: " ")
+                let target = deployments.first { $0.processID == id } ?? deployments.first
+                return try await renderDefinition(target?.processID ?? id, version: target?.version, caller, context, source: nil, problems: nil,
+                                                  message: text, status: .ok)
+            }
+        }
+        let problems = try await core.run(context) { [bytes, fileName] in try service.validateDefinition(by: caller.username, source: bytes, fileName: fileName) }
+        let errors = problems.filter { $0.severity == .error }.count
+        return try await renderDefinition(id, version: nil, caller, context, source: source, problems: problems,
+                                          message: errors == 0 ? "Keine Fehler: Die Datei kann bereitgestellt werden." : "\(errors) Fehler gefunden.",
+                                          status: .ok)
+    }
+
+    // MARK: Reports
+
+    func reportsPage(_ request: Request, _ context: AppContext, _ caller: Caller) async throws -> Response {
+        try requireCoordinator(caller)
+        let q = request.uri.queryParameters
+        let today = ISODateTime.localDate(of: service.now)
+        let from = q.get("from").flatMap { FormDefinitionDate.parse($0) } ?? LocalDate(year: today.year, month: 1, day: 1)
+        let to = q.get("to").flatMap { FormDefinitionDate.parse($0) } ?? LocalDate(year: today.year, month: 12, day: 31)
+        guard from <= to else { throw APIError(.badRequest, "invalid-parameter", "Der Beginn des Zeitraums liegt nach seinem Ende.") }
+        let service = self.service
+        // The period, and each of its months (at most 24) for the chart over time.
+        var months: [(LocalDate, LocalDate)] = []
+        var m = LocalDate(year: from.year, month: from.month, day: 1)
+        while m <= to && months.count < 24 {
+            let next = m.adding(months: 1)
+            months.append((max(m, from), min(next.adding(days: -1), to)))
+            m = next
+        }
+        let (report, monthly) = try await core.run(context) { [months] in
+            (try service.report(by: caller.username, from: from, to: to), try months.map { try service.report(by: caller.username, from: $0.0, to: $0.1) })
+        }
+        var sections: [[String: Any]] = []
+        for row in report.csvRows() {
+            if sections.last?["title"] as? String != row.section { sections.append(["title": row.section, "rows": [[String: Any]]()]) }
+            var rows = sections[sections.count - 1]["rows"] as! [[String: Any]]
+            rows.append(["figure": row.figure, "dimension": row.dimension, "value": row.value])
+            sections[sections.count - 1]["rows"] = rows
+        }
+        let institutions: [(String, InstitutionType)] = [("IV-Stelle", .iv), ("RAV", .rav), ("Sozialdienst", .sd)]
+        let charts: [(String, [(String, Int)])] = [
+            ("Anträge nach zuweisender Stelle", institutions.map { ($0.0, report.applications.byReferrer[$0.1]) }),
+            ("Anträge nach aufnehmender Stelle", institutions.map { ($0.0, report.applications.byReceiver[$0.1]) }),
+            ("Ablehnungsgründe", RejectionReason.allCases.map { (Glossary.label($0), report.process.rejected($0)) }),
+            ("Ergebnisse der abgeschlossenen Fälle", Outcome.allCases.map { (Glossary.label($0), report.effects.outcome($0).total) }),
+            ("Zielgruppen", TargetGroup.allCases.map { (Glossary.label($0), report.targetGroupCount($0)) }),
+            ("Anträge je Monat", zip(months, monthly).map { month, r in (String(PageFormat.date(month.0).dropFirst(3)), r.applications.total) }),
+        ]
+        let period = "from=\(from)&to=\(to)"
+        return try await html("reports", [
+            "title": "Standardreporting OPTIMA", "from": from.swissFormatted, "to": to.swissFormatted, "sections": sections,
+            "charts": charts.map { ["title": $0.0, "svg": Self.barChart($0.0, $0.1)] as [String: Any] },
+            "csv": "/api/reports/standard?\(period)&format=csv", "json": "/api/reports/standard?\(period)",
+        ], caller, context, current: "reports")
+    }
+
+    /// A horizontal bar chart as an `<img>` source (inline SVG with presentation attributes only).
+    static func barChart(_ title: String, _ bars: [(String, Int)]) -> String {
+        let maxValue = max(1, bars.map(\.1).max() ?? 1)
+        let rowHeight = 22.0, labelWidth = 260.0, barWidth = 300.0
+        let height = Double(bars.count) * rowHeight + 10
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(labelWidth + barWidth + 60)) \(Int(height))\" "
+            + "font-family=\"DejaVu Sans, Arial, sans-serif\" font-size=\"12\" role=\"img\"><title>\(DiagramSVG.escape(title))</title>"
+        for (i, bar) in bars.enumerated() {
+            let y = 5 + Double(i) * rowHeight
+            let w = Double(bar.1) / Double(maxValue) * barWidth
+            svg += "<text x=\"\(Int(labelWidth - 6))\" y=\"\(Int(y + 15))\" text-anchor=\"end\" fill=\"#1b1f24\">\(DiagramSVG.escape(String(bar.0.prefix(40))))</text>"
+            svg += "<rect x=\"\(Int(labelWidth))\" y=\"\(Int(y + 3))\" width=\"\(String(format: "%.1f", w))\" height=\"15\" fill=\"#0b4f8a\"/>"
+            svg += "<text x=\"\(Int(labelWidth + w + 5))\" y=\"\(Int(y + 15))\" fill=\"#1b1f24\">\(bar.1)</text>"
+        }
+        svg += "</svg>"
+        return "data:image/svg+xml;base64," + Data(svg.utf8).base64EncodedString()
+    }
+
+    // MARK: Audit
+
+    func auditPage(_ request: Request, _ context: AppContext, _ caller: Caller) async throws -> Response {
+        try requireCoordinator(caller)
+        let (entries, filters) = try await auditEntries(request, context, caller, limit: 200)
+        let names = filters.query
+        return try await html("audit", [
+            "title": "Zugriffsprotokoll", "caseId": filters.caseID ?? "", "user": filters.user ?? "",
+            "from": filters.from.map { $0.swissFormatted } ?? "", "to": filters.to.map { $0.swissFormatted } ?? "",
+            "items": entries.map { e -> [String: Any] in
+                ["at": PageFormat.dateTime(e.at) + ":" + String(format: "%02d", Int(e.at.timeIntervalSince1970) % 60), "user": e.username,
+                 "caseId": e.caseID ?? "", "action": e.action, "document": e.documentID.map(String.init) ?? "", "address": e.clientAddress ?? "",
+                 "request": e.requestID ?? ""]
+            },
+            "hasItems": !entries.isEmpty, "count": entries.count, "full": entries.count == 200, "csv": "/audit.csv" + names,
+        ], caller, context, current: "audit")
+    }
+
+    func auditCSV(_ request: Request, _ context: AppContext, _ caller: Caller) async throws -> Response {
+        try requireCoordinator(caller)
+        let (entries, _) = try await auditEntries(request, context, caller, limit: 5000)
+        func cell(_ s: String) -> String {
+            var s = s
+            if let first = s.first, "=+-@".contains(first) { s = "'" + s }  // no formulas in a spreadsheet
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        var csv = "Zeit;Benutzer;Fall;Aktion;Dokument;Adresse;Anfrage\n"
+        for e in entries {
+            csv += [Value.isoDateTime(e.at), e.username, e.caseID ?? "", e.action, e.documentID.map(String.init) ?? "", e.clientAddress ?? "",
+                    e.requestID ?? ""].map(cell).joined(separator: ";") + "\n"
+        }
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                               .contentDisposition: "attachment; filename=\"zugriffsprotokoll.csv\""],
+                        body: .init(byteBuffer: ByteBuffer(string: csv)))
+    }
+
+    struct AuditFilters: Sendable {
+        var caseID: String?, user: String?, from: LocalDate?, to: LocalDate?
+        var query: String
+    }
+
+    func auditEntries(_ request: Request, _ context: AppContext, _ caller: Caller, limit: Int) async throws -> ([AccessEntry], AuditFilters) {
+        let q = request.uri.queryParameters
+        func clean(_ name: String, _ max: Int) -> String? {
+            guard let v = q.get(name)?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
+            return String(v.prefix(max))
+        }
+        let filters = AuditFilters(caseID: clean("caseId", 32), user: clean("user", 64), from: clean("from", 10).flatMap(FormDefinitionDate.parse),
+                                   to: clean("to", 10).flatMap(FormDefinitionDate.parse),
+                                   query: "?" + ["caseId", "user", "from", "to"].compactMap { k in
+                                       clean(k, 64).map { k + "=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
+                                   }.joined(separator: "&"))
+        let service = self.service
+        let entries = try await core.run(context) {
+            try service.auditLog(by: caller.username, caseID: filters.caseID, user: filters.user, from: filters.from.map(ISODateTime.startOfDay),
+                                 to: filters.to.map { ISODateTime.startOfDay($0.adding(days: 1)) }, limit: limit)
+        }
+        return (entries, filters)
+    }
+}
+
+/// Dates typed in the pages' filters: `TT.MM.JJJJ` or ISO.
+enum FormDefinitionDate {
+    static func parse(_ text: String) -> LocalDate? { NahtstelleForms.FormDefinition.parseDate(.string(text)) }
+}
