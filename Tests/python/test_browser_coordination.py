@@ -1,0 +1,117 @@
+"""The coordinators' workspace in a real browser: definitions with the diagram, a broken upload
+(problems shown, nothing deployed), a changed optima-alv deployed as a new version, the report of
+the demo year with its charts, the access log. axe-core on every page; screenshots."""
+import os
+import re
+import shutil
+import tempfile
+
+import pytest
+
+from conftest import ROOT
+from server_support import PASSWORD, Server
+
+pytest.importorskip("selenium")
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+
+SHOTS = os.path.join(ROOT, "build", "screenshots")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,800", "--lang=de-CH"):
+        options.add_argument(arg)
+    if shutil.which("chromium"):
+        options.binary_location = shutil.which("chromium")
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=shutil.which("chromedriver")))
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    s = Server(str(tmp_path_factory.mktemp("coord") / "nahtstelle.sqlite")).start()
+    yield s
+    s.kill()
+
+
+def check(driver, name, problems):
+    from axe_selenium_python import Axe
+    axe = Axe(driver)
+    axe.inject()
+    for v in axe.run()["violations"]:
+        if v.get("impact") in ("serious", "critical"):
+            problems.append((name, v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]))
+    os.makedirs(SHOTS, exist_ok=True)
+    for w, h in ((1280, 800), (1920, 1080)):
+        driver.set_window_size(w, h)
+        driver.save_screenshot(os.path.join(SHOTS, "koordination-%s-%dx%d.png" % (name, w, h)))
+    driver.set_window_size(1280, 800)
+
+
+def image_loaded(driver, img):
+    return driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", img)
+
+
+def test_coordinator_changes_a_definition_and_reads_the_report(server, browser):
+    d = browser
+    base = "http://127.0.0.1:%d" % server.port
+    problems = []
+    d.get(base + "/login")
+    d.find_element(By.ID, "username").send_keys("iiz.koordination")
+    d.find_element(By.ID, "password").send_keys(PASSWORD)
+    d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    assert d.current_url.endswith("/definitions"), d.current_url
+    main = d.find_element(By.ID, "main").text
+    for process in ["optima-alv", "optima-iv", "optima-sh", "reduced-iv", "reduced-rav", "reduced-sd"]:
+        assert process in main
+    check(d, "definitionen", problems)
+
+    # Each of the six diagrams loads (drawn by the server from the BPMN DI).
+    for process in ["optima-alv", "optima-iv", "optima-sh", "reduced-iv", "reduced-rav", "reduced-sd"]:
+        d.get(base + "/definitions/" + process)
+        img = d.find_element(By.CSS_SELECTOR, ".diagram img")
+        assert image_loaded(d, img), process
+        check(d, "definition-" + process, problems)
+
+    # A broken upload: every problem with line and fix, nothing deployed.
+    d.get(base + "/definitions/optima-alv")
+    source = open(os.path.join(ROOT, "workflows", "optima-alv.bpmn"), encoding="utf-8").read()
+    changed = source.replace('name="Antrag prüfen"', 'name="Antrag prüfen und entscheiden"')
+    changed = re.sub(r'(<bpmn:userTask id="plan-handover"[^>]*nahtstelle:due=")[^"]*"', r'\1=add working days(today(), 7)"', changed, count=1)
+    assert changed != source
+    broken = changed.replace('targetRef="check-application"', 'targetRef="gibt-es-nicht"')
+    folder = tempfile.mkdtemp()
+    for name, text in (("kaputt.bpmn", broken), ("optima-alv.bpmn", changed)):
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    d.find_element(By.ID, "file").send_keys(os.path.join(folder, "kaputt.bpmn"))
+    d.find_element(By.CSS_SELECTOR, "button[value=deploy]").click()
+    main = d.find_element(By.ID, "main").text
+    assert "Nicht bereitgestellt" in main and "gibt-es-nicht" in main, main[:2000]
+    assert d.find_elements(By.CSS_SELECTOR, "ol.source li.bad")
+    assert image_loaded(d, d.find_elements(By.CSS_SELECTOR, ".diagram img")[-1])
+    check(d, "definition-fehler", problems)
+    status, defs = server.client("iiz.koordination").get("/api/definitions")
+    alv = next(p for p in defs["items"] if p["processId"] == "optima-alv")
+    assert alv["latestVersion"] == 1
+
+    # The good one: version 2.
+    d.find_element(By.ID, "file").send_keys(os.path.join(folder, "optima-alv.bpmn"))
+    d.find_element(By.CSS_SELECTOR, "button[value=deploy]").click()
+    assert "Version 2 bereitgestellt" in d.find_element(By.ID, "main").text
+    d.get(base + "/definitions")
+    assert "v2:" in d.find_element(By.ID, "main").text
+
+    # The report of the demo year, with its charts; the access log.
+    d.get(base + "/reports?from=01.01.2026&to=31.12.2026")
+    charts = d.find_elements(By.CSS_SELECTOR, "figure.chart img")
+    assert len(charts) >= 5 and all(image_loaded(d, c) for c in charts)
+    assert "Anträge" in d.find_element(By.ID, "main").text
+    check(d, "berichte", problems)
+    d.get(base + "/audit?caseId=OPT-2026-0001")
+    assert "OPT-2026-0001" in d.find_element(By.ID, "main").text
+    check(d, "zugriffsprotokoll", problems)
+    assert not problems, problems
