@@ -2,9 +2,7 @@ import Foundation
 import GRDB
 import NahtstelleEngine
 import NahtstelleFEEL
-import NahtstelleForms
 import NahtstelleOptima
-import NahtstelleStore
 
 /// A follow-up date ("Wiedervorlage") of one user on a task or a case: hidden from that user's
 /// inbox or case list until `until` (shown again from that day on).

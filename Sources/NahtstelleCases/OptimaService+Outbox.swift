@@ -3,7 +3,6 @@ import GRDB
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
-import NahtstelleStore
 
 /// Which generated documents are letters that leave an office, from whom to whom — the one
 /// mapping of templates to letters (docs/server.md, "Postausgang").
