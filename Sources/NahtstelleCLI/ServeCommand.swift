@@ -12,7 +12,9 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Startet den Server (JSON-API, Anmeldung, Zeitgeber).",
         discussion: """
             Jede Option gilt auch als Umgebungsvariable: NAHTSTELLE_DB, NAHTSTELLE_HOST, NAHTSTELLE_PORT, NAHTSTELLE_DEMO=1, \
-            NAHTSTELLE_SECURE_COOKIES=1, NAHTSTELLE_ROOT. Beim Start: Migrationen, Definitionen aus workflows/ bereitstellen \
+            NAHTSTELLE_SECURE_COOKIES=1, NAHTSTELLE_ROOT, NAHTSTELLE_SMTP_HOST, NAHTSTELLE_SMTP_PORT, NAHTSTELLE_SMTP_FROM, \
+            NAHTSTELLE_BASE_URL. E-Mail-Hinweise zu neuen und überfälligen Aufgaben sind aus, bis ein SMTP-Server angegeben ist \
+            (einfaches SMTP ohne TLS an einen Relay der Installation; die Mails enthalten nur einen Link). Beim Start: Migrationen, Definitionen aus workflows/ bereitstellen \
             (eine neue Version nur bei geänderter Datei), Zeitgeber starten. SIGTERM/SIGINT: keine neuen Anfragen, laufende \
             beenden, Exit 0.
             """)
@@ -31,6 +33,14 @@ struct ServeCommand: AsyncParsableCommand {
     var secureCookies = false
     @Option(name: .long, help: "Ordner mit workflows/, forms/ und templates/ (Standard: aktueller Ordner).")
     var root: String?
+    @Option(name: .long, help: "SMTP-Relay für E-Mail-Hinweise (Standard: keiner = aus).")
+    var smtpHost: String?
+    @Option(name: .long, help: "Port des SMTP-Relays (Standard: 25).")
+    var smtpPort: Int?
+    @Option(name: .long, help: "Absenderadresse der E-Mail-Hinweise (nötig mit --smtp-host).")
+    var smtpFrom: String?
+    @Option(name: .long, help: "Adresse des Servers, wie die Mitarbeitenden ihn erreichen, für die Links (nötig mit --smtp-host).")
+    var baseUrl: String?
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -80,7 +90,8 @@ struct ServeCommand: AsyncParsableCommand {
             if set > 0 { logger.info("Demo-Passwort gesetzt", metadata: ["benutzer": "\(set)"]) }
         }
 
-        let settings = ServerSettings(host: hostName, port: portNumber, secureCookies: secure)
+        let mail = try mailSettings(env)
+        let settings = ServerSettings(host: hostName, port: portNumber, secureCookies: secure, mail: mail)
         let core = ServerCore(service: service, settings: settings)
         if case .failure(let problem) = core.views { throw ValidationError(problem.description) }
         let offices = Dictionary(uniqueKeysWithValues: ((try? service.offices()) ?? []).map { ($0.id, $0.name) })
@@ -98,6 +109,32 @@ struct ServeCommand: AsyncParsableCommand {
         try await app.runService()
         await core.shutdown()
         logger.info("Nahtstelle beendet")
+    }
+
+    /// The e-mail notices' settings from options and environment; nil (off) without a host.
+    func mailSettings(_ env: [String: String]) throws -> MailSettings? {
+        guard let host = smtpHost ?? env["NAHTSTELLE_SMTP_HOST"], !host.isEmpty else { return nil }
+        var port = 25
+        if let smtpPort { port = smtpPort } else if let text = env["NAHTSTELLE_SMTP_PORT"] {
+            guard let p = Int(text) else { throw CLIError("NAHTSTELLE_SMTP_PORT=\(text): keine Zahl. Bitte einen Port von 1 bis 65535 angeben.") }
+            port = p
+        }
+        guard (1...65_535).contains(port) else { throw CLIError("--smtp-port \(port): bitte einen Port von 1 bis 65535 angeben.") }
+        guard let from = smtpFrom ?? env["NAHTSTELLE_SMTP_FROM"], OptimaService.isPlainAddress(from) else {
+            throw CLIError("--smtp-from fehlt oder ist keine E-Mail-Adresse. Mit --smtp-host braucht es eine Absenderadresse, "
+                           + "z. B. --smtp-from nahtstelle@lu.ch.")
+        }
+        guard let base = baseUrl ?? env["NAHTSTELLE_BASE_URL"], base.hasPrefix("http://") || base.hasPrefix("https://"),
+            !base.contains(where: { $0.isWhitespace })
+        else {
+            throw CLIError("--base-url fehlt oder ist keine http(s)-Adresse. Mit --smtp-host braucht es die Adresse des Servers für die "
+                           + "Links, z. B. --base-url https://nahtstelle.lu.ch.")
+        }
+        var settings = MailSettings(host: host, port: port, from: from, baseURL: base)
+        if let text = env["NAHTSTELLE_MAIL_INTERVAL"], let seconds = Double(text), seconds >= 0.2 {
+            settings.interval = .milliseconds(Int(seconds * 1000))
+        }
+        return settings
     }
 }
 

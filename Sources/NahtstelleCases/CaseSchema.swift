@@ -269,5 +269,6 @@ public enum CaseSchema {
                 """)
         }
         registerFidelity(&migrator)
+        registerDesk(&migrator)
     }
 }

@@ -22,13 +22,17 @@ public struct TaskFilter: Sendable, Hashable {
     public var assignee: Assignee?
     public var limit: Int
     public var cursor: String?
-    public init(role: Role? = nil, process: String? = nil, due: Due? = nil, assignee: Assignee? = nil, limit: Int = 50, cursor: String? = nil) {
+    /// Tasks the caller put on follow-up ("Wiedervorlage") until a later day: hidden by default.
+    public var followUp: FollowUpView
+    public init(role: Role? = nil, process: String? = nil, due: Due? = nil, assignee: Assignee? = nil, limit: Int = 50, cursor: String? = nil,
+                followUp: FollowUpView = .hide) {
         self.role = role
         self.process = process
         self.due = due
         self.assignee = assignee
         self.limit = limit
         self.cursor = cursor
+        self.followUp = followUp
     }
 }
 
@@ -74,7 +78,25 @@ extension OptimaService {
             case .week?: query.dueBefore = ISODateTime.startOfDay(today.adding(days: 7))
             case nil: break
             }
-            let tasks = try SQLiteTransaction(db: db).tasks(matching: query)
+            let tx = SQLiteTransaction(db: db)
+            let hidden = try Self.hiddenTasks(db, username: user.username, today: today)
+            var tasks: [TaskRecord] = []
+            if filter.followUp == .only {
+                // Only the few tasks the caller put on follow-up: looked up by id, filtered like the query.
+                tasks = try hidden.keys.compactMap { try tx.task(id: $0) }.filter { Self.matches($0, query, roles: roles) }
+                    .sorted { a, b in (a.dueAt ?? .distantFuture, a.id) < (b.dueAt ?? .distantFuture, b.id) }
+                if let after { tasks = tasks.filter { Self.isAfter($0, after) } }
+                tasks = Array(tasks.prefix(limit + 1))
+            } else {
+                // Index-ordered walks as before; tasks on follow-up are skipped, and the walk goes on
+                // after the last row read until the page is full (one query when nothing is hidden).
+                while true {
+                    let batch = try tx.tasks(matching: query)
+                    tasks += filter.followUp == .show || hidden.isEmpty ? batch : batch.filter { hidden[$0.id] == nil }
+                    guard tasks.count <= limit, batch.count == query.limit, let last = batch.last else { break }
+                    query.after = TaskCursor(dueAt: last.dueAt, id: last.id)
+                }
+            }
             var names: [String: (String, ProcessKind)] = [:]
             for key in Set(tasks.compactMap(\.businessKey)) {
                 if let row = try Row.fetchOne(db, sql: "SELECT person_last_name, person_first_name, process_kind FROM optima_case WHERE id = ?",
@@ -86,7 +108,7 @@ extension OptimaService {
             return (tasks.map { task in
                 let info = task.businessKey.flatMap { names[$0] }
                 return InboxItem(task: task, caseID: task.businessKey, personName: info?.0, process: info?.1, dueAt: task.dueAt,
-                                 isOverdue: task.dueAt.map { $0 < now } ?? false)
+                                 isOverdue: task.dueAt.map { $0 < now } ?? false, followUpUntil: hidden[task.id])
             }, true)
         }
         guard found else { _ = try staff(username); return Page(items: [], next: nil) }
@@ -97,6 +119,28 @@ extension OptimaService {
         // page starts right after this task even among tasks due at the same moment.
         let next = (last.dueAt.map { String($0.timeIntervalSince1970) } ?? "-") + ":" + String(last.id)
         return Page(items: page, next: next)
+    }
+
+    /// Whether a task fits a task query's office, roles, process, assignee and due date (the
+    /// follow-up view's filter, in memory).
+    static func matches(_ t: TaskRecord, _ q: TaskQuery, roles: [String]) -> Bool {
+        guard t.state.isOpen, t.office == q.office, let role = t.role, roles.contains(role) else { return false }
+        if let p = q.processID, t.processID != p { return false }
+        if q.unassignedOnly, t.assignee != nil { return false }
+        if let a = q.assignee, let assignee = t.assignee, assignee != a { return false }
+        if let a = q.assignee, !q.includeUnassigned, t.assignee != a { return false }
+        if let before = q.dueBefore { guard let due = t.dueAt, due < before else { return false } }
+        return true
+    }
+
+    /// Whether a task comes after the cursor in the inbox order (due first, undated last, then id).
+    static func isAfter(_ t: TaskRecord, _ c: TaskCursor) -> Bool {
+        switch (t.dueAt, c.dueAt) {
+        case let (due?, cursorDue?): return due > cursorDue || (due == cursorDue && t.id > c.id)
+        case (nil, _?): return true
+        case (_?, nil): return false
+        case (nil, nil): return t.id > c.id
+        }
     }
 
     static func taskCursor(_ text: String) throws -> TaskCursor {
@@ -143,8 +187,10 @@ extension OptimaService {
     // MARK: Cases
 
     /// The cases the caller may see, newest first, filtered by state and a search text (name,
-    /// case id, AHV number), after the cursor (a case id).
-    public func casePage(by username: String, state: CaseState?, query: String?, limit: Int, cursor: String?) throws -> Page<StoredCase> {
+    /// case id, AHV number), after the cursor (a case id). Cases the caller put on follow-up until a
+    /// later day are left out unless `followUp` asks for them.
+    public func casePage(by username: String, state: CaseState?, query: String?, limit: Int, cursor: String?,
+                         followUp: FollowUpView = .hide) throws -> Page<StoredCase> {
         let user = try staff(username)
         guard AccessPolicy.worksCases(user.user) else { return Page(items: [], next: nil) }
         let limit = max(1, min(limit, 200))
@@ -159,6 +205,12 @@ extension OptimaService {
             _ = arguments.append(contentsOf: [pattern, pattern, pattern, pattern, pattern])
         }
         if let cursor { clauses.append("id < ?"); _ = arguments.append(contentsOf: [cursor]) }
+        let waiting = "SELECT case_id FROM follow_up WHERE username = ? AND until > ? AND case_id IS NOT NULL"
+        switch followUp {
+        case .hide: clauses.append("id NOT IN (\(waiting))"); _ = arguments.append(contentsOf: [user.username, today.description])
+        case .only: clauses.append("id IN (\(waiting))"); _ = arguments.append(contentsOf: [user.username, today.description])
+        case .show: break
+        }
         let whereClause = clauses.joined(separator: " AND ")
         let page = try read { db -> [StoredCase] in
             let ids = try String.fetchAll(db, sql: "SELECT id FROM optima_case WHERE \(whereClause) ORDER BY id DESC LIMIT ?",

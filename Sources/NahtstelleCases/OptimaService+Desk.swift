@@ -3,62 +3,344 @@ import GRDB
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
-import NahtstelleStore
 
-/// What every page's header and navigation show of the signed-in user.
-public struct DeskSummary: Sendable {
-    public var user: StaffMember
-    public var officeName: String
-    /// Open tasks the user may work (theirs or unassigned), counted up to `countCap`.
-    public var openTasks: Int
-    public var overdueTasks: Int
-    public var unreadNotifications: Int
-    public static let countCap = 1000
+/// A follow-up date ("Wiedervorlage") of one user on a task or a case: hidden from that user's
+/// inbox or case list until `until` (shown again from that day on).
+public struct FollowUp: Sendable, Hashable {
+    public enum Target: Sendable, Hashable {
+        case task(Int64)
+        case `case`(String)
+    }
+    public var target: Target
+    public var until: LocalDate
+    public var setAt: Date
 }
 
-/// An office the user's office may hand a case over to, or why not.
-public struct ReceiverOption: Sendable {
-    public var office: OfficeEntry
-    public var process: ProcessKind
-    /// Set when OPTIMA's hand-over rules do not allow it.
-    public var problem: String?
+/// Which tasks or cases with a follow-up date a list shows.
+public enum FollowUpView: String, Sendable, CaseIterable {
+    /// Those waiting for a follow-up date are left out (the default).
+    case hide
+    /// All, waiting or not.
+    case show
+    /// Only those waiting.
+    case only
 }
 
+/// A note on a case: both offices of the case read it; never changed.
+public struct CaseNote: Sendable, Hashable {
+    public var id: Int64
+    public var caseId: String
+    public var author: String
+    public var authorName: String?
+    public var officeId: String
+    public var text: String
+    public var createdAt: Date
+}
+
+/// A saved inbox filter of one user.
+public struct SavedFilter: Sendable, Hashable {
+    public var id: Int64
+    public var name: String
+    public var role: Role?
+    public var process: String?
+    public var due: TaskFilter.Due?
+    public var assignee: TaskFilter.Assignee?
+    public var savedAt: Date
+}
+
+/// A notification as one user sees it (read or not by them).
+public struct UserNotification: Sendable, Hashable {
+    public var entry: NotificationEntry
+    public var isRead: Bool
+}
+
+/// The advisors' desk: notifications, follow-up dates, notes on cases, saved filters.
 extension OptimaService {
-    /// The header's facts in one read transaction: name, office, counts for the navigation.
-    public func deskSummary(by username: String) throws -> DeskSummary {
-        let now = clock()
-        let summary = try read { db -> DeskSummary? in
-            guard let user = try Directory.staff(db, username) else { return nil }
-            let officeName = try Directory.office(db, user.officeId)?.name ?? user.officeId
-            let roles = user.roles.filter { $0 != .coordinator }.map(\.rawValue).sorted()
-            var open = 0, overdue = 0
-            if !roles.isEmpty {
-                let tx = SQLiteTransaction(db: db)
-                var query = TaskQuery(office: user.officeId, roles: roles, assignee: user.username, includeUnassigned: true)
-                open = try tx.countTasks(matching: query, upTo: DeskSummary.countCap)
-                query.dueBefore = now
-                overdue = try tx.countTasks(matching: query, upTo: DeskSummary.countCap)
-            }
-            let unread = try NotificationRows.forUser(db, user, unreadOnly: true).count
-            return DeskSummary(user: user, officeName: officeName, openTasks: open, overdueTasks: overdue, unreadNotifications: unread)
+    // MARK: Notifications
+
+    /// The caller's notifications (to them, or to a role they hold in their office): unread first,
+    /// then newest first. Each person reads a notification to a role for themself.
+    public func notificationList(by username: String, unreadOnly: Bool = false, limit: Int = 100) throws -> [UserNotification] {
+        let user = try staff(username)
+        let limit = max(1, min(limit, 500))
+        return try read { db in
+            let entries = try NotificationRows.forUser(db, user, unreadOnly: unreadOnly)
+            guard !entries.isEmpty else { return [] }
+            let receipts = Set(try Int64.fetchAll(db, sql: "SELECT notification_id FROM notification_read WHERE username = ?",
+                                                  arguments: [user.username]))
+            let all = entries.map { UserNotification(entry: $0, isRead: $0.readAt != nil || receipts.contains($0.id)) }
+            let ordered = all.filter { !$0.isRead } + (unreadOnly ? [] : all.filter(\.isRead))
+            return Array(ordered.prefix(limit))
         }
-        guard let summary else { _ = try staff(username); throw CaseServiceError(.notFound, "Benutzer \(username) unbekannt.") }
-        return summary
     }
 
-    /// Every other office with whether the user's office may hand a case to it (SD → SD only to an
-    /// office with integral case management); allowed ones first, by name.
-    public func receiverOptions(by username: String) throws -> [ReceiverOption] {
+    /// Marks one of the caller's notifications as read (for the caller); `notFound` for any other.
+    public func markNotificationRead(by username: String, id: Int64) throws {
         let user = try staff(username)
-        let mine = try office(user.officeId)
-        return try offices().filter { $0.id != mine.id }.map { other in
-            var problem: String? = nil
-            if case .failure(let error) = HandoverRules.check(referrer: mine.office, receiver: other.office) { problem = error.message }
-            return ReceiverOption(office: other, process: ProcessKind(receiverType: other.type), problem: problem)
-        }.sorted { a, b in
-            if (a.problem == nil) != (b.problem == nil) { return a.problem == nil }
-            return a.office.name < b.office.name
+        let notice = try read { db in try NotificationRows.forUser(db, user, unreadOnly: false).first { $0.id == id } }
+        guard let notice else {
+            throw CaseServiceError(.notFound, "Mitteilung \(id) nicht gefunden: Sie sehen nur Mitteilungen an Sie und an Ihre Rollen "
+                                   + "Ihrer Stelle. Bitte die Liste neu laden.", field: "id")
         }
+        _ = try perform(user.username, "read-notification", caseOf: { _ in notice.caseId }) { cmd, db in
+            try db.execute(sql: "INSERT OR IGNORE INTO notification_read (notification_id, username, read_at) VALUES (?, ?, ?)",
+                           arguments: [id, user.username, cmd.now.timeIntervalSince1970])
+        }
+    }
+
+    /// Marks every notification of the caller as read (for the caller); returns how many were unread.
+    @discardableResult
+    public func markAllNotificationsRead(by username: String) throws -> Int {
+        let user = try staff(username)
+        let unread = try notificationList(by: username, unreadOnly: true, limit: 500).map(\.entry.id)
+        guard !unread.isEmpty else { return 0 }
+        _ = try perform(user.username, "read-notifications", caseOf: { _ in nil }) { cmd, db in
+            for id in unread {
+                try db.execute(sql: "INSERT OR IGNORE INTO notification_read (notification_id, username, read_at) VALUES (?, ?, ?)",
+                               arguments: [id, user.username, cmd.now.timeIntervalSince1970])
+            }
+        }
+        return unread.count
+    }
+
+    // MARK: Follow-up dates
+
+    /// The latest follow-up date a user may set: one year ahead.
+    static let followUpMaxDays = 366
+
+    func checkFollowUp(_ until: LocalDate) throws {
+        let today = self.today
+        guard until > today else {
+            throw CaseServiceError(.invalidInput, "Die Wiedervorlage (\(until.swissFormatted)) muss nach heute (\(today.swissFormatted)) liegen. "
+                                   + "Bitte ein späteres Datum wählen oder die Wiedervorlage löschen.", field: "until")
+        }
+        guard until <= today.adding(days: Self.followUpMaxDays) else {
+            throw CaseServiceError(.invalidInput, "Die Wiedervorlage (\(until.swissFormatted)) liegt mehr als ein Jahr in der Zukunft. "
+                                   + "Bitte ein Datum bis \(today.adding(days: Self.followUpMaxDays).swissFormatted) wählen.", field: "until")
+        }
+    }
+
+    /// Sets (or moves) the caller's follow-up date on a task they may see: the task leaves their
+    /// inbox until that day.
+    @discardableResult
+    public func setTaskFollowUp(by username: String, taskID: Int64, until: LocalDate) throws -> FollowUp {
+        let user = try staff(username)
+        let task = try visibleTask(user, taskID)
+        guard task.state.isOpen else {
+            throw CaseServiceError(.conflict, "Die Aufgabe «\(task.name ?? task.elementID)» ist erledigt; eine Wiedervorlage braucht es nicht mehr.")
+        }
+        try checkFollowUp(until)
+        let (followUp, _) = try perform(user.username, "set-follow-up", caseOf: { _ in task.businessKey }) { cmd, db -> FollowUp in
+            try db.execute(sql: """
+                INSERT INTO follow_up (username, task_id, until, set_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (username, task_id) WHERE task_id IS NOT NULL DO UPDATE SET until = excluded.until, set_at = excluded.set_at
+                """, arguments: [user.username, taskID, until.description, cmd.now.timeIntervalSince1970])
+            return FollowUp(target: .task(taskID), until: until, setAt: cmd.now)
+        }
+        return followUp
+    }
+
+    /// Removes the caller's follow-up date on a task (nothing happens when there is none).
+    public func clearTaskFollowUp(by username: String, taskID: Int64) throws {
+        let user = try staff(username)
+        let task = try visibleTask(user, taskID)
+        _ = try perform(user.username, "clear-follow-up", caseOf: { _ in task.businessKey }) { _, db in
+            try db.execute(sql: "DELETE FROM follow_up WHERE username = ? AND task_id = ?", arguments: [user.username, taskID])
+        }
+    }
+
+    /// Sets (or moves) the caller's follow-up date on a case they may see: the case leaves their
+    /// case list until that day.
+    @discardableResult
+    public func setCaseFollowUp(by username: String, caseID: String, until: LocalDate) throws -> FollowUp {
+        let user = try staff(username)
+        _ = try visibleCase(user, caseID)
+        try checkFollowUp(until)
+        let (followUp, _) = try perform(user.username, "set-follow-up", caseOf: { _ in caseID }) { cmd, db -> FollowUp in
+            try db.execute(sql: """
+                INSERT INTO follow_up (username, case_id, until, set_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (username, case_id) WHERE case_id IS NOT NULL DO UPDATE SET until = excluded.until, set_at = excluded.set_at
+                """, arguments: [user.username, caseID, until.description, cmd.now.timeIntervalSince1970])
+            return FollowUp(target: .case(caseID), until: until, setAt: cmd.now)
+        }
+        return followUp
+    }
+
+    /// Removes the caller's follow-up date on a case.
+    public func clearCaseFollowUp(by username: String, caseID: String) throws {
+        let user = try staff(username)
+        _ = try visibleCase(user, caseID)
+        _ = try perform(user.username, "clear-follow-up", caseOf: { _ in caseID }) { _, db in
+            try db.execute(sql: "DELETE FROM follow_up WHERE username = ? AND case_id = ?", arguments: [user.username, caseID])
+        }
+    }
+
+    /// The caller's follow-up dates still ahead (today or later hidden ones), soonest first.
+    public func followUps(by username: String) throws -> [FollowUp] {
+        let user = try staff(username)
+        let today = self.today.description
+        return try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM follow_up WHERE username = ? AND until > ? ORDER BY until, id",
+                             arguments: [user.username, today]).compactMap(Self.followUp)
+        }
+    }
+
+    static func followUp(_ row: Row) -> FollowUp? {
+        guard let until = LocalDate(iso: row["until"] as String) else { return nil }
+        let target: FollowUp.Target
+        if let task: Int64 = row["task_id"] { target = .task(task) } else if let c: String = row["case_id"] { target = .case(c) } else { return nil }
+        return FollowUp(target: target, until: until, setAt: Date(timeIntervalSince1970: row["set_at"]))
+    }
+
+    /// Task ids (and their dates) the user has put on follow-up that are still hidden today.
+    static func hiddenTasks(_ db: Database, username: String, today: LocalDate) throws -> [Int64: LocalDate] {
+        var out: [Int64: LocalDate] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT task_id, until FROM follow_up WHERE username = ? AND until > ? AND task_id IS NOT NULL",
+                                    arguments: [username, today.description]) {
+            if let until = LocalDate(iso: row["until"] as String) { out[row["task_id"]] = until }
+        }
+        return out
+    }
+
+    /// A task the user may see, else `notFound`.
+    func visibleTask(_ user: StaffMember, _ taskID: Int64) throws -> TaskRecord {
+        guard let task = try engine.task(id: taskID), AccessPolicy.canSeeTask(user.user, task) else {
+            throw CaseServiceError(.notFound, "Aufgabe \(taskID) nicht gefunden: Sie sehen nur Aufgaben Ihrer Stelle und Rolle. "
+                                   + "Bitte die Aufgabenliste neu laden.", field: "id")
+        }
+        return task
+    }
+
+    // MARK: Notes
+
+    /// The longest note.
+    public static let noteMaxLength = 4000
+
+    /// Adds a note to a case the caller may see; both offices of the case read it. Notes are
+    /// never changed: a correction is a new note.
+    @discardableResult
+    public func addCaseNote(by username: String, caseID: String, text: String) throws -> CaseNote {
+        let user = try staff(username)
+        _ = try visibleCase(user, caseID)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else {
+            throw CaseServiceError(.invalidInput, "Die Notiz ist leer. Bitte einen Text eingeben.", field: "text")
+        }
+        guard trimmed.count <= Self.noteMaxLength else {
+            throw CaseServiceError(.invalidInput, "Die Notiz ist \(trimmed.count) Zeichen lang; erlaubt sind höchstens \(Self.noteMaxLength). "
+                                   + "Bitte kürzen oder auf zwei Notizen verteilen.", field: "text")
+        }
+        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" && $0 != "\r" })
+        else {
+            throw CaseServiceError(.invalidInput, "Die Notiz enthält Steuerzeichen. Bitte nur Text, Zeilenumbrüche und Tabulatoren verwenden.",
+                                   field: "text")
+        }
+        let (note, _) = try perform(user.username, "add-note", caseOf: { _ in caseID }) { cmd, db -> CaseNote in
+            try db.execute(sql: "INSERT INTO case_note (case_id, author, office_id, text, created_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [caseID, user.username, user.officeId, trimmed, cmd.now.timeIntervalSince1970])
+            let id = db.lastInsertedRowID
+            try Self.appendCaseHistory(cmd, db, caseID: caseID, command: "add-note", elementID: nil,
+                                       details: ["noteId": .number(Decimal(id)), "office": .string(user.officeId)])
+            return CaseNote(id: id, caseId: caseID, author: user.username, authorName: user.displayName, officeId: user.officeId,
+                            text: trimmed, createdAt: cmd.now)
+        }
+        return note
+    }
+
+    /// An entry of the case's timeline for a command of the desk. The history is read per process
+    /// instance: the entry goes to the case's OPTIMA instance.
+    static func appendCaseHistory(_ cmd: EngineCommand, _ db: Database, caseID: String, command: String, elementID: String?,
+                                  details: [String: Value]) throws {
+        let instance = try Int64.fetchOne(db, sql: "SELECT optima_instance_id FROM optima_case WHERE id = ?", arguments: [caseID])
+        try cmd.transaction.appendHistory(HistoryRecord(at: cmd.now, actor: cmd.actor, command: command, instanceID: instance, businessKey: caseID,
+                                                        taskID: nil, elementID: elementID, details: Value.context(details).jsonString(tagged: false)))
+    }
+
+    /// The notes of a case the caller may see, oldest first (the read is logged).
+    public func caseNotes(by username: String, caseID: String) throws -> [CaseNote] {
+        let user = try staff(username)
+        _ = try visibleCase(user, caseID)
+        try logAccess(username, "view-notes", caseID: caseID)
+        return try read { try Self.notes($0, caseID: caseID) }
+    }
+
+    static func notes(_ db: Database, caseID: String) throws -> [CaseNote] {
+        try Row.fetchAll(db, sql: """
+            SELECT n.*, u.display_name FROM case_note n LEFT JOIN app_user u ON u.username = n.author WHERE n.case_id = ? ORDER BY n.id
+            """, arguments: [caseID]).map { row in
+            CaseNote(id: row["id"], caseId: row["case_id"], author: row["author"], authorName: row["display_name"], officeId: row["office_id"],
+                     text: row["text"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+        }
+    }
+
+    // MARK: Saved filters
+
+    /// The caller's saved inbox filters, by name.
+    public func savedFilters(by username: String) throws -> [SavedFilter] {
+        let user = try staff(username)
+        return try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM saved_filter WHERE username = ? ORDER BY name COLLATE NOCASE, id", arguments: [user.username])
+                .map(Self.savedFilter)
+        }
+    }
+
+    static func savedFilter(_ row: Row) -> SavedFilter {
+        SavedFilter(id: row["id"], name: row["name"], role: (row["role"] as String?).flatMap(Role.init(rawValue:)), process: row["process"],
+                    due: (row["due"] as String?).flatMap(TaskFilter.Due.init(rawValue:)),
+                    assignee: (row["assignee"] as String?).flatMap(TaskFilter.Assignee.init(rawValue:)),
+                    savedAt: Date(timeIntervalSince1970: row["saved_at"]))
+    }
+
+    /// Saves an inbox filter under a name; a filter of the same name is replaced.
+    @discardableResult
+    public func saveFilter(by username: String, name: String, role: Role? = nil, process: String? = nil, due: TaskFilter.Due? = nil,
+                           assignee: TaskFilter.Assignee? = nil) throws -> SavedFilter {
+        let user = try staff(username)
+        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        var errors: [CaseServiceError.FieldError] = []
+        if name.isEmpty { errors.append(.init(field: "name", code: "required", message: "Name: Angabe fehlt.")) }
+        if name.count > 60 { errors.append(.init(field: "name", code: "tooLong", message: "Name: höchstens 60 Zeichen.")) }
+        if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            errors.append(.init(field: "name", code: "invalid", message: "Name: keine Steuerzeichen."))
+        }
+        if let role, !user.roles.contains(role) {
+            errors.append(.init(field: "role", code: "notAllowed", message: "Rolle: Sie haben die Rolle «\(role.rawValue)» nicht. Ihre Rollen: "
+                                + user.roles.map(\.rawValue).sorted().joined(separator: ", ") + "."))
+        }
+        if let process, process.isEmpty || process.utf8.count > 64 || !process.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }) {
+            errors.append(.init(field: "process", code: "invalid", message: "Prozess: eine Prozess-Kennung wie optima-alv (Kleinbuchstaben, Ziffern, -)."))
+        }
+        guard errors.isEmpty else {
+            throw CaseServiceError(.invalidForm, "Der Filter kann nicht gespeichert werden: " + errors.map(\.message).joined(separator: " "),
+                                   fieldErrors: errors)
+        }
+        let (saved, _) = try perform(user.username, "save-filter", caseOf: { _ in nil }) { cmd, db -> SavedFilter in
+            try db.execute(sql: """
+                INSERT INTO saved_filter (username, name, role, process, due, assignee, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (username, name) DO UPDATE SET role = excluded.role, process = excluded.process, due = excluded.due,
+                    assignee = excluded.assignee, saved_at = excluded.saved_at
+                """, arguments: [user.username, name, role?.rawValue, process, due?.rawValue, assignee?.rawValue, cmd.now.timeIntervalSince1970])
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM saved_filter WHERE username = ? AND name = ?", arguments: [user.username, name])
+            else { throw CaseServiceError(.processFailed, "Der Filter «\(name)» wurde nicht gespeichert.") }
+            return Self.savedFilter(row)
+        }
+        return saved
+    }
+
+    /// Deletes one of the caller's saved filters; `notFound` for any other id.
+    public func deleteFilter(by username: String, id: Int64) throws {
+        let user = try staff(username)
+        _ = try perform(user.username, "delete-filter", caseOf: { _ in nil }) { _, db in
+            try db.execute(sql: "DELETE FROM saved_filter WHERE id = ? AND username = ?", arguments: [id, user.username])
+            if db.changesCount != 1 {
+                throw CaseServiceError(.notFound, "Filter \(id) nicht gefunden: Sie sehen nur Ihre eigenen Filter. Bitte die Liste neu laden.",
+                                       field: "id")
+            }
+        }
+    }
+
+    /// The task filter a saved filter stands for.
+    public func taskFilter(_ saved: SavedFilter, limit: Int = 50) -> TaskFilter {
+        TaskFilter(role: saved.role, process: saved.process, due: saved.due, assignee: saved.assignee, limit: limit)
     }
 }

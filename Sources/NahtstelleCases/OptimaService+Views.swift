@@ -15,6 +15,8 @@ public struct InboxItem: Sendable, Hashable {
     public var dueAt: Date?
     /// Due date passed and still open.
     public var isOverdue: Bool
+    /// The caller's follow-up date ("Wiedervorlage") while the task waits for it.
+    public var followUpUntil: LocalDate? = nil
 }
 
 /// Everything a case page shows: facts, deadlines, open and done tasks, documents, cost
@@ -40,6 +42,8 @@ public struct CaseView: Sendable {
     /// RAV referrers (OPTIMA-IV, -SH): whether the RAV has released the person from
     /// Arbeitsbemühungen, and why — from the reduced procedure once it runs, else as planned.
     public var jobSearchRelease: JobSearchRelease?
+    /// Notes on the case by both offices, oldest first.
+    public var notes: [CaseNote] = []
 
     public var optimaCase: OptimaCase { stored.optimaCase }
 }
@@ -123,7 +127,7 @@ extension OptimaService {
                 throw CaseServiceError(.processFailed, "Eine Stelle des Falls \(caseID) fehlt im Verzeichnis. Die Koordinationsstelle ergänzt sie.")
             }
             let end = c.handoverAt.map { deadlines.plannedMandateEnd(handoverMeetingAt: $0, months: c.plannedMonths) }
-            return CaseView(
+            var view = CaseView(
                 stored: stored, referrerOffice: referrer, receiverOffice: receiver,
                 deadlines: deadlines.deadlines(for: c, today: today), nextStatusMeeting: c.nextStatusMeetingAt, plannedEnd: end,
                 plannedEndWarningFrom: end.map { $0.adding(days: -Deadlines.mandateEndWarningDays) }, instances: instances,
@@ -133,6 +137,8 @@ extension OptimaService {
                 costApprovals: try CaseRows.costApprovals(db, whereClause: "case_id = ?", arguments: [caseID]),
                 notifications: try NotificationRows.fetch(db, whereClause: "case_id = ?", arguments: [caseID]),
                 history: try tx.history(businessKey: caseID), jobSearchRelease: nil)
+            view.notes = try Self.notes(db, caseID: caseID)
+            return view
         }
         guard var view else {
             throw CaseServiceError(.notFound, "Fall \(caseID) nicht gefunden oder nicht sichtbar: Sie sehen nur Fälle, in denen "

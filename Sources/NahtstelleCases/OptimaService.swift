@@ -47,13 +47,15 @@ public final class OptimaService: Sendable {
     }
 
     public let resources: Resources
+    /// The background PDF conversions of document versions (LibreOffice).
+    public let pdfQueue: DocumentPDFQueue
 
     /// Opens (and migrates) the database and builds the engine with the OPTIMA handlers.
     /// - Parameters:
     ///   - databasePath: the SQLite file; `nil` for a private in-memory database.
     ///   - now: the clock (tests move it to fire deadlines and timers).
     public init(databasePath: String?, resources: Resources, now: @escaping @Sendable () -> Date = { Date() },
-                logger: Logger = Logger(label: "nahtstelle.cases")) throws {
+                logger: Logger = Logger(label: "nahtstelle.cases"), pdfQueue: DocumentPDFQueue = DocumentPDFQueue()) throws {
         let forms: FormCatalog
         do { forms = try FormCatalog(directory: resources.forms) } catch {
             throw CaseServiceError(.invalidInput, error.description)
@@ -88,6 +90,7 @@ public final class OptimaService: Sendable {
         self.clock = now
         self.accessLog = AccessLogWriter(writer: store.writer)
         self.resources = resources
+        self.pdfQueue = pdfQueue
     }
 
     var today: LocalDate { ISODateTime.localDate(of: clock()) }

@@ -96,8 +96,8 @@ struct API: Sendable {
 
     func tasks(_ request: Request, _ context: AppContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let params = try RequestInput.query(request, allowed: ["role", "process", "due", "assignee", "limit", "cursor"])
-        var filter = TaskFilter(limit: try RequestInput.limit(params), cursor: params["cursor"])
+        let params = try RequestInput.query(request, allowed: ["role", "process", "due", "assignee", "limit", "cursor", "followUp"])
+        var filter = TaskFilter(limit: try RequestInput.limit(params), cursor: params["cursor"], followUp: try RequestInput.followUpView(params))
         if let text = params["role"] {
             guard let role = Role(rawValue: text) else {
                 throw APIError.badParameter("role", "unbekannte Rolle. Erlaubt: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -225,7 +225,8 @@ struct API: Sendable {
 
     func cases(_ request: Request, _ context: AppContext) async throws -> Response {
         let caller = try context.requireCaller()
-        let params = try RequestInput.query(request, allowed: ["state", "q", "limit", "cursor"])
+        let params = try RequestInput.query(request, allowed: ["state", "q", "limit", "cursor", "followUp"])
+        let followUp = try RequestInput.followUpView(params)
         var state: CaseState? = nil
         if let text = params["state"] {
             guard let s = CaseState(rawValue: text) else {
@@ -243,7 +244,7 @@ struct API: Sendable {
         let limit = try RequestInput.limit(params)
         let service = self.service
         let page = try await core.run(context) { [state] in
-            try service.casePage(by: caller.username, state: state, query: params["q"], limit: limit, cursor: params["cursor"])
+            try service.casePage(by: caller.username, state: state, query: params["q"], limit: limit, cursor: params["cursor"], followUp: followUp)
         }
         return JSONBody.response(.context(["items": .list(page.items.map(Rep.caseSummary)), "next": Rep.str(page.next)]))
     }
@@ -279,6 +280,7 @@ struct API: Sendable {
             summary["closedAt"] = Rep.date(c.closedAt)
             summary["closingReason"] = Rep.str(c.closingReason?.rawValue)
             summary["outcome"] = Rep.str(c.outcome?.rawValue)
+            summary["notes"] = .list(view.notes.map(Rep.note))
             return .context(summary)
         }
         return JSONBody.response(value)

@@ -39,6 +39,7 @@ enum Rep {
             "id": int(t.id), "caseId": str(i.caseID), "processId": .string(t.processID), "taskId": .string(t.elementID),
             "name": str(t.name), "role": str(t.role), "office": str(t.office), "dueAt": time(t.dueAt), "assignee": str(t.assignee),
             "formKey": str(t.formKey), "personName": str(i.personName), "overdue": .bool(i.isOverdue), "state": .string(t.state.rawValue),
+            "followUpUntil": date(i.followUpUntil),
         ])
     }
 

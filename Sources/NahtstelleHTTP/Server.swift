@@ -37,6 +37,7 @@ public enum NahtstelleServer {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
         app.addServices(TimerService(core: core, logger: logger), AccessLogService(core: core, logger: logger))
+        if let mail = core.settings.mail { app.addServices(MailNoticeService(core: core, settings: mail, logger: logger)) }
         return app
     }
 }

@@ -131,14 +131,17 @@ public struct ServerSettings: Sendable {
     public var timerInterval: Duration
     /// How often batched access-log entries of reads are written.
     public var accessLogFlushInterval: Duration
+    /// E-mail notices of new and overdue tasks (nil: off, the default).
+    public var mail: MailSettings?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, bcryptCost: UInt8 = 12,
-                timerInterval: Duration = .seconds(1), accessLogFlushInterval: Duration = .milliseconds(100)) {
+                timerInterval: Duration = .seconds(1), accessLogFlushInterval: Duration = .milliseconds(100), mail: MailSettings? = nil) {
         self.host = host
         self.port = port
         self.secureCookies = secureCookies
         self.bcryptCost = bcryptCost
         self.timerInterval = timerInterval
         self.accessLogFlushInterval = accessLogFlushInterval
+        self.mail = mail
     }
 }

@@ -51,3 +51,43 @@ struct AccessLogService: Service {
         log.batching = false
     }
 }
+
+/// E-mail notices of new and overdue tasks through the installation's SMTP relay: each notice
+/// once (recorded in `mail_notice`); a failed one is tried again later with growing pauses.
+struct MailNoticeService: Service {
+    let core: ServerCore
+    let settings: MailSettings
+    let logger: Logger
+
+    func run() async throws {
+        logger.info("E-Mail-Hinweise eingeschaltet", metadata: ["smtp": "\(settings.host):\(settings.port)"])
+        let service = core.service
+        let client = SMTPClient(host: settings.host, port: settings.port, timeout: settings.timeout)
+        let settings = self.settings
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let entered = try await core.run { try service.collectMailNotices() }
+                if entered > 0 { logger.info("E-Mail-Hinweise vorgemerkt", metadata: ["anzahl": "\(entered)"]) }
+                let due = try await core.run { try service.dueMailNotices() }
+                for notice in due {
+                    if Task.isShuttingDownGracefully { break }
+                    do {
+                        try await core.run {
+                            try client.send(from: settings.from, to: notice.email, subject: MailNoticeText.subject(notice.kind),
+                                            body: MailNoticeText.body(notice.kind, taskID: notice.taskID, baseURL: settings.baseURL))
+                        }
+                        try await core.run { try service.mailNoticeSent(notice.id) }
+                    } catch {
+                        logger.warning("E-Mail-Hinweis nicht versandt; nächster Versuch folgt",
+                                       metadata: ["notice": "\(notice.id)", "error": "\(error)"])
+                        try? await core.run { try service.mailNoticeFailed(notice.id, error: "\(error)") }
+                    }
+                }
+            } catch {
+                logger.error("E-Mail-Hinweise: Fehler; nächster Versuch folgt", metadata: ["error": "\(error)"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.interval) }
+        }
+        logger.info("E-Mail-Hinweise beendet")
+    }
+}

@@ -113,6 +113,48 @@ struct HostileInputTests {
             requests.append((.get, "/api/me", [.cookie: "nahtstelle_session=<script>"], nil, .unauthorized))
             requests.append((.delete, "/api/tasks/\(check.id)", c, nil, .notFound))
 
+            // The desk (issue 10): bad dates, texts, names, channels and other people's things change nothing.
+            for uri in ["/api/notifications?unread=vielleicht", "/api/notifications?limit=0", "/api/outbox?state=verloren", "/api/outbox?x=1",
+                        "/api/tasks?followUp=nie", "/api/cases?followUp=1"] {
+                requests.append((.get, uri, c, nil, .badRequest))
+            }
+            for text in ["{}", "{\"until\": \"gestern\"}", "{\"until\": 5}", "{\"until\": \"2026-03-10\", \"x\": 1}", "{\"until\": \"31.02.2026\"}"] {
+                requests.append((.put, "/api/tasks/\(check.id)/follow-up", c, body(text), .unprocessableContent))
+                requests.append((.put, "/api/cases/\(submitted.caseID)/follow-up", a, body(text), .unprocessableContent))
+            }
+            requests.append((.put, "/api/tasks/\(check.id)/follow-up", c, body("{\"until\": \"2026-03-01\"}"), .badRequest))
+            requests.append((.put, "/api/tasks/\(check.id)/follow-up", c, body("{\"until\": \"2030-01-01\"}"), .badRequest))
+            requests.append((.put, "/api/tasks/\(check.id)/follow-up", o, body("{\"until\": \"2026-03-10\"}"), .notFound))
+            requests.append((.put, "/api/cases/\(submitted.caseID)/follow-up", o, body("{\"until\": \"2026-03-10\"}"), .notFound))
+            requests.append((.delete, "/api/cases/\(submitted.caseID)/follow-up", o, nil, .notFound))
+            for text in ["{}", "{\"text\": 5}", "{\"text\": \"x\", \"author\": \"c.studer\"}",
+                         "{\"text\": \"" + String(repeating: "x", count: 4200) + "\"}"] {
+                requests.append((.post, "/api/cases/\(submitted.caseID)/notes", a, body(text), .unprocessableContent))
+            }
+            for text in ["{\"text\": \"   \"}", "{\"text\": \"\\u0007Klingel\"}", "{\"text\": \"" + String(repeating: "x", count: 4050) + "\"}"] {
+                requests.append((.post, "/api/cases/\(submitted.caseID)/notes", a, body(text), .badRequest))
+            }
+            requests.append((.post, "/api/cases/\(submitted.caseID)/notes", o, body("{\"text\": \"Hallo\"}"), .notFound))
+            requests.append((.get, "/api/cases/\(submitted.caseID)/notes", o, nil, .notFound))
+            for text in ["{}", "{\"name\": \"\"}", "{\"name\": \"x\", \"role\": \"chef\"}", "{\"name\": \"x\", \"due\": \"gestern\"}",
+                         "{\"name\": \"x\", \"process\": \"DROP TABLE task\"}", "{\"name\": \"x\", \"role\": \"signatory\"}",
+                         "{\"name\": \"" + String(repeating: "n", count: 61) + "\"}", "{\"name\": \"x\", \"assignee\": \"alle\"}",
+                         "{\"name\": \"x\", \"sql\": 1}"] {
+                requests.append((.post, "/api/filters", c, body(text), .unprocessableContent))
+            }
+            requests.append((.delete, "/api/filters/999999", c, nil, .notFound))
+            requests.append((.delete, "/api/filters/abc", c, nil, .notFound))
+            requests.append((.post, "/api/notifications/999999/read", c, nil, .notFound))
+            for text in ["{}", "{\"channel\": \"taube\"}", "{\"channel\": \"post\", \"sentOn\": \"morgen\"}",
+                         "{\"channel\": \"post\", \"extra\": true}"] {
+                requests.append((.post, "/api/documents/\(submitted.documents[0].id)/sent", a, body(text), .unprocessableContent))
+            }
+            requests.append((.post, "/api/documents/\(submitted.documents[0].id)/sent", a, body("{\"channel\": \"post\"}"),
+                             .unprocessableContent))
+            requests.append((.post, "/api/documents/\(submitted.documents[0].id)/sent", o, body("{\"channel\": \"post\"}"), .notFound))
+            requests.append((.get, "/api/documents/\(submitted.documents[0].id)/pdf", o, nil, .notFound))
+            requests.append((.get, "/api/documents/999999/pdf", a, nil, .notFound))
+
             #expect(requests.count >= 100)
             var wrong: [String] = []
             for (method, uri, headers, payload, expected) in requests {

@@ -26,7 +26,9 @@ final class TestServer: @unchecked Sendable {
         clock = MovableClock(ISODateTime.parse("2026-03-02T08:00:00+01:00")!)
         let clock = self.clock
         service = try OptimaService(databasePath: (directory as NSString).appendingPathComponent("t.sqlite"),
-                                    resources: .init(root: repositoryRoot), now: { clock.now })
+                                    resources: .init(root: repositoryRoot), now: { clock.now },
+                                    // No LibreOffice in process: PDFs answer 503 here (the Python tests convert for real).
+                                    pdfQueue: DocumentPDFQueue(soffice: nil))
         try service.seedDemoData()
         try service.deployWorkflows()
         try service.auth.setPasswordHashWhereMissing(Passwords.hash(Self.password, cost: 4), usernames: DemoData.staff.map(\.username))

@@ -284,18 +284,37 @@ def test_alv_case_through_the_pages(server, browser):
         assert step in done, (step, done)
     assert meetings == 2, done
 
-    # The case page: parties with contacts, documents; a letter downloaded and opened with python-docx.
-    walk.sign_in("n.frei")
-    walk.go("/cases/" + case_id, "Fall")
-    main = d.find_element(By.ID, "main").text
-    assert "Peter Baumann" in main and "Kontaktperson" in main and "Abgeschlossen" in main
-    link = d.find_element(By.XPATH, "//a[contains(@href, '/api/documents/') and contains(., 'einladung')]")
+    # The receiving office's outbox: a letter downloaded and opened with python-docx, marked as sent.
+    walk.sign_in("p.baumann")
+    walk.click_and_load(d.find_element(By.LINK_TEXT, "Postausgang"), "Postausgang")
+    letters = [li for li in d.find_elements(By.CSS_SELECTOR, "li.letter") if case_id in li.text]
+    assert letters, d.find_element(By.ID, "main").text[:2000]
+    letter = letters[0]
+    title = letter.find_element(By.TAG_NAME, "h2").text
+    link = letter.find_element(By.PARTIAL_LINK_TEXT, "DOCX")
     cookie = "; ".join("%s=%s" % (c["name"], c["value"]) for c in d.get_cookies())
     req = urllib.request.Request(link.get_attribute("href"), headers={"Cookie": cookie})
     payload = urllib.request.urlopen(req, timeout=30).read()
     import docx
-    text = "\n".join(p.text for p in docx.Document(io.BytesIO(payload)).paragraphs)
-    assert "Gashi" in text
+    document = docx.Document(io.BytesIO(payload))
+    text = "\n".join([p.text for p in document.paragraphs]
+                     + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    assert "Gashi" in text, text[:1000]
+    Select(letter.find_element(By.CSS_SELECTOR, "select[name=channel]")).select_by_value("post")
+    walk.click_and_load(letter.find_element(By.CSS_SELECTOR, "button.primary"), "Postausgang")
+    walk.go("/outbox?state=sent", "Postausgang")
+    assert "per Post am" in d.find_element(By.ID, "main").text
+    # A note on the case for both offices.
+    walk.go("/cases/" + case_id, "Fall")
+    walk.type_into(d.find_element(By.ID, "note-text"), "Arbeitsvertrag liegt vor; Akten sind übergeben.")
+    walk.click_and_load(d.find_element(By.XPATH, "//button[normalize-space()='Notiz speichern']"), "Fall")
+
+    # The referrer's case page: parties with contacts, the note, the letter sent in the timeline.
+    walk.sign_in("n.frei")
+    walk.go("/cases/" + case_id, "Fall")
+    main = d.find_element(By.ID, "main").text
+    assert "Peter Baumann" in main and "Kontaktperson" in main and "Abgeschlossen" in main
+    assert "Arbeitsvertrag liegt vor" in main and "Brief als versandt markiert" in main
 
     # An uninvolved office sees nothing of the case.
     walk.sign_in("r.huber")

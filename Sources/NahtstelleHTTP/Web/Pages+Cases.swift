@@ -46,15 +46,17 @@ extension Pages {
     func casePage(_ request: Request, _ context: AppContext, _ caller: Caller) async throws -> Response {
         let caseID = try RequestInput.caseID(context)
         let service = self.service
-        let (view, staff, offices, forms) = try await core.run(context) { () -> (CaseView, [String: StaffMember], [String: String], FormCatalog) in
+        let (view, staff, offices, forms, followUp) = try await core.run(context) {
+            () -> (CaseView, [String: StaffMember], [String: String], FormCatalog, LocalDate?) in
             let view = try service.caseView(caller.username, caseID: caseID)
+            let followUp = try service.followUps(by: caller.username).first { $0.target == .case(caseID) }?.until
             var staff: [String: StaffMember] = [:]
             let c = view.optimaCase
             let names = [c.referrerAdvisor, c.receiverAdvisor].compactMap { $0 } + view.history.map(\.actor)
                 + (view.openTasks + view.completedTasks).compactMap(\.assignee) + view.documents.map(\.createdBy)
             for name in Set(names) { if let m = try? service.staff(name) { staff[name] = m } }
             let offices = Dictionary(uniqueKeysWithValues: try service.offices().map { ($0.id, $0.name) })
-            return (view, staff, offices, service.forms)
+            return (view, staff, offices, service.forms, followUp)
         }
         let c = view.optimaCase
         func name(_ u: String?) -> String { u.flatMap { staff[$0]?.displayName } ?? u ?? "" }
@@ -114,6 +116,13 @@ extension Pages {
             "hasCostApprovals": !view.costApprovals.isEmpty,
             "meetings": meetingNotes(view, forms: forms, name: name),
             "timeline": timeline,
+            "notes": view.notes.map { n -> [String: Any] in
+                ["text": n.text, "who": n.authorName ?? n.author, "office": offices[n.officeId] ?? n.officeId, "at": PageFormat.dateTime(n.createdAt)]
+            },
+            "hasNotes": !view.notes.isEmpty, "csrf": caller.csrfToken, "caseId": c.id,
+            "followUp": followUp?.swissFormatted ?? "", "hasFollowUp": followUp != nil,
+            "followUpDefault": LucerneCalendar.standard.addWorkingDays(today, 5).swissFormatted,
+            "canWrite": caller.roles.contains { $0 != .coordinator },
             "jobSearchRelease": view.jobSearchRelease.map { ($0.released ? "befreit: " : "nicht befreit: ") + $0.reason } ?? "",
         ]
         var withMeetings = data
@@ -151,6 +160,8 @@ extension Pages {
         case "timer": return "Frist/Termin ausgelöst" + (h.elementID.map { " (\($0))" } ?? "")
         case "request-cost-approval": return "Kostengutsprache beantragt"
         case "message": return "Nachricht zwischen den Verfahren" + (h.elementID.map { " (\($0))" } ?? "")
+        case "letter-sent": return "Brief als versandt markiert"
+        case "add-note": return "Notiz zum Fall"
         default: return h.command + (step.isEmpty ? "" : ": \(step)")
         }
     }

@@ -34,21 +34,25 @@ extension Pages {
         if let due = q.get("due"), !due.isEmpty {
             if let d = TaskFilter.Due(rawValue: due) { filter.due = d } else { problems.append("Unbekannte Fälligkeit: Filter nicht angewendet.") }
         }
+        if let view = q.get("followUp"), !view.isEmpty {
+            if let v = FollowUpView(rawValue: view) { filter.followUp = v } else { problems.append("Unbekannte Wiedervorlage-Ansicht: Filter nicht angewendet.") }
+        }
         if let who = q.get("assignee"), !who.isEmpty {
             if let a = TaskFilter.Assignee(rawValue: who) { filter.assignee = a } else { problems.append("Unbekannte Zuweisung: Filter nicht angewendet.") }
         }
         let service = self.service
         let now = service.now
         let today = ISODateTime.localDate(of: now)
-        let (page, notifications, offices, people) = try await core.run(context) { [filter] in
+        let (page, notifications, offices, people, saved) = try await core.run(context) { [filter] in
             let page = try service.taskPage(by: caller.username, filter)
-            let notifications = try service.notifications(caller.username, unreadOnly: true)
+            let notifications = try service.notificationList(by: caller.username, unreadOnly: true, limit: 20).map(\.entry)
+            let saved = try service.savedFilters(by: caller.username)
             var offices: [String: String] = [:], people: [String: String] = [:]
             for item in page.items {
                 if let o = item.task.office, offices[o] == nil { offices[o] = (try? service.office(o).name) ?? o }
                 if let a = item.task.assignee, people[a] == nil { people[a] = (try? service.staff(a).displayName) ?? a }
             }
-            return (page, notifications, offices, people)
+            return (page, notifications, offices, people, saved)
         }
         func option(_ value: String, _ label: String, _ selected: String?) -> [String: Any] {
             ["value": value, "label": label, "selected": value == (selected ?? "")]
@@ -58,6 +62,7 @@ extension Pages {
         if let p = filter.process { query.append("process=" + p) }
         if let d = filter.due { query.append("due=" + d.rawValue) }
         if let a = filter.assignee { query.append("assignee=" + a.rawValue) }
+        if filter.followUp != .hide { query.append("followUp=" + filter.followUp.rawValue) }
         let here = "/inbox" + (query.isEmpty && filter.cursor == nil ? "" : "?" + (query + (filter.cursor.map { ["cursor=" + $0] } ?? [])).joined(separator: "&"))
         let items: [[String: Any]] = page.items.map { item in
             let t = item.task
@@ -70,6 +75,8 @@ extension Pages {
                 "role": t.role.flatMap(Role.init(rawValue:)).map { Glossary.label($0) } ?? "",
                 // In each row, so that Mustache finds them without searching the enclosing contexts.
                 "csrf": caller.csrfToken, "back": here,
+                "followUp": item.followUpUntil.map { $0.swissFormatted } ?? "", "hasFollowUp": item.followUpUntil != nil,
+                "followUpDefault": LucerneCalendar.standard.addWorkingDays(today, 5).swissFormatted,
             ]
         }
         let data: [String: Any] = [
@@ -88,14 +95,27 @@ extension Pages {
             "assignees": [option("", "meine und nicht übernommene", filter.assignee?.rawValue), option("me", "nur meine", filter.assignee?.rawValue),
                           option("none", "nur nicht übernommene", filter.assignee?.rawValue)],
             "isCoordinator": caller.roles == [.coordinator],
+            "followUps": [option("hide", "ohne Wiedervorlagen", filter.followUp.rawValue), option("show", "mit Wiedervorlagen", filter.followUp.rawValue),
+                          option("only", "nur Wiedervorlagen", filter.followUp.rawValue)],
+            "saved": saved.map { f -> [String: Any] in
+                let q = [f.role.map { "role=" + $0.rawValue }, f.process.map { "process=" + $0 }, f.due.map { "due=" + $0.rawValue },
+                         f.assignee.map { "assignee=" + $0.rawValue }].compactMap { $0 }.joined(separator: "&")
+                return ["id": String(f.id), "name": f.name, "href": "/inbox" + (q.isEmpty ? "" : "?" + q), "csrf": caller.csrfToken]
+            },
+            "hasSaved": !saved.isEmpty, "canSave": filter.role != nil || filter.process != nil || filter.due != nil || filter.assignee != nil,
+            "filterRole": filter.role?.rawValue ?? "", "filterProcess": filter.process ?? "", "filterDue": filter.due?.rawValue ?? "",
+            "filterAssignee": filter.assignee?.rawValue ?? "",
         ]
         return try await html("inbox", data, caller, context, current: "inbox")
     }
 
+    /// One notification (`id`) or all of them read, for the caller.
     func readNotifications(_ request: Request, _ context: AppContext, _ caller: Caller, _ form: PostedForm) async throws -> Response {
-        let ids = form.all("id").compactMap { Int64($0) }.filter { $0 > 0 }.prefix(500)
+        let one = form["one"].flatMap { Int64($0) }
         let service = self.service
-        try await core.run(context) { try service.markRead(caller.username, ids: Array(ids)) }
+        try await core.run(context) {
+            if let one { try service.markNotificationRead(by: caller.username, id: one) } else { _ = try service.markAllNotificationsRead(by: caller.username) }
+        }
         return Self.redirect(Self.safeReturn(form["back"]))
     }
 

@@ -45,6 +45,13 @@ struct Pages: Sendable {
             PageRoute(method: .get, path: "/cases/new", handler: page(newCasePage)),
             PageRoute(method: .post, path: "/cases/new", handler: post(newCaseSubmit)),
             PageRoute(method: .get, path: "/cases/:id", handler: page(casePage)),
+            PageRoute(method: .post, path: "/tasks/:id/follow-up", handler: post(taskFollowUp)),
+            PageRoute(method: .post, path: "/cases/:id/follow-up", handler: post(caseFollowUp)),
+            PageRoute(method: .post, path: "/cases/:id/notes", handler: post(addNote)),
+            PageRoute(method: .post, path: "/filters", handler: post(saveFilter)),
+            PageRoute(method: .post, path: "/filters/:id/delete", handler: post(deleteFilter)),
+            PageRoute(method: .get, path: "/outbox", handler: page(outboxPage)),
+            PageRoute(method: .post, path: "/outbox/:id/sent", handler: post(markSent)),
             PageRoute(method: .get, path: "/definitions", handler: page(definitionsPage)),
             PageRoute(method: .get, path: "/definitions/:processId", handler: page(definitionPage)),
             PageRoute(method: .post, path: "/definitions/:processId", handler: page(definitionSubmit)),
@@ -104,6 +111,7 @@ struct Pages: Sendable {
             nav.append(["href": "/inbox", "label": "Aufgaben", "count": count(desk.openTasks), "hasCount": true,
                         "overdue": desk.overdueTasks > 0 ? count(desk.overdueTasks) : "", "current": current == "inbox"])
             nav.append(["href": "/cases", "label": "Fälle", "hasCount": false, "current": current == "cases"])
+            nav.append(["href": "/outbox", "label": "Postausgang", "hasCount": false, "current": current == "outbox"])
         }
         if caller.roles.contains(.advisor) {
             nav.append(["href": "/cases/new", "label": "Neuer Antrag", "hasCount": false, "current": current == "new"])
