@@ -122,66 +122,79 @@ extension OptimaReport {
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    // MARK: Text
+    // MARK: Official table
 
-    /// A plain-text page in German that mirrors the pilot's Standardreporting layout.
-    /// - Parameter createdOn: printed as "Erstellt am" when given.
-    public func text(createdOn: LocalDate? = nil) -> String {
-        var lines: [String] = []
-        let width = 60
-        func line(_ label: String, _ value: String) {
-            let gap = max(1, width - label.count - value.count)
-            lines.append(label + String(repeating: " ", count: gap) + value)
+    /// One line of the official table: a label and its value (`nil`: a heading inside a section);
+    /// `indented` for the "davon" lines.
+    public struct TableRow: Sendable, Hashable {
+        public var label: String
+        public var value: String?
+        public var indented: Bool
+    }
+
+    /// The Standardreporting as the pilot's layout has it, in sections of German lines; the text
+    /// page and the coordinators' web page both print it.
+    public func officialTable() -> [(title: String, rows: [TableRow])] {
+        var sections: [(title: String, rows: [TableRow])] = []
+        func section(_ title: String) { sections.append((title, [])) }
+        func line(_ label: String, _ value: String?, indented: Bool = false) {
+            sections[sections.count - 1].rows.append(TableRow(label: label, value: value, indented: indented))
         }
         func counts(_ label: String, _ c: InstitutionCounts, total: Bool = true) {
             line(label, total ? String(c.total) : "")
-            for type in InstitutionType.allCases.sorted() { line("  - " + Glossary.reportLabel(type), String(c[type])) }
+            for type in InstitutionType.allCases.sorted() { line(Glossary.reportLabel(type), String(c[type]), indented: true) }
         }
         func duration(_ label: String, _ d: DurationFigure) {
             guard let median = d.medianDays else { return line(label, "keine Fälle") }
             line(label, SwissFormat.days(median) + " (" + String(d.count) + (d.count == 1 ? " Fall)" : " Fälle)"))
         }
-
-        lines.append("Standardreporting Optima vom \(from.swissFormatted) bis \(to.swissFormatted)")
-        lines.append("")
-        lines.append("Aufträge")
+        section("Aufträge")
         line("Anzahl Anmeldungen", String(applications.total))
         counts("Auftraggeber, davon", applications.byReferrer, total: false)
         counts("Auftragnehmer, davon", applications.byReceiver, total: false)
-        lines.append("")
-        lines.append("Prozess")
+        section("Prozess")
         line("Angenommene Aufträge", String(process.accepted))
         line("Abgelehnte Aufträge, davon", String(process.rejectedTotal))
-        for reason in RejectionReason.allCases { line("  - " + Glossary.label(reason), String(process.rejected(reason))) }
-        lines.append("")
-        lines.append("Anträge und Massnahmen")
+        for reason in RejectionReason.allCases { line(Glossary.label(reason), String(process.rejected(reason)), indented: true) }
+        section("Anträge und Massnahmen")
         counts("Anzahl Anträge auf Kostengutsprache; davon", costApprovals.requested)
         counts("Anzahl bewilligte Kostengutsprachen; davon", costApprovals.approved)
         counts("Anzahl abgelehnte Kostengutsprachen; davon", costApprovals.rejected)
-        lines.append("")
-        lines.append("Wirkungen")
+        section("Wirkungen")
         counts("Abgeschlossene Optima-Fälle; davon", effects.closed)
-        lines.append("Abschlussgründe")
+        line("Abschlussgründe", nil)
         for outcome in Outcome.allCases { counts(Glossary.label(outcome) + "; davon", effects.outcome(outcome)) }
-        lines.append("")
-        lines.append("Zielgruppen (Anmeldungen)")
-        for group in TargetGroup.allCases { line("  - " + Glossary.label(group), String(targetGroupCount(group))) }
-        line("  - ohne Zielgruppe", String(applicationsWithoutTargetGroup))
-        lines.append("")
-        lines.append("Dauer (Median)")
+        section("Zielgruppen (Anmeldungen)")
+        for group in TargetGroup.allCases { line(Glossary.label(group), String(targetGroupCount(group)), indented: true) }
+        line("ohne Zielgruppe", String(applicationsWithoutTargetGroup), indented: true)
+        section("Dauer (Median)")
         duration("Anmeldung bis Entscheid", durations.applicationToDecision)
         duration("Entscheid bis Übergabe", durations.decisionToHandover)
         duration("Übergabe bis Abschluss", durations.handoverToClosing)
         duration("Anmeldung bis Abschluss", durations.applicationToClosing)
-        lines.append("")
-        lines.append("Überfällige Fristen (Stand \(asOf.swissFormatted))")
+        section("Überfällige Fristen (Stand \(asOf.swissFormatted))")
         line("Total", String(overdueTotal))
-        for kind in DeadlineKind.allCases { line("  - " + Glossary.label(kind), String(overdue(kind))) }
-        lines.append("")
-        lines.append("Massnahmenkosten (bewilligte Kostengutsprachen)")
+        for kind in DeadlineKind.allCases { line(Glossary.label(kind), String(overdue(kind)), indented: true) }
+        section("Massnahmenkosten (bewilligte Kostengutsprachen)")
         line("Total", SwissFormat.chf(measureCostTotal))
-        for type in InstitutionType.allCases.sorted() {
-            line("  - " + Glossary.reportLabel(type), SwissFormat.chf(measureCost(type)))
+        for type in InstitutionType.allCases.sorted() { line(Glossary.reportLabel(type), SwissFormat.chf(measureCost(type)), indented: true) }
+        return sections
+    }
+
+    // MARK: Text
+
+    /// A plain-text page in German that mirrors the pilot's Standardreporting layout.
+    /// - Parameter createdOn: printed as "Erstellt am" when given.
+    public func text(createdOn: LocalDate? = nil) -> String {
+        var lines = ["Standardreporting Optima vom \(from.swissFormatted) bis \(to.swissFormatted)"]
+        let width = 60
+        for (title, rows) in officialTable() {
+            lines += ["", title]
+            for row in rows {
+                let label = (row.indented ? "  - " : "") + row.label
+                guard let value = row.value else { lines.append(label); continue }
+                lines.append(label + String(repeating: " ", count: max(1, width - label.count - value.count)) + value)
+            }
         }
         if let createdOn {
             lines.append("")

@@ -1,6 +1,6 @@
 """The advisors' pages in a real browser (headless Chromium + chromedriver, selenium): an OPTIMA-ALV
 case from the hand-over form to the closed case, every step by the user whose task it is, through
-the pages only. axe-core checks every page; screenshots of every page at 1280×800 and 1920×1080
+the pages only. axe-core checks every page; screenshots of every page at 1280×800, 1920×1080 and a tablet's 800×1280
 go to build/screenshots. Prints the advisor-experience figures."""
 import datetime
 import io
@@ -124,8 +124,9 @@ class Walk:
             self.shots.add(kind)
             os.makedirs(SHOTS, exist_ok=True)
             name = re.sub(r"[^a-zA-Z0-9]+", "-", kind).strip("-") or "root"
-            for w, h in ((1280, 800), (1920, 1080)):
+            for w, h in ((1280, 800), (1920, 1080), (800, 1280)):
                 self.driver.set_window_size(w, h)
+                self.driver.execute_script("window.scrollTo(0, 0)")
                 self.driver.save_screenshot(os.path.join(SHOTS, "%s-%dx%d.png" % (name, w, h)))
             self.driver.set_window_size(1280, 800)
             self.page_bytes[kind] = len(self.driver.page_source.encode())

@@ -45,8 +45,9 @@ def check(driver, name, problems):
         if v.get("impact") in ("serious", "critical"):
             problems.append((name, v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]))
     os.makedirs(SHOTS, exist_ok=True)
-    for w, h in ((1280, 800), (1920, 1080)):
+    for w, h in ((1280, 800), (1920, 1080), (800, 1280)):
         driver.set_window_size(w, h)
+        driver.execute_script("window.scrollTo(0, 0)")
         driver.save_screenshot(os.path.join(SHOTS, "koordination-%s-%dx%d.png" % (name, w, h)))
     driver.set_window_size(1280, 800)
 

@@ -172,12 +172,8 @@ extension Pages {
         let (report, monthly) = try await core.run(context) { [months] in
             (try service.report(by: caller.username, from: from, to: to), try months.map { try service.report(by: caller.username, from: $0.0, to: $0.1) })
         }
-        var sections: [[String: Any]] = []
-        for row in report.csvRows() {
-            if sections.last?["title"] as? String != row.section { sections.append(["title": row.section, "rows": [[String: Any]]()]) }
-            var rows = sections[sections.count - 1]["rows"] as! [[String: Any]]
-            rows.append(["figure": row.figure, "dimension": row.dimension, "value": row.value])
-            sections[sections.count - 1]["rows"] = rows
+        let sections: [[String: Any]] = report.officialTable().map { title, rows in
+            ["title": title, "rows": rows.map { ["label": $0.label, "value": $0.value ?? "", "indented": $0.indented, "heading": $0.value == nil] as [String: Any] }]
         }
         let institutions: [(String, InstitutionType)] = [("IV-Stelle", .iv), ("RAV", .rav), ("Sozialdienst", .sd)]
         let charts: [(String, [(String, Int)])] = [
