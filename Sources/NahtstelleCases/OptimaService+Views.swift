@@ -35,6 +35,8 @@ public struct CaseView: Sendable {
     public var completedTasks: [TaskRecord]
     public var documents: [DocumentInfo]
     public var costApprovals: [CostApprovalEntry]
+    /// Measures booked without a Kostengutsprache (own entitlement at the receiver).
+    public var ownEntitlementMeasures: [OwnEntitlementMeasureEntry]
     public var notifications: [NotificationEntry]
     public var history: [HistoryRecord]
     /// RAV referrers (OPTIMA-IV, -SH): whether the RAV has released the person from
@@ -42,6 +44,8 @@ public struct CaseView: Sendable {
     public var jobSearchRelease: JobSearchRelease?
 
     public var optimaCase: OptimaCase { stored.optimaCase }
+    /// Who pays the case's measures: the receiver without KGS, or an office by Kostengutsprache.
+    public var measureFunding: MeasureFunding { OptimaService.measureFunding(stored.optimaCase) }
 }
 
 extension OptimaService {
@@ -131,6 +135,7 @@ extension OptimaService {
                 completedTasks: tasks.filter { !$0.state.isOpen }.sorted { $0.id < $1.id },
                 documents: try generator.list(db, caseID: caseID),
                 costApprovals: try CaseRows.costApprovals(db, whereClause: "case_id = ?", arguments: [caseID]),
+                ownEntitlementMeasures: try CaseRows.ownEntitlementMeasures(db, whereClause: "case_id = ?", arguments: [caseID]),
                 notifications: try NotificationRows.fetch(db, whereClause: "case_id = ?", arguments: [caseID]),
                 history: try tx.history(businessKey: caseID), jobSearchRelease: nil)
         }

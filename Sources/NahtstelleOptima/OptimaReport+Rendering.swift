@@ -20,7 +20,7 @@ extension OptimaReport {
                 ("median", d.medianDays.map { .number(SwissFormat.number($0)) } ?? .null), ("count", .int(d.count)),
             ])
         }
-        return .object([
+        let members: [(String, OrderedJSON)] = [
             ("period", .object([
                 ("from", .string(from.description)), ("to", .string(to.description)),
                 ("asOf", .string(asOf.description)),
@@ -39,6 +39,16 @@ extension OptimaReport {
                 ("requested", totalAnd("byPayer", costApprovals.requested)),
                 ("approved", totalAnd("byPayer", costApprovals.approved)),
                 ("rejected", totalAnd("byPayer", costApprovals.rejected)),
+            ])),
+            ("measuresWithoutCostApproval", .object([
+                ("booked", totalAnd("byPayer", ownEntitlementMeasures.booked)),
+                ("costs", .object([
+                    ("currency", .string("CHF")),
+                    ("total", .number(SwissFormat.plainAmount(ownEntitlementMeasures.costs.total))),
+                    ("byPayer", .object(InstitutionType.allCases.sorted().map {
+                        ($0.rawValue, .number(SwissFormat.plainAmount(ownEntitlementMeasures.costs[$0])))
+                    })),
+                ])),
             ])),
             ("effects", .object([
                 ("closed", totalAnd("byReceiver", effects.closed)),
@@ -62,7 +72,8 @@ extension OptimaReport {
                     ($0.rawValue, .number(SwissFormat.plainAmount(measureCost($0))))
                 })),
             ])),
-        ])
+        ]
+        return .object(members)
     }
 
     // MARK: CSV
@@ -109,6 +120,11 @@ extension OptimaReport {
         rows.append(("measure-costs", "approved-chf", "", SwissFormat.plainAmount(measureCostTotal)))
         for type in InstitutionType.allCases.sorted() {
             rows.append(("measure-costs", "approved-chf", type.rawValue, SwissFormat.plainAmount(measureCost(type))))
+        }
+        addCounts("measures-without-cost-approval", "booked", ownEntitlementMeasures.booked)
+        rows.append(("measures-without-cost-approval", "chf", "", SwissFormat.plainAmount(ownEntitlementMeasures.costs.total)))
+        for type in InstitutionType.allCases.sorted() {
+            rows.append(("measures-without-cost-approval", "chf", type.rawValue, SwissFormat.plainAmount(ownEntitlementMeasures.costs[type])))
         }
         return rows.map { (section: $0.0, figure: $0.1, dimension: $0.2, value: $0.3) }
     }
@@ -182,6 +198,13 @@ extension OptimaReport {
         line("Total", SwissFormat.chf(measureCostTotal))
         for type in InstitutionType.allCases.sorted() {
             line("  - " + Glossary.reportLabel(type), SwissFormat.chf(measureCost(type)))
+        }
+        lines.append("")
+        lines.append("Massnahmen ohne Kostengutsprache (eigener Anspruch bei der OPTIMA-Stelle)")
+        counts("Gebuchte Massnahmen; davon", ownEntitlementMeasures.booked)
+        line("Kosten", SwissFormat.chf(ownEntitlementMeasures.costs.total))
+        for type in InstitutionType.allCases.sorted() {
+            line("  - " + Glossary.reportLabel(type), SwissFormat.chf(ownEntitlementMeasures.costs[type]))
         }
         if let createdOn {
             lines.append("")
