@@ -11,12 +11,7 @@ extension OptimaService {
             throw CaseServiceError(.invalidInput, "Abrechnungsmonat \(month).\(year) gibt es nicht. Bitte Monat 1 bis 12 und ein "
                                    + "vierstelliges Jahr angeben.", field: "month")
         }
-        let rates = try settings().flatRates
-        let cases = try read { try CaseRows.all($0) }.map { stored -> FlatRateCase in
-            let c = stored.optimaCase
-            return FlatRateCase(caseID: c.id, referrerOfficeId: c.referrerOfficeId, receiverOfficeId: c.receiverOfficeId,
-                                receiverType: c.receiverType, status: c.personStatus, handoverAt: c.handoverAt, closedAt: c.closedAt)
-        }
+        let (rates, cases) = try read { db in (try InstallationSettings.load(db).flatRates, try FlatRateRows.cases(db)) }
         return FlatRateBilling.statements(cases: cases, year: year, month: month, rates: rates)
     }
 
@@ -64,4 +59,22 @@ extension OptimaService {
 
     static let monthNames = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
                              "November", "Dezember"]
+}
+
+/// The billing facts read from the database, for the service and the read-only report.
+enum FlatRateRows {
+    static func cases(_ db: Database) throws -> [FlatRateCase] {
+        try CaseRows.all(db).map { stored in
+            let c = stored.optimaCase
+            return FlatRateCase(caseID: c.id, referrerOfficeId: c.referrerOfficeId, receiverOfficeId: c.receiverOfficeId,
+                                receiverType: c.receiverType, status: c.personStatus, handoverAt: c.handoverAt, closedAt: c.closedAt)
+        }
+    }
+
+    /// The statements of the report period `from...to` up to the month of `asOf`, at the installation's rates.
+    static func summary(_ db: Database, from: LocalDate, to: LocalDate, asOf: LocalDate) throws -> FlatRateSummary {
+        let names = Dictionary(try Directory.offices(db).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return FlatRateBilling.summary(cases: try cases(db), from: from, to: to, asOf: asOf, rates: try InstallationSettings.load(db).flatRates,
+                                       officeNames: names)
+    }
 }

@@ -219,8 +219,14 @@ extension OptimaService {
             throw CaseServiceError(.invalidInput, "Der Zeitraum ist leer: «von» (\(from.swissFormatted)) liegt nach «bis» "
                                    + "(\(to.swissFormatted)). Bitte die Daten tauschen.")
         }
-        let records = try read { try SQLiteCaseRepository.reportRecords($0, to: to, deadlines: deadlines) }.map(\.record)
-        return OptimaReport.compute(cases: records, from: from, to: to, asOf: asOf ?? min(to, today))
+        let asOf = asOf ?? min(to, today)
+        let (records, flatRates) = try read { db in
+            (try SQLiteCaseRepository.reportRecords(db, to: to, deadlines: deadlines).map(\.record),
+             try FlatRateRows.summary(db, from: from, to: to, asOf: asOf))
+        }
+        var report = OptimaReport.compute(cases: records, from: from, to: to, asOf: asOf)
+        report.flatRates = flatRates
+        return report
     }
 
     /// The pseudonymised controlling export of every case applied for up to `to` (default: all):

@@ -20,7 +20,7 @@ extension OptimaReport {
                 ("median", d.medianDays.map { .number(SwissFormat.number($0)) } ?? .null), ("count", .int(d.count)),
             ])
         }
-        let members: [(String, OrderedJSON)] = [
+        var members: [(String, OrderedJSON)] = [
             ("period", .object([
                 ("from", .string(from.description)), ("to", .string(to.description)),
                 ("asOf", .string(asOf.description)),
@@ -73,8 +73,31 @@ extension OptimaReport {
                 })),
             ])),
         ]
+        if let flatRates { members.append(("flatRates", Self.flatRateJSON(flatRates))) }
         return .object(members)
     }
+
+    static func flatRateJSON(_ f: FlatRateSummary) -> OrderedJSON {
+        .object([
+            ("currency", .string("CHF")),
+            ("through", .string(f.through.description)),
+            ("ratesPerCaseAndMonth", .object(InstitutionType.allCases.sorted().map { ($0.rawValue, .number(SwissFormat.plainAmount(f.rates[$0]))) })),
+            ("total", .number(SwissFormat.plainAmount(f.total))),
+            ("statements", .array(f.statements.map { s in
+                .object([
+                    ("month", .string(Self.monthKey(s))), ("receiverOffice", .string(s.receiverOfficeId)),
+                    ("payingOffice", .string(s.payingOfficeId)), ("cases", .int(s.lines.count)),
+                    ("total", .number(SwissFormat.plainAmount(s.total))),
+                    ("lines", .array(s.lines.map { line in
+                        .object([("caseId", .string(line.caseID)), ("amount", .number(SwissFormat.plainAmount(line.amount)))])
+                    })),
+                ])
+            })),
+        ])
+    }
+
+    /// `2026-03`.
+    static func monthKey(_ s: FlatRateStatement) -> String { "\(s.year)-" + (s.month < 10 ? "0" : "") + "\(s.month)" }
 
     // MARK: CSV
 
@@ -125,6 +148,19 @@ extension OptimaReport {
         rows.append(("measures-without-cost-approval", "chf", "", SwissFormat.plainAmount(ownEntitlementMeasures.costs.total)))
         for type in InstitutionType.allCases.sorted() {
             rows.append(("measures-without-cost-approval", "chf", type.rawValue, SwissFormat.plainAmount(ownEntitlementMeasures.costs[type])))
+        }
+        if let f = flatRates {
+            for type in InstitutionType.allCases.sorted() {
+                rows.append(("flat-rates", "rate-chf", type.rawValue, SwissFormat.plainAmount(f.rates[type])))
+            }
+            rows.append(("flat-rates", "total-chf", "", SwissFormat.plainAmount(f.total)))
+            for s in f.statements {
+                let statement = Self.monthKey(s) + "/" + s.receiverOfficeId + "/" + s.payingOfficeId
+                rows.append(("flat-rates", "statement-chf", statement, SwissFormat.plainAmount(s.total)))
+                for line in s.lines {
+                    rows.append(("flat-rates", "case-chf", statement + "/" + line.caseID, SwissFormat.plainAmount(line.amount)))
+                }
+            }
         }
         return rows.map { (section: $0.0, figure: $0.1, dimension: $0.2, value: $0.3) }
     }
@@ -205,6 +241,20 @@ extension OptimaReport {
         line("Kosten", SwissFormat.chf(ownEntitlementMeasures.costs.total))
         for type in InstitutionType.allCases.sorted() {
             line("  - " + Glossary.reportLabel(type), SwissFormat.chf(ownEntitlementMeasures.costs[type]))
+        }
+        if let f = flatRates {
+            lines.append("")
+            lines.append("Fallpauschalen (Modell A, bis \(f.through.swissFormatted))")
+            lines.append("Ansatz pro Fall und Monat: " + InstitutionType.allCases.sorted().map {
+                Glossary.reportLabel($0) + " " + SwissFormat.chf(f.rates[$0])
+            }.joined(separator: ", "))
+            if f.statements.isEmpty { lines.append("  keine Fälle ohne vorbestehenden Anspruch") }
+            for s in f.statements {
+                let month = (s.month < 10 ? "0" : "") + "\(s.month).\(s.year)"
+                let who = (f.officeNames[s.receiverOfficeId] ?? s.receiverOfficeId) + " an " + (f.officeNames[s.payingOfficeId] ?? s.payingOfficeId)
+                line("  \(month) \(who), \(s.lines.count) \(s.lines.count == 1 ? "Fall" : "Fälle")", SwissFormat.chf(s.total))
+            }
+            line("Total", SwissFormat.chf(f.total))
         }
         if let createdOn {
             lines.append("")

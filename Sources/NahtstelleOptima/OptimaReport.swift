@@ -131,6 +131,9 @@ public struct OptimaReport: Sendable, Hashable {
     public var overdueDeadlines: [DeadlineKind: Int] = [:]
     /// Amounts of KGS approved in the period, CHF, by paying office type.
     public var measureCosts: [InstitutionType: Decimal] = [:]
+    /// The monthly flat-rate statements of the period (model A), when the caller added them
+    /// (`FlatRateBilling.summary`: it needs the installation's rates and the offices' names).
+    public var flatRates: FlatRateSummary?
 
     public func targetGroupCount(_ group: TargetGroup) -> Int { targetGroups[group] ?? 0 }
     public func overdue(_ kind: DeadlineKind) -> Int { overdueDeadlines[kind] ?? 0 }
