@@ -83,8 +83,9 @@ extension OptimaService {
         let reason: String
         switch Self.measureFunding(c) {
         case .costApproval(let payer, let why):
-            throw CaseServiceError(.ruleViolation, "Diese Massnahme braucht eine Kostengutsprache. " + why + " Bitte die "
-                                   + "Kostengutsprache bei \(Glossary.label(payer)) beantragen («Kostengutsprache beantragen»); "
+            let payerName = payer == c.referrerType ? ((try? office(c.referrerOfficeId).name) ?? c.referrerOfficeId) : Glossary.label(payer)
+            throw CaseServiceError(.ruleViolation, "Diese Massnahme braucht eine Kostengutsprache. " + why + " Bitte bei der zahlenden "
+                                   + "Stelle (\(payerName)) die Kostengutsprache beantragen («Kostengutsprache beantragen»); "
                                    + "gebucht wird erst, wenn sie unterzeichnet ist (nie vorfinanziert).")
         case .receiverOwnEntitlement(let why):
             reason = why
