@@ -15,6 +15,19 @@ extension OptimaService {
         return FlatRateBilling.statements(cases: cases, year: year, month: month, rates: rates)
     }
 
+    /// The statements of a month that the caller may see (`AccessPolicy.canReadStatement`):
+    /// coordinators every one, a signatory those their office bills or pays. The read is logged.
+    public func flatRateStatements(by username: String, year: Int, month: Int) throws -> [FlatRateStatement] {
+        let user = try staff(username)
+        try require(AccessPolicy.canReadBilling(user.user), "Die Abrechnung der Fallpauschalen sehen die zeichnungsberechtigten Personen "
+                    + "der abrechnenden und der zahlenden Stelle sowie die IIZ-Koordinationsstellen.")
+        let statements = try flatRateStatements(year: year, month: month).filter {
+            AccessPolicy.canReadStatement(user.user, receiverOfficeId: $0.receiverOfficeId, payingOfficeId: $0.payingOfficeId)
+        }
+        try logAccess(username, "read-billing", caseID: nil)
+        return statements
+    }
+
     /// The statements of a month as CSV (one line per case, a total per statement).
     public func flatRateStatementsCSV(year: Int, month: Int) throws -> String {
         FlatRateBilling.csv(try flatRateStatements(year: year, month: month))
