@@ -67,19 +67,9 @@ extension OptimaService {
         let user = try staff(username)
         let stored = try visibleCase(user, caseID)
         let c = stored.optimaCase
-        guard user.officeId == c.receiverOfficeId, user.has(.advisor) else {
-            throw CaseServiceError(.forbidden, "Eine Massnahme bucht die Fallführung der OPTIMA-Stelle "
-                                   + "(\((try? office(c.receiverOfficeId).name) ?? c.receiverOfficeId)).")
-        }
-        switch c.state {
-        case .active: break
-        case .submitted, .inClarification, .accepted, .draft:
-            throw CaseServiceError(.ruleViolation, "Eine Massnahme kann erst nach dem Übergabegespräch gebucht werden, wenn die "
-                                   + "Übergabe wirksam ist.")
-        case .rejected, .noAgreement, .closed:
-            throw CaseServiceError(.ruleViolation, "Der Fall \(caseID) ist beendet (\(Glossary.label(c.state))); es können keine "
-                                   + "Massnahmen mehr gebucht werden.")
-        }
+        try requireReceiverCasework(user, c, who: "Eine Massnahme bucht",
+                                    early: "Eine Massnahme kann erst nach dem Übergabegespräch gebucht werden, wenn die Übergabe wirksam ist.",
+                                    late: "es können keine Massnahmen mehr gebucht werden.")
         let reason: String
         switch Self.measureFunding(c) {
         case .costApproval(let payer, let why):
