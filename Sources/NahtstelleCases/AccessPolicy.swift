@@ -69,6 +69,12 @@ public enum AccessPolicy {
     /// invoices and payments of their office.
     public static func canReadBilling(_ user: User) -> Bool { user.has(.coordinator) || user.has(.signatory) }
 
+    /// The invoice of a statement as DOCX names the persons: only signatories of the billing or
+    /// the paying office (coordinators see no case contents).
+    public static func canReadStatementDocument(_ user: User, receiverOfficeId: String, payingOfficeId: String) -> Bool {
+        user.has(.signatory) && (user.officeId == receiverOfficeId || user.officeId == payingOfficeId)
+    }
+
     /// One statement: coordinators see every one; a signatory those their office bills or pays.
     public static func canReadStatement(_ user: User, receiverOfficeId: String, payingOfficeId: String) -> Bool {
         user.has(.coordinator) || (user.has(.signatory) && (user.officeId == receiverOfficeId || user.officeId == payingOfficeId))

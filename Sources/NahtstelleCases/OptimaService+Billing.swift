@@ -28,6 +28,19 @@ extension OptimaService {
         return statements
     }
 
+    /// The invoice of one receiving office to one paying office for a month, as DOCX, for a
+    /// signatory of one of the two offices (it names the persons). The read is logged.
+    public func flatRateStatementDocument(by username: String, receiverOffice: String, payingOffice: String, year: Int,
+                                          month: Int) throws -> [UInt8] {
+        let user = try staff(username)
+        try require(AccessPolicy.canReadStatementDocument(user.user, receiverOfficeId: receiverOffice, payingOfficeId: payingOffice),
+                    "Die Abrechnung als Dokument nennt die Personen: sie ist den zeichnungsberechtigten Personen der abrechnenden "
+                        + "und der zahlenden Stelle vorbehalten.")
+        let bytes = try flatRateStatementDocument(receiverOffice: receiverOffice, payingOffice: payingOffice, year: year, month: month)
+        try logAccess(username, "read-billing-document", caseID: nil)
+        return bytes
+    }
+
     /// The statements of a month as CSV (one line per case, a total per statement).
     public func flatRateStatementsCSV(year: Int, month: Int) throws -> String {
         FlatRateBilling.csv(try flatRateStatements(year: year, month: month))

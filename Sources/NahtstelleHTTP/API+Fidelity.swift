@@ -113,18 +113,26 @@ extension API {
         return JSONBody.response(Rep.settings(saved))
     }
 
-    func flatRateStatements(_ request: Request, _ context: AppContext) async throws -> Response {
-        let caller = try context.requireCaller()
-        let params = try RequestInput.query(request, allowed: ["year", "month", "format"])
+    /// `year` and `month` of a billing query; every problem, the caller's own included, at once (400).
+    static func billingMonth(_ params: [String: String], _ more: (inout [String: String]) -> Void) throws -> (year: Int, month: Int) {
         var problems: [String: String] = [:]
         let year = params["year"].flatMap { $0.count == 4 ? Int($0) : nil }
         let month = params["month"].flatMap { $0.count <= 2 ? Int($0) : nil }
         if year.map({ !(2000...2999).contains($0) }) ?? true { problems["year"] = "Jahr fehlt oder ist ungültig (vierstellig, z. B. 2026)." }
         if month.map({ !(1...12).contains($0) }) ?? true { problems["month"] = "Monat fehlt oder ist ungültig (1 bis 12)." }
-        let format = params["format"] ?? "json"
-        if format != "json" && format != "csv" { problems["format"] = "erlaubt sind json und csv." }
+        more(&problems)
         guard problems.isEmpty, let year, let month else {
             throw APIError(.badRequest, "invalid-parameter", "Parameter fehlen oder sind ungültig.", fields: problems)
+        }
+        return (year, month)
+    }
+
+    func flatRateStatements(_ request: Request, _ context: AppContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let params = try RequestInput.query(request, allowed: ["year", "month", "format"])
+        let format = params["format"] ?? "json"
+        let (year, month) = try Self.billingMonth(params) { problems in
+            if format != "json" && format != "csv" { problems["format"] = "erlaubt sind json und csv." }
         }
         let service = self.service
         let (statements, names) = try await core.run(context) { () -> ([FlatRateStatement], [String: String]) in
@@ -152,6 +160,29 @@ extension API {
                 ])
             }),
         ]))
+    }
+}
+
+extension API {
+    func flatRateStatementDocument(_ request: Request, _ context: AppContext) async throws -> Response {
+        let caller = try context.requireCaller()
+        let params = try RequestInput.query(request, allowed: ["year", "month", "receiverOffice", "payingOffice"])
+        let (year, month) = try Self.billingMonth(params) { problems in
+            for (name, label) in [("receiverOffice", "Abrechnende Stelle"), ("payingOffice", "Zahlende Stelle")] {
+                let id = params[name] ?? ""
+                if id.isEmpty || id.utf8.count > 64 { problems[name] = "\(label) fehlt oder ist ungültig." }
+            }
+        }
+        guard let receiver = params["receiverOffice"], let payer = params["payingOffice"] else { throw APIError.notFound("Abrechnung") }
+        let service = self.service
+        let bytes = try await core.run(context) {
+            try service.flatRateStatementDocument(by: caller.username, receiverOffice: receiver, payingOffice: payer, year: year, month: month)
+        }
+        let name = "Fallpauschalen-\(year)-" + (month < 10 ? "0" : "") + "\(month).docx"
+        return Response(status: .ok, headers: [
+            .contentType: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            .contentDisposition: "attachment; filename=\"\(name)\"",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 

@@ -89,6 +89,9 @@ struct AccessTableTests {
                 otherStatus: .forbidden),
             Row(method: .get, uri: "/api/billing/flat-rates?year=2026&month=3&format=csv", allowed: Self.billing, allowedStatus: .ok,
                 otherStatus: .forbidden),
+            // The invoice names persons: only the two offices' signatories; nothing to bill yet (404).
+            Row(method: .get, uri: "/api/billing/flat-rates/document?year=2026&month=3&receiverOffice=sobz-hochdorf&payingOffice=rav-wolhusen",
+                allowed: ["e.renggli", "k.bucheli"], allowedStatus: .notFound, otherStatus: .forbidden),
             Row(method: .get, uri: "/api/reports/standard?from=2026-01-01&to=2026-12-31", allowed: Self.coordinators, allowedStatus: .ok,
                 otherStatus: .forbidden),
             Row(method: .get, uri: "/api/reports/standard?from=2026-01-01&to=2026-12-31&format=csv", allowed: Self.coordinators,

@@ -201,6 +201,14 @@ struct FidelityRouteTests {
                                                headers: bearer(coordinator))
             #expect(csv.headers[.contentType] == "text/csv; charset=utf-8")
             #expect(String(buffer: csv.body).contains("03.2026;sd-stadt-luzern;\(caseID);rav-wolhusen;RAV;130.50"))
+            // The invoice as DOCX names the person: the two offices' signatories only, not the coordinators.
+            let document = "/api/billing/flat-rates/document?year=2026&month=3&receiverOffice=rav-wolhusen&payingOffice=sd-stadt-luzern"
+            let docx = try await client.execute(uri: document, method: .get, headers: bearer(try await client.token("d.schmid")))
+            #expect(docx.status == .ok)
+            #expect(docx.headers[.contentType] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            #expect(Array(docx.body.readableBytesView.prefix(2)) == [0x50, 0x4B])  // a zip, as every DOCX
+            #expect(try await client.execute(uri: document, method: .get, headers: bearer(coordinator)).status == .forbidden)
+            #expect(try await client.execute(uri: document, method: .get, headers: bearer(other)).status == .forbidden)
             // The coordinator's report carries the same statement.
             let report = json(try await client.execute(uri: "/api/reports/standard?from=2026-01-01&to=2026-03-31", method: .get,
                                                        headers: bearer(coordinator)))

@@ -34,6 +34,7 @@ struct HostileInputTests {
             let contact = try await client.token("c.studer")
             let outsider = try await client.token("r.huber")
             let coordinator = try await client.token("iiz.koordination")
+            let signatoryToken = try await client.token("e.renggli")
             let before = try Self.snapshot(s)
             var requests: [(HTTPRequest.Method, String, HTTPFields, ByteBuffer?, HTTPResponse.Status)] = []
             let a = bearer(advisor), c = bearer(contact), o = bearer(outsider)
@@ -133,6 +134,16 @@ struct HostileInputTests {
                           "year=2026&month=3&x=1", "year=abcd&month=3", "year=2026&month=3%00"] {
                 requests.append((.get, "/api/billing/flat-rates?" + query, k, nil, .badRequest))
             }
+            let signatory = bearer(signatoryToken)
+            for query in ["year=2026&month=3", "year=2026&month=3&receiverOffice=&payingOffice=rav-wolhusen",
+                          "year=2026&month=3&receiverOffice=sobz-hochdorf&payingOffice=rav-wolhusen&format=csv",
+                          "year=2026&month=13&receiverOffice=sobz-hochdorf&payingOffice=rav-wolhusen"] {
+                requests.append((.get, "/api/billing/flat-rates/document?" + query, signatory, nil, .badRequest))
+            }
+            requests.append((.get, "/api/billing/flat-rates/document?year=2026&month=3&receiverOffice=%3Cscript%3E&payingOffice=rav-wolhusen",
+                             signatory, nil, .notFound))
+            requests.append((.get, "/api/billing/flat-rates/document?year=2026&month=3&receiverOffice=sobz-hochdorf&payingOffice=rav-wolhusen",
+                             k, nil, .forbidden))
             // Bad query parameters.
             for uri in ["/api/tasks?due=yesterday", "/api/tasks?limit=0", "/api/tasks?limit=abc", "/api/tasks?limit=100000", "/api/tasks?role=chef",
                         "/api/tasks?assignee=you", "/api/tasks?cursor=abc", "/api/tasks?cursor=1:x", "/api/tasks?unknown=1",
