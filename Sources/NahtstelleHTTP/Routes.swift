@@ -29,6 +29,7 @@ extension API {
         ], required: ["at", "reason"])
         let resumeBody = Schema.object(["note": Schema.text(maxLength: 2000)], required: [])
         let rate: Value = .context(["type": "number", "minimum": .number(0), "maximum": .number(100_000)])
+        let billingYear: Value = .context(["type": "integer", "minimum": .number(2000), "maximum": .number(2999)])
         let settingsBody = Schema.object([
             "ravReleaseLegalBasisForIV": .context(["type": "boolean"]),
             "flatRates": Schema.object(Dictionary(uniqueKeysWithValues: InstitutionType.allCases.map { ($0.rawValue, rate) }),
@@ -121,7 +122,7 @@ extension API {
             Route(method: .get, path: "/api/billing/flat-rates",
                   summary: "Fallpauschalen eines Monats je abrechnender und zahlender Stelle (Modell A)", tag: "Abrechnung",
                   query: [
-                      Route.Parameter(name: "year", description: "Jahr (vierstellig)", schema: Schema.integer(max: 2999), required: true),
+                      Route.Parameter(name: "year", description: "Jahr (vierstellig)", schema: billingYear, required: true),
                       Route.Parameter(name: "month", description: "Monat (1–12)", schema: Schema.integer(max: 12), required: true),
                       Route.Parameter(name: "format", description: "json (Vorgabe) oder csv", schema: Schema.enumeration(["json", "csv"])),
                   ],
@@ -131,7 +132,7 @@ extension API {
                   summary: "Rechnung der Fallpauschalen einer Stelle an eine zahlende Stelle für einen Monat (DOCX, nennt die Personen)",
                   tag: "Abrechnung",
                   query: [
-                      Route.Parameter(name: "year", description: "Jahr (vierstellig)", schema: Schema.integer(max: 2999), required: true),
+                      Route.Parameter(name: "year", description: "Jahr (vierstellig)", schema: billingYear, required: true),
                       Route.Parameter(name: "month", description: "Monat (1–12)", schema: Schema.integer(max: 12), required: true),
                       Route.Parameter(name: "receiverOffice", description: "abrechnende (aufnehmende) Stelle", schema: Schema.text(maxLength: 64),
                                       required: true),
