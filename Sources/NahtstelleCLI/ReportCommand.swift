@@ -79,7 +79,8 @@ struct ReportCommand: AsyncParsableCommand {
             try await export(repository, to: to)
             return
         }
-        let report = OptimaReport.compute(cases: try await repository.reportRecords(from: from, to: to), from: from, to: to, asOf: asOf)
+        var report = OptimaReport.compute(cases: try await repository.reportRecords(from: from, to: to), from: from, to: to, asOf: asOf)
+        report.flatRates = try await repository.flatRateSummary(from: from, to: to, asOf: asOf)
         switch format {
         case "json": print(report.json(), terminator: "")
         case "csv": print(report.csv(), terminator: "")

@@ -61,4 +61,22 @@ public enum AccessPolicy {
 
     /// The access log: coordinators (it names cases and users, not case contents).
     public static func canReadAudit(_ user: User) -> Bool { user.has(.coordinator) }
+
+    /// The installation's settings (legal basis for the RAV's release, flat rates): coordinators.
+    public static func canManageSettings(_ user: User) -> Bool { user.has(.coordinator) }
+
+    /// Flat-rate billing (model A): coordinators, for controlling, and signatories, who sign
+    /// invoices and payments of their office.
+    public static func canReadBilling(_ user: User) -> Bool { user.has(.coordinator) || user.has(.signatory) }
+
+    /// The invoice of a statement as DOCX names the persons: only signatories of the billing or
+    /// the paying office (coordinators see no case contents).
+    public static func canReadStatementDocument(_ user: User, receiverOfficeId: String, payingOfficeId: String) -> Bool {
+        user.has(.signatory) && (user.officeId == receiverOfficeId || user.officeId == payingOfficeId)
+    }
+
+    /// One statement: coordinators see every one; a signatory those their office bills or pays.
+    public static func canReadStatement(_ user: User, receiverOfficeId: String, payingOfficeId: String) -> Bool {
+        user.has(.coordinator) || (user.has(.signatory) && (user.officeId == receiverOfficeId || user.officeId == payingOfficeId))
+    }
 }

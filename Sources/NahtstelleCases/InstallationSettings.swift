@@ -47,10 +47,18 @@ extension OptimaService {
     /// The installation's settings.
     public func settings() throws -> InstallationSettings { try read { try InstallationSettings.load($0) } }
 
+    /// The installation's settings for a caller: the coordination office only.
+    public func settings(by username: String) throws -> InstallationSettings {
+        let user = try staff(username)
+        try require(AccessPolicy.canManageSettings(user.user), "Die Einstellungen der Installation sehen und ändern die "
+                    + "IIZ-Koordinationsstellen (Rolle «" + Glossary.label(Role.coordinator) + "»).")
+        return try settings()
+    }
+
     /// Changes the installation's settings; only the coordination office may.
     public func saveSettings(_ settings: InstallationSettings, by username: String) throws {
         let user = try staff(username)
-        guard user.has(.coordinator) else {
+        guard AccessPolicy.canManageSettings(user.user) else {
             throw CaseServiceError(.forbidden, "Die Einstellungen der Installation ändert die IIZ-Koordinationsstelle (Rolle «"
                                    + Glossary.label(Role.coordinator) + "»). \(user.displayName) hat diese Rolle nicht.")
         }
@@ -58,6 +66,7 @@ extension OptimaService {
             throw CaseServiceError(.invalidInput, "Fallpauschale \(Glossary.label(type)): der Betrag darf nicht negativ sein.", field: "flatRates")
         }
         let at = clock()
-        _ = try perform(username, "save-settings") { _, db in try settings.save(db, by: username, at: at) }
+        // Through the server the change enters the access log (no case) in the same transaction.
+        _ = try perform(username, "save-settings", caseOf: { _ in nil }) { _, db in try settings.save(db, by: username, at: at) }
     }
 }

@@ -11,13 +11,34 @@ extension OptimaService {
             throw CaseServiceError(.invalidInput, "Abrechnungsmonat \(month).\(year) gibt es nicht. Bitte Monat 1 bis 12 und ein "
                                    + "vierstelliges Jahr angeben.", field: "month")
         }
-        let rates = try settings().flatRates
-        let cases = try read { try CaseRows.all($0) }.map { stored -> FlatRateCase in
-            let c = stored.optimaCase
-            return FlatRateCase(caseID: c.id, referrerOfficeId: c.referrerOfficeId, receiverOfficeId: c.receiverOfficeId,
-                                receiverType: c.receiverType, status: c.personStatus, handoverAt: c.handoverAt, closedAt: c.closedAt)
-        }
+        let (rates, cases) = try read { db in (try InstallationSettings.load(db).flatRates, try FlatRateRows.cases(db)) }
         return FlatRateBilling.statements(cases: cases, year: year, month: month, rates: rates)
+    }
+
+    /// The statements of a month that the caller may see (`AccessPolicy.canReadStatement`):
+    /// coordinators every one, a signatory those their office bills or pays. The read is logged.
+    public func flatRateStatements(by username: String, year: Int, month: Int) throws -> [FlatRateStatement] {
+        let user = try staff(username)
+        try require(AccessPolicy.canReadBilling(user.user), "Die Abrechnung der Fallpauschalen sehen die zeichnungsberechtigten Personen "
+                    + "der abrechnenden und der zahlenden Stelle sowie die IIZ-Koordinationsstellen.")
+        let statements = try flatRateStatements(year: year, month: month).filter {
+            AccessPolicy.canReadStatement(user.user, receiverOfficeId: $0.receiverOfficeId, payingOfficeId: $0.payingOfficeId)
+        }
+        try logAccess(username, "read-billing", caseID: nil)
+        return statements
+    }
+
+    /// The invoice of one receiving office to one paying office for a month, as DOCX, for a
+    /// signatory of one of the two offices (it names the persons). The read is logged.
+    public func flatRateStatementDocument(by username: String, receiverOffice: String, payingOffice: String, year: Int,
+                                          month: Int) throws -> [UInt8] {
+        let user = try staff(username)
+        try require(AccessPolicy.canReadStatementDocument(user.user, receiverOfficeId: receiverOffice, payingOfficeId: payingOffice),
+                    "Die Abrechnung als Dokument nennt die Personen: sie ist den zeichnungsberechtigten Personen der abrechnenden "
+                        + "und der zahlenden Stelle vorbehalten.")
+        let bytes = try flatRateStatementDocument(receiverOffice: receiverOffice, payingOffice: payingOffice, year: year, month: month)
+        try logAccess(username, "read-billing-document", caseID: nil)
+        return bytes
     }
 
     /// The statements of a month as CSV (one line per case, a total per statement).
@@ -64,4 +85,22 @@ extension OptimaService {
 
     static let monthNames = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
                              "November", "Dezember"]
+}
+
+/// The billing facts read from the database, for the service and the read-only report.
+enum FlatRateRows {
+    static func cases(_ db: Database) throws -> [FlatRateCase] {
+        try CaseRows.all(db).map { stored in
+            let c = stored.optimaCase
+            return FlatRateCase(caseID: c.id, referrerOfficeId: c.referrerOfficeId, receiverOfficeId: c.receiverOfficeId,
+                                receiverType: c.receiverType, status: c.personStatus, handoverAt: c.handoverAt, closedAt: c.closedAt)
+        }
+    }
+
+    /// The statements of the report period `from...to` up to the month of `asOf`, at the installation's rates.
+    static func summary(_ db: Database, from: LocalDate, to: LocalDate, asOf: LocalDate) throws -> FlatRateSummary {
+        let names = Dictionary(try Directory.offices(db).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return FlatRateBilling.summary(cases: try cases(db), from: from, to: to, asOf: asOf, rates: try InstallationSettings.load(db).flatRates,
+                                       officeNames: names)
+    }
 }

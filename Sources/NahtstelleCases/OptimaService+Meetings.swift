@@ -40,7 +40,7 @@ extension OptimaService {
             "nextMeetingAt": .dateTime(at), "meetingAt": .dateTime(at), "rescheduleReason": .string(text),
             "rescheduledBy": .string(user.username),
         ]
-        let (_, result) = try perform(username, "reschedule-status-meeting") { cmd, db -> Void in
+        let (_, result) = try perform(username, "reschedule-status-meeting", caseOf: { _ in caseID }) { cmd, db -> Void in
             do {
                 try cmd.correlate(message: "status-meeting-rescheduled", correlationKey: caseID, variables: variables)
             } catch let error as EngineError where error.code == .notFound {

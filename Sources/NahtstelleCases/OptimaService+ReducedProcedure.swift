@@ -33,7 +33,7 @@ extension OptimaService {
                                               + "die Arbeitsbemühungen, parallel zur Sozialberatung."),
         ]
         if let note, !note.isEmpty { variables["resumeNote"] = .string(note) }
-        let (_, result) = try perform(username, "resume-rav-advising") { cmd, _ -> Void in
+        let (_, result) = try perform(username, "resume-rav-advising", caseOf: { _ in caseID }) { cmd, _ -> Void in
             do {
                 try cmd.correlate(message: "intact-labour-offer", correlationKey: caseID, variables: variables)
             } catch let error as EngineError where error.code == .notFound {

@@ -170,21 +170,11 @@ extension OptimaService {
     public func requestCostApproval(by username: String, caseID: String, formData: [String: Value]) throws -> CostApprovalEntry {
         let user = try staff(username)
         let stored = try visibleCase(user, caseID)
-        let c = stored.optimaCase
-        guard user.officeId == c.receiverOfficeId, user.has(.advisor) else {
-            throw CaseServiceError(.forbidden, "Eine Kostengutsprache beantragt die Fallführung der OPTIMA-Stelle "
-                                   + "(\((try? office(c.receiverOfficeId).name) ?? c.receiverOfficeId)).")
-        }
-        switch c.state {
-        case .active: break
-        case .submitted, .inClarification, .accepted, .draft:
-            throw CaseServiceError(.ruleViolation, "Eine Kostengutsprache kann erst nach dem Übergabegespräch beantragt werden, wenn die "
-                                   + "Übergabe wirksam ist. Soll eine Massnahme sofort beginnen, im Übergabegespräch «Kostengutsprache "
-                                   + "angefordert» wählen (nicht bei OPTIMA-IV).")
-        case .rejected, .noAgreement, .closed:
-            throw CaseServiceError(.ruleViolation, "Der Fall \(caseID) ist beendet (\(Glossary.label(c.state))); es können keine "
-                                   + "Kostengutsprachen mehr beantragt werden.")
-        }
+        try requireReceiverCasework(
+            user, stored.optimaCase, who: "Eine Kostengutsprache beantragt",
+            early: "Eine Kostengutsprache kann erst nach dem Übergabegespräch beantragt werden, wenn die Übergabe wirksam ist. Soll eine "
+                + "Massnahme sofort beginnen, im Übergabegespräch «Kostengutsprache angefordert» wählen (nicht bei OPTIMA-IV).",
+            late: "es können keine Kostengutsprachen mehr beantragt werden.")
         var data = formData
         data["payingOffice"] = .string(try payingOffice(for: stored, given: formData["payingOffice"]?.stringValue))
         let values = try validate("kostengutsprache-antrag", data)
@@ -235,6 +225,25 @@ extension OptimaService {
     }
 
     // MARK: Helpers
+
+    /// Cost approvals and measures: only the receiver's case management, and only during the case
+    /// work (after the hand-over, before the closing).
+    /// - Parameters:
+    ///   - who: "Eine Kostengutsprache beantragt" (… die Fallführung der OPTIMA-Stelle).
+    ///   - early: the refusal before the hand-over is effective; `late`: after the end, following "Der Fall … ist beendet (…); ".
+    func requireReceiverCasework(_ user: StaffMember, _ c: OptimaCase, who: String, early: String, late: String) throws {
+        guard user.officeId == c.receiverOfficeId, user.has(.advisor) else {
+            throw CaseServiceError(.forbidden, "\(who) die Fallführung der OPTIMA-Stelle "
+                                   + "(\((try? office(c.receiverOfficeId).name) ?? c.receiverOfficeId)).")
+        }
+        switch c.state {
+        case .active: break
+        case .submitted, .inClarification, .accepted, .draft:
+            throw CaseServiceError(.ruleViolation, early)
+        case .rejected, .noAgreement, .closed:
+            throw CaseServiceError(.ruleViolation, "Der Fall \(c.id) ist beendet (\(Glossary.label(c.state))); " + late)
+        }
+    }
 
     /// The office that signs a Kostengutsprache of this case: derived from the person's
     /// entitlements (`MeasureFundingRules`), or the given one if it is of the paying type.

@@ -37,6 +37,8 @@ public struct CaseView: Sendable {
     public var completedTasks: [TaskRecord]
     public var documents: [DocumentInfo]
     public var costApprovals: [CostApprovalEntry]
+    /// Measures booked without a Kostengutsprache (own entitlement at the receiver).
+    public var ownEntitlementMeasures: [OwnEntitlementMeasureEntry]
     public var notifications: [NotificationEntry]
     public var history: [HistoryRecord]
     /// RAV referrers (OPTIMA-IV, -SH): whether the RAV has released the person from
@@ -46,6 +48,8 @@ public struct CaseView: Sendable {
     public var notes: [CaseNote] = []
 
     public var optimaCase: OptimaCase { stored.optimaCase }
+    /// Who pays the case's measures: the receiver without KGS, or an office by Kostengutsprache.
+    public var measureFunding: MeasureFunding { OptimaService.measureFunding(stored.optimaCase) }
 }
 
 extension OptimaService {
@@ -135,6 +139,7 @@ extension OptimaService {
                 completedTasks: tasks.filter { !$0.state.isOpen }.sorted { $0.id < $1.id },
                 documents: try generator.list(db, caseID: caseID),
                 costApprovals: try CaseRows.costApprovals(db, whereClause: "case_id = ?", arguments: [caseID]),
+                ownEntitlementMeasures: try CaseRows.ownEntitlementMeasures(db, whereClause: "case_id = ?", arguments: [caseID]),
                 notifications: try NotificationRows.fetch(db, whereClause: "case_id = ?", arguments: [caseID]),
                 history: try tx.history(businessKey: caseID), jobSearchRelease: nil)
             view.notes = try Self.notes(db, caseID: caseID)
@@ -220,8 +225,14 @@ extension OptimaService {
             throw CaseServiceError(.invalidInput, "Der Zeitraum ist leer: «von» (\(from.swissFormatted)) liegt nach «bis» "
                                    + "(\(to.swissFormatted)). Bitte die Daten tauschen.")
         }
-        let records = try read { try SQLiteCaseRepository.reportRecords($0, to: to, deadlines: deadlines) }.map(\.record)
-        return OptimaReport.compute(cases: records, from: from, to: to, asOf: asOf ?? min(to, today))
+        let asOf = asOf ?? min(to, today)
+        let (records, flatRates) = try read { db in
+            (try SQLiteCaseRepository.reportRecords(db, to: to, deadlines: deadlines).map(\.record),
+             try FlatRateRows.summary(db, from: from, to: to, asOf: asOf))
+        }
+        var report = OptimaReport.compute(cases: records, from: from, to: to, asOf: asOf)
+        report.flatRates = flatRates
+        return report
     }
 
     /// The pseudonymised controlling export of every case applied for up to `to` (default: all):

@@ -75,6 +75,12 @@ public final class SQLiteCaseRepository: CaseRepository {
         return try await writer.read { db in try Self.reportRecords(db, to: to, deadlines: deadlines).map(\.record) }
     }
 
+    /// The monthly flat-rate statements (model A) of `from...to` up to the month of `asOf`, at the
+    /// installation's rates (for the report's section "Fallpauschalen").
+    public func flatRateSummary(from: LocalDate, to: LocalDate, asOf: LocalDate) async throws -> FlatRateSummary {
+        try await writer.read { db in try FlatRateRows.summary(db, from: from, to: to, asOf: asOf) }
+    }
+
     /// Every case applied for up to `to`, with the person's AHV number, for the pseudonymised
     /// export (`PseudonymisedExport.export`), which replaces it by a keyed hash.
     public func exportItems(to: LocalDate) async throws -> [(ahvNumber: String, record: CaseReportRecord)] {

@@ -84,14 +84,19 @@ enum CaseRows {
         // Cost approvals of all these cases in one query (report runs must not do one query per case).
         let approvals = try costApprovals(db, whereClause: "case_id IN (SELECT id FROM optima_case WHERE \(whereClause))", arguments: arguments)
         let byCase = Dictionary(grouping: approvals, by: \.caseId)
-        return rows.map { storedCase($0, approvals: byCase[$0["id"]] ?? []) }
+        let measures = try ownEntitlementMeasures(db, whereClause: "case_id IN (SELECT id FROM optima_case WHERE \(whereClause))",
+                                                  arguments: arguments)
+        let measuresByCase = Dictionary(grouping: measures, by: \.caseId)
+        return rows.map { storedCase($0, approvals: byCase[$0["id"]] ?? [], measures: measuresByCase[$0["id"]] ?? []) }
     }
 
     static func storedCase(_ db: Database, _ row: Row) throws -> StoredCase {
-        storedCase(row, approvals: try costApprovals(db, whereClause: "case_id = ?", arguments: [row["id"] as String]))
+        let id: String = row["id"]
+        return storedCase(row, approvals: try costApprovals(db, whereClause: "case_id = ?", arguments: [id]),
+                          measures: try ownEntitlementMeasures(db, whereClause: "case_id = ?", arguments: [id]))
     }
 
-    static func storedCase(_ row: Row, approvals: [CostApprovalEntry]) -> StoredCase {
+    static func storedCase(_ row: Row, approvals: [CostApprovalEntry], measures: [OwnEntitlementMeasureEntry]) -> StoredCase {
         let topics: [CaseTopic] = ((try? Value.parseJSON(row["topics_json"] as String))?.listValue ?? [])
             .compactMap { $0.stringValue.flatMap(CaseTopic.init(rawValue:)) }
         let birth = date(row["person_birth_date"] as String?) ?? LocalDate(year: 1900, month: 1, day: 1)
@@ -110,7 +115,8 @@ enum CaseRows {
             handoverMeetingAt: date(row["handover_meeting_at"] as String?), handoverAt: date(row["handover_at"] as String?),
             nextStatusMeetingAt: date(row["next_status_meeting_at"] as String?), closedAt: date(row["closed_at"] as String?),
             closingReason: (row["closing_reason"] as String?).flatMap(ClosingReason.init(rawValue:)),
-            outcome: (row["outcome"] as String?).flatMap(Outcome.init(rawValue:)), costApprovals: approvals.map(\.costApproval))
+            outcome: (row["outcome"] as String?).flatMap(Outcome.init(rawValue:)), costApprovals: approvals.map(\.costApproval),
+            ownEntitlementMeasures: measures.map(\.ownEntitlementMeasure))
         let application = (try? Value.parseJSON(row["application_json"] as String))?.contextValue ?? [:]
         return StoredCase(
             optimaCase: c, payingOfficeId: row["paying_office_id"], street: row["person_street"], postalCode: row["person_postal_code"],

@@ -277,6 +277,8 @@ struct API: Sendable {
             summary["completedTasks"] = .list(view.completedTasks.map { Rep.task($0) })
             summary["documents"] = .list(view.documents.map(Rep.document))
             summary["costApprovals"] = .list(view.costApprovals.map(Rep.costApproval))
+            summary["measureFunding"] = Rep.measureFunding(view.measureFunding)
+            summary["measuresWithoutCostApproval"] = .list(view.ownEntitlementMeasures.map(Rep.ownEntitlementMeasure))
             summary["closedAt"] = Rep.date(c.closedAt)
             summary["closingReason"] = Rep.str(c.closingReason?.rawValue)
             summary["outcome"] = Rep.str(c.outcome?.rawValue)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NahtstelleFEEL
 import NahtstelleForms
+import NahtstelleOptima
 
 /// Reading request input: a JSON object body (1 MB at most), path ids and query parameters,
 /// each with an error that names what is wrong and how to fix it.
@@ -107,12 +108,63 @@ struct BodyFields {
         }
     }
 
-    /// Throws 422 with every error, unknown fields included.
-    func finish() throws {
+    mutating func bool(_ key: String, label: String) -> Bool? {
+        read.insert(key)
+        switch object[key] {
+        case nil, .null?:
+            errors[key] = "\(label): Angabe fehlt (true oder false)."
+            return nil
+        case .bool(let b)?:
+            return b
+        case let other?:
+            errors[key] = "\(label): erwartet wird true oder false, nicht \(other.typeName)."
+            return nil
+        }
+    }
+
+    /// An amount in CHF: a JSON number from 0 to `max`, at most to the Rappen.
+    mutating func amount(_ key: String, label: String, max: Decimal) -> Decimal? {
+        read.insert(key)
+        switch object[key] {
+        case nil, .null?:
+            errors[key] = "\(label): Angabe fehlt (Betrag in CHF, z. B. 227.00)."
+            return nil
+        case .number(let n)?:
+            var scaled = n * 100, rounded = Decimal()
+            NSDecimalRound(&rounded, &scaled, 0, .plain)
+            guard n >= 0, n <= max, rounded == scaled else {
+                errors[key] = "\(label): ein Betrag von CHF 0.00 bis \(SwissFormat.chf(max)), höchstens auf den Rappen genau."
+                return nil
+            }
+            return n
+        case let other?:
+            errors[key] = "\(label): erwartet wird ein Betrag als Zahl, nicht \(other.typeName)."
+            return nil
+        }
+    }
+
+    /// An object whose own fields are read by `readFields`; their problems are reported as
+    /// `key.field` (unknown ones included).
+    mutating func object<T>(_ key: String, label: String, _ readFields: (inout BodyFields) -> T?) -> T? {
+        guard let inner = object(key, label: label) else { return nil }
+        var fields = BodyFields(inner)
+        let value = readFields(&fields)
+        for (field, message) in fields.problems { errors[key + "." + field] = message }
+        return value
+    }
+
+    /// Every error so far, unknown fields included.
+    var problems: [String: String] {
         var all = errors
         for key in object.keys where !read.contains(key) {
             all[key] = "Unbekanntes Feld «\(key)». Erlaubt: \(read.sorted().joined(separator: ", "))."
         }
+        return all
+    }
+
+    /// Throws 422 with every error, unknown fields included.
+    func finish() throws {
+        let all = problems
         if !all.isEmpty { throw APIError.invalid(all) }
     }
 }

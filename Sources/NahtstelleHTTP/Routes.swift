@@ -21,6 +21,23 @@ extension API {
                                            schema: Schema.enumeration(FollowUpView.allCases.map(\.rawValue)))
         let application = Schema.object(["receiverOffice": Schema.text(maxLength: 64, minLength: 1), "values": Schema.anyObject],
                                         required: ["receiverOffice", "values"])
+        let ownMeasureBody = Schema.object([
+            "measure": Schema.text(maxLength: 200, minLength: 1), "provider": Schema.text(maxLength: 200, minLength: 1),
+            "providerAddress": Schema.text(maxLength: 200), "periodFrom": Schema.date, "periodTo": Schema.date,
+            "amount": .context(["type": ["number", "string"], "description": "CHF, z. B. 1250.50 oder \"1'250.50\""]),
+        ], required: ["measure", "provider", "periodFrom", "periodTo", "amount"])
+        let rescheduleBody = Schema.object([
+            "at": .context(["type": "string", "format": "date-time", "description": "JJJJ-MM-TTTHH:MM (Zeitzone Europe/Zurich, wenn ohne)"]),
+            "reason": Schema.text(maxLength: 2000, minLength: 1),
+        ], required: ["at", "reason"])
+        let resumeBody = Schema.object(["note": Schema.text(maxLength: 2000)], required: [])
+        let rate: Value = .context(["type": "number", "minimum": .number(0), "maximum": .number(100_000)])
+        let billingYear: Value = .context(["type": "integer", "minimum": .number(2000), "maximum": .number(2999)])
+        let settingsBody = Schema.object([
+            "ravReleaseLegalBasisForIV": .context(["type": "boolean"]),
+            "flatRates": Schema.object(Dictionary(uniqueKeysWithValues: InstitutionType.allCases.map { ($0.rawValue, rate) }),
+                                       required: InstitutionType.allCases.map(\.rawValue).sorted()),
+        ], required: ["ravReleaseLegalBasisForIV", "flatRates"])
         return [
             Route(method: .get, path: "/health", summary: "Prozess läuft", tag: "Betrieb", authenticated: false,
                   responses: [200: "ok"], handler: health),
@@ -80,6 +97,53 @@ extension API {
                   tag: "Fälle", body: Schema.anyObject,
                   responses: r([201: "beantragt", 403: "nicht die Fallführung der OPTIMA-Stelle", 404: "nicht gefunden", 415: "kein JSON",
                                 422: "Formularfehler oder Regel"]), handler: requestCostApproval),
+            // Issue 14 (OPTIMA fidelity): handlers in API+Fidelity.swift.
+            Route(method: .post, path: "/api/cases/{id}/measures",
+                  summary: "Massnahme ohne Kostengutsprache buchen (eigener Anspruch bei der OPTIMA-Stelle; zahlt die OPTIMA-Stelle)",
+                  tag: "Fälle", body: ownMeasureBody,
+                  responses: r([201: "gebucht", 403: "nicht die Fallführung der OPTIMA-Stelle", 404: "nicht gefunden", 413: "zu gross",
+                                415: "kein JSON", 422: "Formularfehler (alle auf einmal) oder Regel (Kostengutsprache nötig)"]),
+                  handler: bookOwnEntitlementMeasure),
+            Route(method: .post, path: "/api/cases/{id}/status-meeting/reschedule",
+                  summary: "Zusätzliches oder verschobenes Standortgespräch (zuweisende Stelle aus wichtigen Gründen, oder OPTIMA-Stelle)",
+                  tag: "Fälle", body: rescheduleBody,
+                  responses: r([200: "neuer Termin, Einladung erneut", 403: "nicht die Fallführung einer der beiden Stellen",
+                                404: "nicht gefunden", 415: "kein JSON", 422: "Angaben fehlerhaft oder kein Gespräch zu verschieben"]),
+                  handler: rescheduleStatusMeeting),
+            Route(method: .post, path: "/api/cases/{id}/rav-advising/resume",
+                  summary: "OPTIMA-SH: RAV nimmt bei wieder intaktem Arbeitsangebot die Beratung parallel wieder auf", tag: "Fälle",
+                  body: resumeBody,
+                  responses: r([200: "Beratung wieder aufgenommen", 403: "nicht die Personalberatung des zuweisenden RAV",
+                                404: "nicht gefunden", 415: "kein JSON", 422: "Angaben fehlerhaft oder Regel"]),
+                  handler: resumeRAVAdvising),
+            Route(method: .get, path: "/api/settings", summary: "Einstellungen der Installation (Koordinationsstelle)", tag: "Koordination",
+                  responses: r([200: "Einstellungen", 403: "nur Koordinationsstelle"]), handler: settings),
+            Route(method: .put, path: "/api/settings", summary: "Einstellungen der Installation ändern (Koordinationsstelle, protokolliert)",
+                  tag: "Koordination", body: settingsBody,
+                  responses: r([200: "gespeichert", 403: "nur Koordinationsstelle; CSRF", 415: "kein JSON", 422: "Angaben fehlerhaft"]),
+                  handler: saveSettings),
+            Route(method: .get, path: "/api/billing/flat-rates",
+                  summary: "Fallpauschalen eines Monats je abrechnender und zahlender Stelle (Modell A)", tag: "Abrechnung",
+                  query: [
+                      Route.Parameter(name: "year", description: "Jahr (vierstellig)", schema: billingYear, required: true),
+                      Route.Parameter(name: "month", description: "Monat (1–12)", schema: Schema.integer(max: 12), required: true),
+                      Route.Parameter(name: "format", description: "json (Vorgabe) oder csv", schema: Schema.enumeration(["json", "csv"])),
+                  ],
+                  responses: r([200: "Abrechnungen", 403: "nur Zeichnungsberechtigte und Koordinationsstelle"]),
+                  produces: ["application/json", "text/csv"], handler: flatRateStatements),
+            Route(method: .get, path: "/api/billing/flat-rates/document",
+                  summary: "Rechnung der Fallpauschalen einer Stelle an eine zahlende Stelle für einen Monat (DOCX, nennt die Personen)",
+                  tag: "Abrechnung",
+                  query: [
+                      Route.Parameter(name: "year", description: "Jahr (vierstellig)", schema: billingYear, required: true),
+                      Route.Parameter(name: "month", description: "Monat (1–12)", schema: Schema.integer(max: 12), required: true),
+                      Route.Parameter(name: "receiverOffice", description: "abrechnende (aufnehmende) Stelle", schema: Schema.text(maxLength: 64),
+                                      required: true),
+                      Route.Parameter(name: "payingOffice", description: "zahlende (zuweisende) Stelle", schema: Schema.text(maxLength: 64),
+                                      required: true),
+                  ],
+                  responses: r([200: "DOCX", 403: "nur Zeichnungsberechtigte der beiden Stellen", 404: "nichts abzurechnen oder Stelle unbekannt"]),
+                  produces: ["application/vnd.openxmlformats-officedocument.wordprocessingml.document"], handler: flatRateStatementDocument),
             Route(method: .get, path: "/api/cases/{id}/documents", summary: "Dokumente des Falls", tag: "Dokumente",
                   responses: r([200: "Dokumente", 404: "nicht gefunden oder nicht sichtbar"]), handler: caseDocuments),
             Route(method: .get, path: "/api/documents/{id}", summary: "Ein Dokument (DOCX)", tag: "Dokumente",

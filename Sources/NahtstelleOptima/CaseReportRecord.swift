@@ -25,6 +25,21 @@ public struct CostApprovalRecord: Sendable, Hashable {
     }
 }
 
+/// One measure booked without a Kostengutsprache, as the report sees it.
+public struct OwnEntitlementMeasureRecord: Sendable, Hashable {
+    public var bookedAt: LocalDate
+    /// The receiving office's type: it pays from the person's entitlement there.
+    public var payingOfficeType: InstitutionType
+    /// CHF.
+    public var amount: Decimal
+
+    public init(bookedAt: LocalDate, payingOfficeType: InstitutionType, amount: Decimal) {
+        self.bookedAt = bookedAt
+        self.payingOfficeType = payingOfficeType
+        self.amount = amount
+    }
+}
+
 /// A flat, storage-friendly view of one case for the Standardreporting: no names, no AHV
 /// numbers, no free text — only types, dates, ids and amounts.
 public struct CaseReportRecord: Sendable, Hashable, Identifiable {
@@ -41,6 +56,7 @@ public struct CaseReportRecord: Sendable, Hashable, Identifiable {
     public var closingReason: ClosingReason?
     public var outcome: Outcome?
     public var costApprovals: [CostApprovalRecord]
+    public var ownEntitlementMeasures: [OwnEntitlementMeasureRecord]
     /// Deadline facts: when the application check was due, and the planned end of the mandate.
     public var applicationCheckDue: LocalDate?
     public var plannedEnd: LocalDate?
@@ -52,7 +68,8 @@ public struct CaseReportRecord: Sendable, Hashable, Identifiable {
         targetGroup: TargetGroup? = nil, appliedAt: LocalDate? = nil, decidedAt: LocalDate? = nil,
         decision: Decision? = nil, rejectionReason: RejectionReason? = nil, handoverAt: LocalDate? = nil,
         closedAt: LocalDate? = nil, closingReason: ClosingReason? = nil, outcome: Outcome? = nil,
-        costApprovals: [CostApprovalRecord] = [], applicationCheckDue: LocalDate? = nil, plannedEnd: LocalDate? = nil
+        costApprovals: [CostApprovalRecord] = [], ownEntitlementMeasures: [OwnEntitlementMeasureRecord] = [],
+        applicationCheckDue: LocalDate? = nil, plannedEnd: LocalDate? = nil
     ) {
         self.caseId = caseId
         self.referrerType = referrerType
@@ -67,6 +84,7 @@ public struct CaseReportRecord: Sendable, Hashable, Identifiable {
         self.closingReason = closingReason
         self.outcome = outcome
         self.costApprovals = costApprovals
+        self.ownEntitlementMeasures = ownEntitlementMeasures
         self.applicationCheckDue = applicationCheckDue
         self.plannedEnd = plannedEnd
     }
@@ -84,6 +102,9 @@ public struct CaseReportRecord: Sendable, Hashable, Identifiable {
                     requestedAt: approval.requestedAt, decidedAt: approval.decidedAt, decision: approval.decision,
                     payingOfficeType: approval.payingOfficeType, amount: approval.amount,
                     signatureDue: deadlines.costApprovalSignatureDue(requestedAt: approval.requestedAt))
+            },
+            ownEntitlementMeasures: c.ownEntitlementMeasures.map {
+                OwnEntitlementMeasureRecord(bookedAt: $0.bookedAt, payingOfficeType: $0.payingOfficeType, amount: $0.amount)
             },
             applicationCheckDue: c.appliedAt.map { deadlines.applicationCheckDue(submittedAt: $0) },
             plannedEnd: handoverStart.map { deadlines.plannedMandateEnd(handoverMeetingAt: $0, months: c.plannedMonths) })

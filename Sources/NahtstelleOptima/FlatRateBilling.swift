@@ -108,3 +108,41 @@ public enum FlatRateBilling {
         return out
     }
 }
+
+/// The flat-rate statements of every month of a report period, with the rates they used and the
+/// offices' names: the Standardreporting's section "Fallpauschalen".
+public struct FlatRateSummary: Sendable, Hashable {
+    public var rates: FlatRates
+    /// By month, then receiving and paying office.
+    public var statements: [FlatRateStatement]
+    /// Office id → name, for the text page.
+    public var officeNames: [String: String]
+    /// The last month billed (the month of the report's `asOf`): no statement for a month to come.
+    public var through: LocalDate
+
+    public var total: Decimal { statements.reduce(0) { $0 + $1.total } }
+
+    public init(rates: FlatRates, statements: [FlatRateStatement], officeNames: [String: String], through: LocalDate) {
+        self.rates = rates
+        self.statements = statements
+        self.officeNames = officeNames
+        self.through = through
+    }
+}
+
+extension FlatRateBilling {
+    /// The statements of each calendar month that overlaps `from...to`, up to the month of `asOf`
+    /// (a month to come is not billed), starting no earlier than the first hand-over.
+    public static func summary(cases: [FlatRateCase], from: LocalDate, to: LocalDate, asOf: LocalDate, rates: FlatRates,
+                               officeNames: [String: String]) -> FlatRateSummary {
+        let last = min(to, asOf)
+        var month = LocalDate(year: from.year, month: from.month, day: 1)
+        if let first = cases.compactMap(\.handoverAt).min(), first > month { month = LocalDate(year: first.year, month: first.month, day: 1) }
+        var statements: [FlatRateStatement] = []
+        while month <= last {
+            statements += self.statements(cases: cases, year: month.year, month: month.month, rates: rates)
+            month = month.adding(months: 1)
+        }
+        return FlatRateSummary(rates: rates, statements: statements, officeNames: officeNames, through: last)
+    }
+}

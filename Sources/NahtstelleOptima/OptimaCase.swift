@@ -44,6 +44,8 @@ public struct OptimaCase: Sendable, Hashable, Identifiable {
     public var closingReason: ClosingReason?
     public var outcome: Outcome?
     public var costApprovals: [CostApproval]
+    /// Measures booked without a Kostengutsprache (own entitlement at the receiver).
+    public var ownEntitlementMeasures: [OwnEntitlementMeasure]
 
     public init(
         id: String, referrerOfficeId: String, referrerAdvisor: String, referrerType: InstitutionType,
@@ -54,7 +56,7 @@ public struct OptimaCase: Sendable, Hashable, Identifiable {
         decision: Decision? = nil, rejectionReason: RejectionReason? = nil, rejectionText: String? = nil,
         handoverMeetingAt: LocalDate? = nil, handoverAt: LocalDate? = nil, nextStatusMeetingAt: LocalDate? = nil,
         closedAt: LocalDate? = nil, closingReason: ClosingReason? = nil, outcome: Outcome? = nil,
-        costApprovals: [CostApproval] = []
+        costApprovals: [CostApproval] = [], ownEntitlementMeasures: [OwnEntitlementMeasure] = []
     ) {
         self.id = id
         self.referrerOfficeId = referrerOfficeId
@@ -82,6 +84,7 @@ public struct OptimaCase: Sendable, Hashable, Identifiable {
         self.closingReason = closingReason
         self.outcome = outcome
         self.costApprovals = costApprovals
+        self.ownEntitlementMeasures = ownEntitlementMeasures
     }
 
     /// The process the receiver runs; derived from the receiver's type (see `HandoverRules`).

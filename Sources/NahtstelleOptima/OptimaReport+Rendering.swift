@@ -20,7 +20,7 @@ extension OptimaReport {
                 ("median", d.medianDays.map { .number(SwissFormat.number($0)) } ?? .null), ("count", .int(d.count)),
             ])
         }
-        return .object([
+        var members: [(String, OrderedJSON)] = [
             ("period", .object([
                 ("from", .string(from.description)), ("to", .string(to.description)),
                 ("asOf", .string(asOf.description)),
@@ -39,6 +39,16 @@ extension OptimaReport {
                 ("requested", totalAnd("byPayer", costApprovals.requested)),
                 ("approved", totalAnd("byPayer", costApprovals.approved)),
                 ("rejected", totalAnd("byPayer", costApprovals.rejected)),
+            ])),
+            ("measuresWithoutCostApproval", .object([
+                ("booked", totalAnd("byPayer", ownEntitlementMeasures.booked)),
+                ("costs", .object([
+                    ("currency", .string("CHF")),
+                    ("total", .number(SwissFormat.plainAmount(ownEntitlementMeasures.costs.total))),
+                    ("byPayer", .object(InstitutionType.allCases.sorted().map {
+                        ($0.rawValue, .number(SwissFormat.plainAmount(ownEntitlementMeasures.costs[$0])))
+                    })),
+                ])),
             ])),
             ("effects", .object([
                 ("closed", totalAnd("byReceiver", effects.closed)),
@@ -62,8 +72,32 @@ extension OptimaReport {
                     ($0.rawValue, .number(SwissFormat.plainAmount(measureCost($0))))
                 })),
             ])),
+        ]
+        if let flatRates { members.append(("flatRates", Self.flatRateJSON(flatRates))) }
+        return .object(members)
+    }
+
+    static func flatRateJSON(_ f: FlatRateSummary) -> OrderedJSON {
+        .object([
+            ("currency", .string("CHF")),
+            ("through", .string(f.through.description)),
+            ("ratesPerCaseAndMonth", .object(InstitutionType.allCases.sorted().map { ($0.rawValue, .number(SwissFormat.plainAmount(f.rates[$0]))) })),
+            ("total", .number(SwissFormat.plainAmount(f.total))),
+            ("statements", .array(f.statements.map { s in
+                .object([
+                    ("month", .string(Self.monthKey(s))), ("receiverOffice", .string(s.receiverOfficeId)),
+                    ("payingOffice", .string(s.payingOfficeId)), ("cases", .int(s.lines.count)),
+                    ("total", .number(SwissFormat.plainAmount(s.total))),
+                    ("lines", .array(s.lines.map { line in
+                        .object([("caseId", .string(line.caseID)), ("amount", .number(SwissFormat.plainAmount(line.amount)))])
+                    })),
+                ])
+            })),
         ])
     }
+
+    /// `2026-03`.
+    static func monthKey(_ s: FlatRateStatement) -> String { "\(s.year)-" + (s.month < 10 ? "0" : "") + "\(s.month)" }
 
     // MARK: CSV
 
@@ -109,6 +143,24 @@ extension OptimaReport {
         rows.append(("measure-costs", "approved-chf", "", SwissFormat.plainAmount(measureCostTotal)))
         for type in InstitutionType.allCases.sorted() {
             rows.append(("measure-costs", "approved-chf", type.rawValue, SwissFormat.plainAmount(measureCost(type))))
+        }
+        addCounts("measures-without-cost-approval", "booked", ownEntitlementMeasures.booked)
+        rows.append(("measures-without-cost-approval", "chf", "", SwissFormat.plainAmount(ownEntitlementMeasures.costs.total)))
+        for type in InstitutionType.allCases.sorted() {
+            rows.append(("measures-without-cost-approval", "chf", type.rawValue, SwissFormat.plainAmount(ownEntitlementMeasures.costs[type])))
+        }
+        if let f = flatRates {
+            for type in InstitutionType.allCases.sorted() {
+                rows.append(("flat-rates", "rate-chf", type.rawValue, SwissFormat.plainAmount(f.rates[type])))
+            }
+            rows.append(("flat-rates", "total-chf", "", SwissFormat.plainAmount(f.total)))
+            for s in f.statements {
+                let statement = Self.monthKey(s) + "/" + s.receiverOfficeId + "/" + s.payingOfficeId
+                rows.append(("flat-rates", "statement-chf", statement, SwissFormat.plainAmount(s.total)))
+                for line in s.lines {
+                    rows.append(("flat-rates", "case-chf", statement + "/" + line.caseID, SwissFormat.plainAmount(line.amount)))
+                }
+            }
         }
         return rows.map { (section: $0.0, figure: $0.1, dimension: $0.2, value: $0.3) }
     }
@@ -195,6 +247,27 @@ extension OptimaReport {
                 guard let value = row.value else { lines.append(label); continue }
                 lines.append(label + String(repeating: " ", count: max(1, width - label.count - value.count)) + value)
             }
+        }
+        lines.append("")
+        lines.append("Massnahmen ohne Kostengutsprache (eigener Anspruch bei der OPTIMA-Stelle)")
+        counts("Gebuchte Massnahmen; davon", ownEntitlementMeasures.booked)
+        line("Kosten", SwissFormat.chf(ownEntitlementMeasures.costs.total))
+        for type in InstitutionType.allCases.sorted() {
+            line("  - " + Glossary.reportLabel(type), SwissFormat.chf(ownEntitlementMeasures.costs[type]))
+        }
+        if let f = flatRates {
+            lines.append("")
+            lines.append("Fallpauschalen (Modell A, bis \(f.through.swissFormatted))")
+            lines.append("Ansatz pro Fall und Monat: " + InstitutionType.allCases.sorted().map {
+                Glossary.reportLabel($0) + " " + SwissFormat.chf(f.rates[$0])
+            }.joined(separator: ", "))
+            if f.statements.isEmpty { lines.append("  keine Fälle ohne vorbestehenden Anspruch") }
+            for s in f.statements {
+                let month = (s.month < 10 ? "0" : "") + "\(s.month).\(s.year)"
+                let who = (f.officeNames[s.receiverOfficeId] ?? s.receiverOfficeId) + " an " + (f.officeNames[s.payingOfficeId] ?? s.payingOfficeId)
+                line("  \(month) \(who), \(s.lines.count) \(s.lines.count == 1 ? "Fall" : "Fälle")", SwissFormat.chf(s.total))
+            }
+            line("Total", SwissFormat.chf(f.total))
         }
         if let createdOn {
             lines.append("")

@@ -63,6 +63,8 @@ public struct DurationFigure: Sendable, Hashable {
 /// - an acceptance or rejection by `decidedAt`;
 /// - a KGS request by its `requestedAt`; its approval or rejection by its `decidedAt`; measure
 ///   costs are the amounts of KGS *approved* in the period, by paying office;
+/// - a measure booked without KGS (own entitlement at the receiver) by its `bookedAt`, counted
+///   with its cost for the paying office (the receiver);
 /// - a closing and its outcome by `closedAt`, counted for the receiver;
 /// - a duration by the date of its end event (application → decision by `decidedAt`,
 ///   decision → hand-over by `handoverAt`, hand-over → closing and application → closing by
@@ -92,6 +94,13 @@ public struct OptimaReport: Sendable, Hashable {
         public var rejected = InstitutionCounts()
     }
 
+    /// Measures booked without a Kostengutsprache (the person's own entitlement at the
+    /// receiver, which pays), by paying office: how many and what they cost (CHF).
+    public struct OwnEntitlementMeasures: Sendable, Hashable {
+        public var booked = InstitutionCounts()
+        public var costs = PerInstitution<Decimal>()
+    }
+
     /// Wirkungen: closings and outcomes by receiver.
     public struct Effects: Sendable, Hashable {
         public var closed = InstitutionCounts()
@@ -113,6 +122,7 @@ public struct OptimaReport: Sendable, Hashable {
     public var applications = Applications()
     public var process = Process()
     public var costApprovals = CostApprovals()
+    public var ownEntitlementMeasures = OwnEntitlementMeasures()
     public var effects = Effects()
     /// Applications per target group; `applicationsWithoutTargetGroup` for those with none.
     public var targetGroups: [TargetGroup: Int] = [:]
@@ -121,6 +131,9 @@ public struct OptimaReport: Sendable, Hashable {
     public var overdueDeadlines: [DeadlineKind: Int] = [:]
     /// Amounts of KGS approved in the period, CHF, by paying office type.
     public var measureCosts: [InstitutionType: Decimal] = [:]
+    /// The monthly flat-rate statements of the period (model A), when the caller added them
+    /// (`FlatRateBilling.summary`: it needs the installation's rates and the offices' names).
+    public var flatRates: FlatRateSummary?
 
     public func targetGroupCount(_ group: TargetGroup) -> Int { targetGroups[group] ?? 0 }
     public func overdue(_ kind: DeadlineKind) -> Int { overdueDeadlines[kind] ?? 0 }
@@ -201,6 +214,10 @@ public struct OptimaReport: Sendable, Hashable {
                     }
                 }
                 countOverdue(.costApprovalSignature, due: approval.signatureDue, doneAt: approval.decidedAt)
+            }
+            for measure in record.ownEntitlementMeasures where period.contains(measure.bookedAt) {
+                report.ownEntitlementMeasures.booked[measure.payingOfficeType] += 1
+                report.ownEntitlementMeasures.costs[measure.payingOfficeType] += measure.amount
             }
             countOverdue(.applicationCheck, due: record.applicationCheckDue, doneAt: record.decidedAt)
             countOverdue(.mandateEnd, due: record.plannedEnd, doneAt: record.closedAt)

@@ -18,6 +18,13 @@ struct AccessTableTests {
     static let advisors: Set<String> = ["h.lustenberger", "p.baumann", "l.meier", "r.huber", "a.keller", "s.wicki", "n.frei", "f.estermann",
                                         "i.bachmann"]
     static let coordinators: Set<String> = ["iiz.koordination"]
+    /// Who may see flat-rate billing: coordinators and every signatory (each sees their office's statements).
+    static let billing: Set<String> = ["iiz.koordination", "e.renggli", "b.steiner", "u.achermann", "k.bucheli", "d.schmid", "h.kunz",
+                                       "v.arnold"]
+    /// Advisors of the case's two offices (an additional Standortgespräch: referrer or receiver).
+    static let caseAdvisors: Set<String> = ["h.lustenberger", "p.baumann", "a.keller", "s.wicki"]
+    /// The referring RAV's advisors (resumed advising during OPTIMA-SH).
+    static let referrerAdvisors: Set<String> = ["h.lustenberger", "p.baumann"]
     /// The one person who may open and work the check task.
     static let checkTaskWorkers: Set<String> = ["c.studer"]
 
@@ -43,6 +50,10 @@ struct AccessTableTests {
         let document = try #require(submitted.documents.first)
         let precheck: Value = .context(["receiverOffice": "sobz-hochdorf", "values": applicationValues()])
         let kgs: Value = .context(["measure": "Bewerbungstraining"])
+        let measure: Value = .context(["measure": "Bewerbungscoaching", "provider": "Job Factory Luzern", "periodFrom": "2026-03-16",
+                                       "periodTo": "2026-04-30", "amount": 1250])
+        let reschedule: Value = .context(["at": "2026-04-20T09:00", "reason": "Ungeplante Kündigung"])
+        let settings: Value = .context(["ravReleaseLegalBasisForIV": false, "flatRates": ["IV": 227, "RAV": 125, "SD": 125]])
         let table: [Row] = [
             Row(method: .get, uri: "/api/me", allowed: Self.everyone, allowedStatus: .ok, otherStatus: .ok),
             Row(method: .get, uri: "/api/tasks", allowed: Self.everyone, allowedStatus: .ok, otherStatus: .ok),
@@ -64,6 +75,23 @@ struct AccessTableTests {
             // referrer's people see the case but are not the receiver's case management (403).
             Row(method: .post, uri: "/api/cases/\(caseID)/cost-approvals", body: kgs, allowed: ["a.keller", "s.wicki"],
                 allowedStatus: .unprocessableContent, otherStatus: .notFound),
+            // Issue 14. Before the hand-over: the receiver's advisors are refused by rule (422), the
+            // rest of the two offices by role (403, see `caseForbidden`), everyone else does not see the case.
+            Row(method: .post, uri: "/api/cases/\(caseID)/measures", body: measure, allowed: ["a.keller", "s.wicki"],
+                allowedStatus: .unprocessableContent, otherStatus: .notFound),
+            Row(method: .post, uri: "/api/cases/\(caseID)/status-meeting/reschedule", body: reschedule, allowed: Self.caseAdvisors,
+                allowedStatus: .unprocessableContent, otherStatus: .notFound),
+            Row(method: .post, uri: "/api/cases/\(caseID)/rav-advising/resume", body: .context([:]), allowed: Self.referrerAdvisors,
+                allowedStatus: .unprocessableContent, otherStatus: .notFound),
+            Row(method: .get, uri: "/api/settings", allowed: Self.coordinators, allowedStatus: .ok, otherStatus: .forbidden),
+            Row(method: .put, uri: "/api/settings", body: settings, allowed: Self.coordinators, allowedStatus: .ok, otherStatus: .forbidden),
+            Row(method: .get, uri: "/api/billing/flat-rates?year=2026&month=3", allowed: Self.billing, allowedStatus: .ok,
+                otherStatus: .forbidden),
+            Row(method: .get, uri: "/api/billing/flat-rates?year=2026&month=3&format=csv", allowed: Self.billing, allowedStatus: .ok,
+                otherStatus: .forbidden),
+            // The invoice names persons: only the two offices' signatories; nothing to bill yet (404).
+            Row(method: .get, uri: "/api/billing/flat-rates/document?year=2026&month=3&receiverOffice=sobz-hochdorf&payingOffice=rav-wolhusen",
+                allowed: ["e.renggli", "k.bucheli"], allowedStatus: .notFound, otherStatus: .forbidden),
             Row(method: .get, uri: "/api/reports/standard?from=2026-01-01&to=2026-12-31", allowed: Self.coordinators, allowedStatus: .ok,
                 otherStatus: .forbidden),
             Row(method: .get, uri: "/api/reports/standard?from=2026-01-01&to=2026-12-31&format=csv", allowed: Self.coordinators,
@@ -98,8 +126,13 @@ struct AccessTableTests {
             Row(method: .post, uri: "/api/tasks/\(check.id)/unclaim", allowed: Self.checkTaskWorkers, allowedStatus: .conflict,
                 otherStatus: .notFound),
         ]
-        // Users of the case's offices who are not the receiver's advisors see the case but may not request a KGS.
-        let kgsForbidden = Self.parties.subtracting(["a.keller", "s.wicki"])
+        // People of the case's offices see the case but lack the role for these writes: 403.
+        let caseForbidden: [String: Set<String>] = [
+            "/cost-approvals": Self.parties.subtracting(["a.keller", "s.wicki"]),
+            "/measures": Self.parties.subtracting(["a.keller", "s.wicki"]),
+            "/status-meeting/reschedule": Self.parties.subtracting(Self.caseAdvisors),
+            "/rav-advising/resume": Self.parties.subtracting(Self.referrerAdvisors),
+        ]
         try await s.test { client in
             var tokens: [String: String] = [:]
             for user in Self.everyone.sorted() { tokens[user] = try await client.token(user) }
@@ -107,7 +140,9 @@ struct AccessTableTests {
             for row in table {
                 for user in Self.everyone.sorted() {
                     var expected = row.allowed.contains(user) ? row.allowedStatus : row.otherStatus
-                    if row.uri.hasSuffix("/cost-approvals"), kgsForbidden.contains(user) { expected = .forbidden }
+                    if let forbidden = caseForbidden.first(where: { row.uri.hasSuffix($0.key) })?.value, forbidden.contains(user) {
+                        expected = .forbidden
+                    }
                     let response = try await client.execute(uri: row.uri, method: row.method, headers: bearer(tokens[user]!),
                                                             body: row.body.map(body))
                     if response.status != expected {

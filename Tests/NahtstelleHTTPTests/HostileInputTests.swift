@@ -34,6 +34,7 @@ struct HostileInputTests {
             let contact = try await client.token("c.studer")
             let outsider = try await client.token("r.huber")
             let coordinator = try await client.token("iiz.koordination")
+            let signatoryToken = try await client.token("e.renggli")
             let before = try Self.snapshot(s)
             var requests: [(HTTPRequest.Method, String, HTTPFields, ByteBuffer?, HTTPResponse.Status)] = []
             let a = bearer(advisor), c = bearer(contact), o = bearer(outsider)
@@ -96,6 +97,53 @@ struct HostileInputTests {
             requests.append((.post, "/api/tasks/\(check.id)/claim", o, nil, .notFound))
             requests.append((.post, "/api/tasks/\(check.id)/complete", o, body("{\"values\": {\"decision\": \"rejected\"}}"), .notFound))
             requests.append((.post, "/api/cases/\(submitted.caseID)/cost-approvals", o, body("{}"), .notFound))
+            // Issue 14 routes: bad bodies, other offices, coordinators' settings, billing parameters.
+            let caseURI = "/api/cases/\(submitted.caseID)"
+            let measure = "{\"measure\": \"Coaching\", \"provider\": \"Job Factory\", \"periodFrom\": \"2026-03-16\", "
+                + "\"periodTo\": \"2026-04-30\", \"amount\": 100}"
+            let k = bearer(coordinator)
+            let validSettings = "{\"ravReleaseLegalBasisForIV\": true, \"flatRates\": {\"IV\": 300, \"RAV\": 125, \"SD\": 125}}"
+            requests += [
+                (.post, caseURI + "/measures", a, body("{"), .badRequest),
+                (.post, caseURI + "/measures", a, body("[]"), .badRequest),
+                (.post, caseURI + "/measures", o, body(measure), .notFound),
+                (.post, caseURI + "/measures", a, body(measure), .forbidden),
+                (.post, "/api/cases/OPT-2026-9999/measures", c, body(measure), .notFound),
+                (.post, caseURI + "/status-meeting/reschedule", a, body("{\"at\": \"gestern\", \"reason\": \" \", \"x\": 1}"),
+                 .unprocessableContent),
+                (.post, caseURI + "/status-meeting/reschedule", a, body("{\"at\": \"2020-01-01T09:00\", \"reason\": \"Kündigung\"}"),
+                 .unprocessableContent),
+                (.post, caseURI + "/status-meeting/reschedule", a, body("{\"at\": \"2026-04-20\", \"reason\": 5}"), .unprocessableContent),
+                (.post, caseURI + "/status-meeting/reschedule", o, body("{\"at\": \"2026-04-20T09:00\", \"reason\": \"Kündigung\"}"),
+                 .notFound),
+                (.post, caseURI + "/rav-advising/resume", a, body("{\"note\": 5, \"extra\": true}"), .unprocessableContent),
+                (.post, caseURI + "/rav-advising/resume", o, body("{}"), .notFound),
+                (.post, caseURI + "/rav-advising/resume", c, body("{}"), .forbidden),
+                (.put, "/api/settings", k, body("{\"ravReleaseLegalBasisForIV\": \"ja\", \"flatRates\": {\"IV\": -1, \"RAV\": 1.234, "
+                                                 + "\"SD\": \"125\", \"XX\": 1}, \"y\": 2}"), .unprocessableContent),
+                (.put, "/api/settings", k, body("{\"ravReleaseLegalBasisForIV\": true}"), .unprocessableContent),
+                (.put, "/api/settings", k, body("[]"), .badRequest),
+                (.put, "/api/settings", k, body("{\"ravReleaseLegalBasisForIV\": tru"), .badRequest),
+                (.put, "/api/settings", a, body(validSettings), .forbidden),
+                (.put, "/api/settings", [.cookie: "nahtstelle_session=\(coordinator)", .contentType: "application/json"], body(validSettings),
+                 .forbidden),
+                (.get, "/api/settings", a, nil, .forbidden),
+                (.get, "/api/billing/flat-rates?year=2026&month=3", a, nil, .forbidden),
+            ]
+            for query in ["year=26&month=3", "year=2026", "month=3", "year=2026&month=13", "year=2026&month=0", "year=2026&month=3&format=xml",
+                          "year=2026&month=3&x=1", "year=abcd&month=3", "year=2026&month=3%00"] {
+                requests.append((.get, "/api/billing/flat-rates?" + query, k, nil, .badRequest))
+            }
+            let signatory = bearer(signatoryToken)
+            for query in ["year=2026&month=3", "year=2026&month=3&receiverOffice=&payingOffice=rav-wolhusen",
+                          "year=2026&month=3&receiverOffice=sobz-hochdorf&payingOffice=rav-wolhusen&format=csv",
+                          "year=2026&month=13&receiverOffice=sobz-hochdorf&payingOffice=rav-wolhusen"] {
+                requests.append((.get, "/api/billing/flat-rates/document?" + query, signatory, nil, .badRequest))
+            }
+            requests.append((.get, "/api/billing/flat-rates/document?year=2026&month=3&receiverOffice=%3Cscript%3E&payingOffice=rav-wolhusen",
+                             signatory, nil, .notFound))
+            requests.append((.get, "/api/billing/flat-rates/document?year=2026&month=3&receiverOffice=sobz-hochdorf&payingOffice=rav-wolhusen",
+                             k, nil, .forbidden))
             // Bad query parameters.
             for uri in ["/api/tasks?due=yesterday", "/api/tasks?limit=0", "/api/tasks?limit=abc", "/api/tasks?limit=100000", "/api/tasks?role=chef",
                         "/api/tasks?assignee=you", "/api/tasks?cursor=abc", "/api/tasks?cursor=1:x", "/api/tasks?unknown=1",

@@ -121,3 +121,46 @@ def test_cases_respect_visibility(nahtstelle, demo):
     assert r.returncode == 0 and "Antrag prüfen" in r.stdout
     r = run(nahtstelle, "cases", "--db", demo["db"], "--user", "niemand", "--root", ROOT)
     assert r.returncode == 1 and "nicht erfasst" in r.stderr + r.stdout
+
+
+def test_report_carries_the_flat_rate_statements(nahtstelle, demo, tmp_path):
+    """Issue 14, item 21: the monthly flat-rate statements (model A) in the report's output, at the
+    installation's rates, for the months up to the report day and never for a month to come."""
+    import datetime
+    import sqlite3
+    data = json.loads(report(nahtstelle, demo["db"], "--format", "json").stdout)
+    flat = data["flatRates"]
+    assert flat["ratesPerCaseAndMonth"] == {"IV": 227.0, "RAV": 125.0, "SD": 125.0}
+    statements = flat["statements"]
+    assert statements, "the demo's RAV → SoBZ case (no prior social counselling) is billable"
+    this_month = datetime.date.today().strftime("%Y-%m")
+    for s in statements:
+        assert s["month"] <= this_month
+        assert s["cases"] == len(s["lines"]) and s["total"] == pytest.approx(sum(l["amount"] for l in s["lines"]))
+        assert all(l["caseId"].startswith("OPT-") for l in s["lines"])
+    assert flat["total"] == pytest.approx(sum(s["total"] for s in statements))
+    sobz = [s for s in statements if s["receiverOffice"] == "sobz-hochdorf"]
+    assert sobz and all(s["payingOffice"] == "rav-wolhusen" and s["total"] == 125 * s["cases"] for s in sobz)
+
+    text = report(nahtstelle, demo["db"]).stdout
+    assert "Fallpauschalen (Modell A, bis " in text
+    assert "Ansatz pro Fall und Monat: IV CHF 227.00, RAV/ALV CHF 125.00, Sozialhilfe CHF 125.00" in text
+    assert re.search(r"\d\d\.\d{4} SoBZ Hochdorf an RAV Wolhusen, 1 Fall +CHF 125\.00", text), text
+    rows = list(csv.reader(io.StringIO(report(nahtstelle, demo["db"], "--format", "csv").stdout)))
+    assert ["flat-rates", "rate-chf", "SD", "125.00"] in rows
+    assert any(r[:2] == ["flat-rates", "statement-chf"] and "/sobz-hochdorf/rav-wolhusen" in r[2] for r in rows)
+
+    # The rates are configuration: a copy of the database with the SD rate at CHF 140.50.
+    copy = tmp_path / "copy.sqlite"
+    with sqlite3.connect(demo["db"]) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    with sqlite3.connect(copy) as db:
+        db.execute("INSERT INTO installation_setting (key, value, changed_at, changed_by) VALUES ('flat-rate-sd', '140.50', 0, 'test') "
+                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+    changed = report(nahtstelle, copy)
+    assert changed.returncode == 0, changed.stderr
+    assert "Sozialhilfe CHF 140.50" in changed.stdout
+    assert re.search(r"SoBZ Hochdorf an RAV Wolhusen, 1 Fall +CHF 140\.50", changed.stdout), changed.stdout
+    # A period that ends before the first hand-over bills nothing.
+    empty = run(nahtstelle, "report", "--db", demo["db"], "--from", "2000-01-01", "--to", "2000-12-31")
+    assert "keine Fälle ohne vorbestehenden Anspruch" in empty.stdout
