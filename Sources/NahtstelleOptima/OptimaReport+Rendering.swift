@@ -230,6 +230,25 @@ extension OptimaReport {
         section("Massnahmenkosten (bewilligte Kostengutsprachen)")
         line("Total", SwissFormat.chf(measureCostTotal))
         for type in InstitutionType.allCases.sorted() { line(Glossary.reportLabel(type), SwissFormat.chf(measureCost(type)), indented: true) }
+        section("Massnahmen ohne Kostengutsprache (eigener Anspruch bei der OPTIMA-Stelle)")
+        counts("Gebuchte Massnahmen; davon", ownEntitlementMeasures.booked)
+        line("Kosten", SwissFormat.chf(ownEntitlementMeasures.costs.total))
+        for type in InstitutionType.allCases.sorted() {
+            line(Glossary.reportLabel(type), SwissFormat.chf(ownEntitlementMeasures.costs[type]), indented: true)
+        }
+        if let f = flatRates {
+            section("Fallpauschalen (Modell A, bis \(f.through.swissFormatted))")
+            line("Ansatz pro Fall und Monat: " + InstitutionType.allCases.sorted().map {
+                Glossary.reportLabel($0) + " " + SwissFormat.chf(f.rates[$0])
+            }.joined(separator: ", "), nil)
+            if f.statements.isEmpty { line("keine Fälle ohne vorbestehenden Anspruch", nil) }
+            for s in f.statements {
+                let month = (s.month < 10 ? "0" : "") + "\(s.month).\(s.year)"
+                let who = (f.officeNames[s.receiverOfficeId] ?? s.receiverOfficeId) + " an " + (f.officeNames[s.payingOfficeId] ?? s.payingOfficeId)
+                line("\(month) \(who), \(s.lines.count) \(s.lines.count == 1 ? "Fall" : "Fälle")", SwissFormat.chf(s.total), indented: true)
+            }
+            line("Total", SwissFormat.chf(f.total))
+        }
         return sections
     }
 
@@ -247,27 +266,6 @@ extension OptimaReport {
                 guard let value = row.value else { lines.append(label); continue }
                 lines.append(label + String(repeating: " ", count: max(1, width - label.count - value.count)) + value)
             }
-        }
-        lines.append("")
-        lines.append("Massnahmen ohne Kostengutsprache (eigener Anspruch bei der OPTIMA-Stelle)")
-        counts("Gebuchte Massnahmen; davon", ownEntitlementMeasures.booked)
-        line("Kosten", SwissFormat.chf(ownEntitlementMeasures.costs.total))
-        for type in InstitutionType.allCases.sorted() {
-            line("  - " + Glossary.reportLabel(type), SwissFormat.chf(ownEntitlementMeasures.costs[type]))
-        }
-        if let f = flatRates {
-            lines.append("")
-            lines.append("Fallpauschalen (Modell A, bis \(f.through.swissFormatted))")
-            lines.append("Ansatz pro Fall und Monat: " + InstitutionType.allCases.sorted().map {
-                Glossary.reportLabel($0) + " " + SwissFormat.chf(f.rates[$0])
-            }.joined(separator: ", "))
-            if f.statements.isEmpty { lines.append("  keine Fälle ohne vorbestehenden Anspruch") }
-            for s in f.statements {
-                let month = (s.month < 10 ? "0" : "") + "\(s.month).\(s.year)"
-                let who = (f.officeNames[s.receiverOfficeId] ?? s.receiverOfficeId) + " an " + (f.officeNames[s.payingOfficeId] ?? s.payingOfficeId)
-                line("  \(month) \(who), \(s.lines.count) \(s.lines.count == 1 ? "Fall" : "Fälle")", SwissFormat.chf(s.total))
-            }
-            line("Total", SwissFormat.chf(f.total))
         }
         if let createdOn {
             lines.append("")
