@@ -73,6 +73,7 @@ let package = Package(
         // MARK: OPTIMA application (cases in SQLite, the six definitions on the engine, documents, reports)
         .target(name: "NahtstelleCases", dependencies: [
             "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleOptima", "NahtstelleForms", "NahtstelleDocuments", "NahtstelleFEEL",
+            "NahtstelleXML",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
 

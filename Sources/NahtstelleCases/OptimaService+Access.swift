@@ -310,6 +310,10 @@ extension OptimaService {
     public func deploy(by username: String, source: [UInt8], fileName: String) throws -> [Engine.Deployment] {
         let user = try staff(username)
         try require(AccessPolicy.canManageDefinitions(user.user), "Definitionen stellen die IIZ-Koordinationsstellen bereit.")
+        let contract = ProcessContract.problems(bytes: source, fileName: fileName)
+        if !contract.isEmpty {
+            throw CaseServiceError(.invalidInput, "\(fileName) kann nicht bereitgestellt werden:\n" + contract.map(\.description).joined(separator: "\n"))
+        }
         do { return try engine.deploy(source: source, fileName: fileName, by: user.username) } catch let error as DefinitionErrorDescribing {
             throw CaseServiceError(.invalidInput, "\(fileName) kann nicht bereitgestellt werden:\n" + error.problemList)
         } catch { throw CaseServiceError.wrapping(error) }

@@ -17,6 +17,7 @@ extension OptimaService {
         let user = try staff(username)
         try require(AccessPolicy.canManageDefinitions(user.user), "Definitionen prüfen und bereitstellen die IIZ-Koordinationsstellen.")
         return DefinitionParser(options: engine.parserOptions).parse(bytes: source, fileName: fileName).problems
+            + ProcessContract.problems(bytes: source, fileName: fileName)
     }
 
     /// Deploys when the file has no error: version n+1, or nothing new for identical content.

@@ -138,6 +138,10 @@ public final class OptimaService: Sendable {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw CaseServiceError(.notFound, "\(path): Datei nicht lesbar. Bitte die Berechtigungen prüfen.")
             }
+            let contract = ProcessContract.problems(bytes: [UInt8](data), fileName: file)
+            if !contract.isEmpty {
+                throw CaseServiceError(.invalidInput, "\(file) kann nicht bereitgestellt werden:\n" + contract.map(\.description).joined(separator: "\n"))
+            }
             do {
                 result += try engine.deploy(source: [UInt8](data), fileName: file, by: actor)
             } catch let error as DefinitionErrorDescribing {

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import NahtstelleCases
+@testable import NahtstelleCases
 import NahtstelleDefinition
 import NahtstelleFEEL
 import NahtstelleXML
@@ -92,6 +92,33 @@ import Testing
             #expect(plain.status == .ok && !String(buffer: plain.body).contains("data-overlay-for"))
             let unknown = try await client.execute(uri: "/api/definitions/optima-sh/versions/99/diagram.svg", method: .get, headers: bearer(advisor))
             #expect(unknown.status == .notFound)
+        }
+    }
+}
+
+/// The ids the application relies on: the shipped definitions keep them; an upload without one is refused.
+@Suite struct ProcessContractTests {
+    @Test func shippedDefinitionsHoldTheContractAndAnEditWithoutATaskIsRefused() async throws {
+        let fm = FileManager.default
+        let dir = repositoryRoot + "/workflows"
+        var seen: Set<String> = []
+        for file in try fm.contentsOfDirectory(atPath: dir) where file.hasSuffix(".bpmn") {
+            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/" + file)))
+            #expect(ProcessContract.problems(bytes: bytes, fileName: file).isEmpty, "\(file)")
+            seen.insert(String(file.dropLast(5)))
+        }
+        #expect(seen == Set(ProcessContract.required.keys))
+        let s = try TestServer()
+        let original = try String(contentsOfFile: dir + "/optima-sh.bpmn", encoding: .utf8)
+        let without = original.replacingOccurrences(of: "id=\"sign-agreement-alv\"", with: "id=\"sign-agreement-alv-neu\"")
+            .replacingOccurrences(of: "Ref=\"sign-agreement-alv\"", with: "Ref=\"sign-agreement-alv-neu\"")
+        try await s.test { client in
+            let token = try await client.token("iiz.koordination")
+            let response = try await client.execute(uri: "/api/definitions", method: .post, headers: DefinitionRouteTests.xml(token),
+                                                    body: ByteBuffer(string: without))
+            #expect(response.status == .unprocessableContent)
+            let messages = (json(response)["problems"]?.listValue ?? []).compactMap { $0.contextValue?["message"]?.stringValue }
+            #expect(messages.contains { $0.contains("«sign-agreement-alv» fehlt") }, "\(messages)")
         }
     }
 }

@@ -1,5 +1,6 @@
 """The shipped OPTIMA definitions: schema-valid, free of problems, and every dry-run example
 walks the path its expected file says (the same check a coordinator runs after editing)."""
+import os
 import pathlib
 import shutil
 import subprocess
@@ -63,3 +64,14 @@ def test_linked_dry_run_starts_and_ends_the_reduced_procedure(nahtstelle, tmp_pa
     assert r.stdout.strip().splitlines()[-1] == "end: end-closed"
     assert r.stderr.strip().splitlines() == ["[reduced-sd] adjust-counselling-plan", "[reduced-sd] resume-procedure",
                                              "[reduced-sd] end: end-resumed"]
+
+
+def test_generator_matches_the_shipped_definitions():
+    """workflows/*.bpmn are the source; the generator must not overwrite an edited file unnoticed:
+    a file edited by hand (or in a modeler) without the generator makes this test fail, and the
+    fix is either to port the edit into scripts/workflows/generate.py or to retire the generator."""
+    import subprocess
+    import sys
+    result = subprocess.run([sys.executable, os.path.join(str(ROOT), "scripts", "workflows", "generate.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
