@@ -152,6 +152,13 @@ struct API: Sendable {
                      _ change: @escaping @Sendable (OptimaService, String, Int64) throws -> TaskRecord) async throws -> Response {
         let caller = try context.requireCaller()
         let id = try RequestInput.id(context, "Aufgabe")
+        let task = try await changeClaim(context, caller, id, action: action, change)
+        return JSONBody.response(.context(["task": Rep.task(task, assigneeName: task.assignee == nil ? nil : caller.name)]))
+    }
+
+    /// Claim or release for the API and the pages: the change, then its access-log entry.
+    func changeClaim(_ context: AppContext, _ caller: Caller, _ id: Int64, action: String,
+                     _ change: @escaping @Sendable (OptimaService, String, Int64) throws -> TaskRecord) async throws -> TaskRecord {
         let service = self.service
         let task = try await core.run(context) { () -> TaskRecord in
             let task = try change(service, caller.username, id)
@@ -159,7 +166,7 @@ struct API: Sendable {
             return task
         }
         core.metrics.command()
-        return JSONBody.response(.context(["task": Rep.task(task, assigneeName: task.assignee == nil ? nil : caller.name)]))
+        return task
     }
 
     func complete(_ request: Request, _ context: AppContext) async throws -> Response {

@@ -14,6 +14,7 @@ import pytest
 
 from conftest import ROOT
 from server_support import PASSWORD, Server
+from test_server import WORKERS  # who works a task of an office and role when nobody has claimed it
 
 selenium = pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
@@ -24,13 +25,6 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 SHOTS = os.path.join(ROOT, "build", "screenshots")
-
-# Who works a task of an office and role, when nobody has claimed it (demo directory).
-WORKERS = {
-    ("rav-wolhusen", "optima-contact"): "m.bucher", ("rav-wolhusen", "advisor"): "p.baumann",
-    ("rav-wolhusen", "signatory"): "e.renggli", ("sd-stadt-luzern", "advisor"): "n.frei",
-    ("sd-stadt-luzern", "optima-contact"): "j.portmann", ("sd-stadt-luzern", "signatory"): "d.schmid",
-}
 
 # Facts of the case the system holds once entered: a later form must never ask them again.
 CASE_FACTS = {"lastName", "firstName", "birthDate", "ahvNumber", "street", "postalCode", "city", "phone", "goal",

@@ -121,23 +121,13 @@ extension Pages {
 
     func claim(_ request: Request, _ context: AppContext, _ caller: Caller, _ form: PostedForm) async throws -> Response {
         let id = try id(context)
-        let service = self.service
-        try await core.run(context) {
-            let task = try service.claim(by: caller.username, taskID: id)
-            try service.logWrite(caller.username, "claim-task", caseID: task.businessKey)
-        }
-        core.metrics.command()
+        _ = try await api.changeClaim(context, caller, id, action: "claim-task") { service, user, id in try service.claim(by: user, taskID: id) }
         return Self.redirect(Self.safeReturn(form["back"], fallback: "/tasks/\(id)"))
     }
 
     func release(_ request: Request, _ context: AppContext, _ caller: Caller, _ form: PostedForm) async throws -> Response {
         let id = try id(context)
-        let service = self.service
-        try await core.run(context) {
-            let task = try service.unclaim(by: caller.username, taskID: id)
-            try service.logWrite(caller.username, "unclaim-task", caseID: task.businessKey)
-        }
-        core.metrics.command()
+        _ = try await api.changeClaim(context, caller, id, action: "unclaim-task") { service, user, id in try service.unclaim(by: user, taskID: id) }
         return Self.redirect(Self.safeReturn(form["back"]))
     }
 
