@@ -108,7 +108,12 @@ import Testing
             let created = try server.service.submitApplication(by: "h.lustenberger", receiverOffice: "sobz-hochdorf",
                                                                formData: applicationValues(lastName: "Geheim").contextValue ?? [:])
             let (huber, csrf) = try await Self.signIn(client, "n.frei")
-            for path in ["/cases/\(created.caseID)", "/tasks/\(created.openTasks[0].id)"] {
+            // The party's view of the case's diagram: where it stands now.
+            let (party, _) = try await Self.signIn(client, "c.studer")
+            let diagram = try await client.execute(uri: "/cases/\(created.caseID)/diagram.svg", method: .get, headers: [.cookie: party])
+            #expect(diagram.status == .ok)
+            #expect(String(buffer: diagram.body).contains("data-element-id=\"check-application\" class=\"node userTask current\""))
+            for path in ["/cases/\(created.caseID)", "/tasks/\(created.openTasks[0].id)", "/cases/\(created.caseID)/diagram.svg"] {
                 let response = try await client.execute(uri: path, method: .get, headers: [.cookie: huber])
                 #expect(response.status == .notFound, "\(path)")
                 #expect(!String(buffer: response.body).contains("Geheim"))

@@ -123,11 +123,40 @@ extension Pages {
             "followUp": followUp?.swissFormatted ?? "", "hasFollowUp": followUp != nil,
             "followUpDefault": LucerneCalendar.standard.addWorkingDays(today, 5).swissFormatted,
             "canWrite": caller.roles.contains { $0 != .coordinator },
+            "diagramURL": "/cases/\(c.id)/diagram.svg",
             "jobSearchRelease": view.jobSearchRelease.map { ($0.released ? "befreit: " : "nicht befreit: ") + $0.reason } ?? "",
         ]
         var withMeetings = data
         withMeetings["hasMeetings"] = !(data["meetings"] as! [[String: Any]]).isEmpty
         return try await html("case", withMeetings, caller, context, current: "cases")
+    }
+
+    /// The case's OPTIMA process drawn with the steps it passed and where it waits now; only for
+    /// users who may see the case (the read is logged like the case page's).
+    func caseDiagram(_ request: Request, _ context: AppContext, _ caller: Caller) async throws -> Response {
+        let caseID = try RequestInput.caseID(context)
+        let service = self.service
+        let (record, passed, current) = try await core.run(context) { () -> (DefinitionRecord, Set<String>, Set<String>) in
+            let view = try service.caseView(caller.username, caseID: caseID)
+            guard let instance = view.instances.first(where: { $0.processID.hasPrefix("optima-") }),
+                let record = try service.definitions(by: caller.username).first(where: { $0.id == instance.definitionID })
+            else { throw APIError.notFound("Prozess des Falls") }
+            var passed: Set<String> = []
+            for h in view.history where h.instanceID == instance.id {
+                if let e = h.elementID { passed.insert(e) }
+                if let details = try? Value.parseJSON(bytes: Array(h.details.utf8)), let events = details.contextValue?["events"]?.listValue {
+                    for event in events {
+                        for key in ["service", "ended", "reached", "message"] {
+                            if let id = event.contextValue?[key]?.stringValue { passed.insert(id) }
+                        }
+                    }
+                }
+            }
+            let current = Set(view.openTasks.filter { $0.instanceID == instance.id }.map(\.elementID))
+            return (record, passed, current)
+        }
+        let svg = try API.svg(record, counts: [:], path: passed.subtracting(current), current: current)
+        return Response(status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: svg)))
     }
 
     /// The notes of the meetings (hand-over, status, closing): the completed meeting tasks' texts.

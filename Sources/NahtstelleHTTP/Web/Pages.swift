@@ -45,6 +45,7 @@ struct Pages: Sendable {
             PageRoute(method: .get, path: "/cases/new", handler: page(newCasePage)),
             PageRoute(method: .post, path: "/cases/new", handler: post(newCaseSubmit)),
             PageRoute(method: .get, path: "/cases/:id", handler: page(casePage)),
+            PageRoute(method: .get, path: "/cases/:id/diagram.svg", handler: page(caseDiagram)),
             PageRoute(method: .post, path: "/tasks/:id/follow-up", handler: post(taskFollowUp)),
             PageRoute(method: .post, path: "/cases/:id/follow-up", handler: post(caseFollowUp)),
             PageRoute(method: .post, path: "/cases/:id/notes", handler: post(addNote)),
