@@ -85,3 +85,23 @@ import Testing
         #expect(throws: Diagram.ReadError.self) { try Diagram.read(bytes: Array("<a><b></a>".utf8)) }
     }
 }
+
+@Suite struct DefinitionDiffTests {
+    @Test func renamedTaskNewDeadlineAddedAndRemovedElements() throws {
+        let url = DiagramTests.root.appendingPathComponent("workflows/optima-alv.bpmn")
+        let old = try String(contentsOf: url, encoding: .utf8)
+        var new = old.replacingOccurrences(of: "name=\"Antrag prüfen\"", with: "name=\"Antrag prüfen und entscheiden\"")
+        new = new.replacingOccurrences(of: "id=\"hand-back-documents\"", with: "id=\"hand-back-files\"")
+            .replacingOccurrences(of: "Ref=\"hand-back-documents\"", with: "Ref=\"hand-back-files\"")
+        let diff = try #require(DefinitionDiff.compare(old: Array(old.utf8), new: Array(new.utf8)))
+        let check = try #require(diff.changed.first { $0.id == "check-application" })
+        #expect(check.changes == ["name: «Antrag prüfen» → «Antrag prüfen und entscheiden»"])
+        #expect(diff.added.map(\.id) == ["hand-back-files"])
+        #expect(diff.removed.map(\.id) == ["hand-back-documents"])
+        // Flows pointing at the renamed task changed their target.
+        #expect(diff.changed.contains { $0.kind == "sequenceFlow" && $0.changes.contains { $0.contains("targetRef") } })
+        let same = try #require(DefinitionDiff.compare(old: Array(old.utf8), new: Array(old.utf8)))
+        #expect(same.added.isEmpty && same.removed.isEmpty && same.changed.isEmpty)
+        #expect(DefinitionDiff.compare(old: Array(old.utf8), new: Array("<a>".utf8)) == nil)
+    }
+}

@@ -105,6 +105,11 @@ def test_coordinator_changes_a_definition_and_reads_the_report(server, browser):
     assert "Version 2 bereitgestellt" in d.find_element(By.ID, "main").text
     d.get(base + "/definitions")
     assert "v2:" in d.find_element(By.ID, "main").text
+    # Compare version 1 with 2: the renamed task and its new deadline.
+    d.get(base + "/definitions/optima-alv?compare=1&with=2")
+    main = d.find_element(By.ID, "main").text
+    assert "Antrag prüfen und entscheiden" in main and "add working days(today(), 7)" in main, main[-3000:]
+    check(d, "definition-vergleich", problems)
 
     # The report of the demo year, with its charts; the access log.
     d.get(base + "/reports?from=01.01.2026&to=31.12.2026")

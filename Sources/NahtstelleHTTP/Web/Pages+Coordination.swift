@@ -51,12 +51,14 @@ extension Pages {
         try requireCoordinator(caller)
         let id = try processID(context)
         let version = request.uri.queryParameters.get("version").flatMap(Int.init)
+        let q = request.uri.queryParameters
+        let compare = q.get("compare").flatMap(Int.init).flatMap { a in q.get("with").flatMap(Int.init).map { (a, $0) } }
         return try await renderDefinition(id, version: version, caller, context, source: nil, problems: nil, message: nil, status: .ok,
-                                          edit: request.uri.queryParameters.get("edit") != nil)
+                                          edit: q.get("edit") != nil, compare: compare)
     }
 
     func renderDefinition(_ id: String, version: Int?, _ caller: Caller, _ context: AppContext, source: String?, problems: [Problem]?,
-                          message: String?, status: HTTPResponse.Status, edit: Bool = false) async throws -> Response {
+                          message: String?, status: HTTPResponse.Status, edit: Bool = false, compare: (Int, Int)? = nil) async throws -> Response {
         let service = self.service
         let (versions, running) = try await core.run(context) {
             (try service.definitions(by: caller.username).filter { $0.processID == id }.sorted { $0.version > $1.version },
@@ -75,6 +77,21 @@ extension Pages {
             "source": source ?? (edit ? String(decoding: latest.source, as: UTF8.self) : ""), "editing": source != nil || edit,
             "message": message ?? "", "hasMessage": message != nil,
         ]
+        data["versionOptions"] = versions.map { ["value": $0.version, "a": $0.version == (compare?.0 ?? (versions.count > 1 ? versions[1].version : latest.version)),
+                                                  "b": $0.version == (compare?.1 ?? latest.version)] as [String: Any] }
+        data["canCompare"] = versions.count > 1
+        if let (a, b) = compare {
+            guard let old = versions.first(where: { $0.version == a }), let new = versions.first(where: { $0.version == b }) else {
+                throw APIError.notFound("Version")
+            }
+            if let diff = DefinitionDiff.compare(old: old.source, new: new.source) {
+                func rows(_ list: [DefinitionDiff.Element]) -> [[String: Any]] {
+                    list.map { ["id": $0.id, "kind": $0.kind, "name": $0.name, "changes": $0.changes] as [String: Any] }
+                }
+                data["diff"] = ["a": a, "b": b, "added": rows(diff.added), "removed": rows(diff.removed), "changed": rows(diff.changed),
+                                "same": diff.added.isEmpty && diff.removed.isEmpty && diff.changed.isEmpty] as [String: Any]
+            }
+        }
         if let problems {
             let errors = problems.filter { $0.severity == .error }
             data["problems"] = problems.map { p -> [String: Any] in
