@@ -71,19 +71,20 @@ extension DefinitionReader {
         }
     }
 
-    /// Default flows of activities leave that activity (an exclusive gateway's are checked with
-    /// the gateway).
+    /// A default flow (of an exclusive gateway or an activity) leaves the element that names it.
     private func checkDefaultFlows(_ b: ProcessBuilder) {
-        for defaultFlow in b.defaults where b.graph[defaultFlow.nodeID]?.localName != "exclusiveGateway" {
+        for defaultFlow in b.defaults {
             let id = defaultFlow.nodeID
+            let isGateway = b.graph[id]?.localName == "exclusiveGateway"
+            let owner = isGateway ? "des Gateways «\(id)»" : "von «\(id)»"
             guard let flow = b.flows.first(where: { $0.id == defaultFlow.flowID }) else {
-                error(defaultFlow.location, id, "Der Standardfluss von «\(id)» verweist auf den unbekannten Sequenzfluss «\(defaultFlow.flowID)»",
+                error(defaultFlow.location, id, "Der Standardfluss \(owner) verweist auf den unbekannten Sequenzfluss «\(defaultFlow.flowID)»",
                       fix: "default auf die id eines ausgehenden Sequenzflusses setzen oder entfernen")
                 continue
             }
             if flow.sourceID != id {
-                error(defaultFlow.location, id, "Der Standardfluss «\(flow.id)» von «\(id)» ist kein Ausgang dieser Aktivität",
-                      fix: "default auf einen der ausgehenden Sequenzflüsse der Aktivität setzen")
+                error(defaultFlow.location, id, "Der Standardfluss «\(flow.id)» \(owner) ist kein Ausgang \(isGateway ? "dieses Gateways" : "dieser Aktivität")",
+                      fix: "default auf einen der ausgehenden Sequenzflüsse \(isGateway ? "des Gateways" : "der Aktivität") setzen")
             } else if flow.hasConditionElement {
                 warning(flow.location, flow.id, "Der Standardfluss «\(flow.id)» hat eine Bedingung; sie wird nie ausgewertet",
                         fix: "die Bedingung am Standardfluss entfernen")
@@ -98,20 +99,6 @@ extension DefinitionReader {
             guard let node = b.graph[id], node.localName == "exclusiveGateway" else { continue }
             let outgoing = b.flows.filter { $0.sourceID == id }
             let defaultFlow = defaultsByGateway[id]
-            if let defaultFlow {
-                if let flow = b.flows.first(where: { $0.id == defaultFlow.flowID }) {
-                    if flow.sourceID != id {
-                        error(defaultFlow.location, id, "Der Standardfluss «\(defaultFlow.flowID)» des Gateways «\(id)» ist kein Ausgang dieses Gateways",
-                              fix: "default auf einen der ausgehenden Sequenzflüsse des Gateways setzen")
-                    } else if flow.hasConditionElement {
-                        warning(flow.location, flow.id, "Der Standardfluss «\(flow.id)» hat eine Bedingung; sie wird nie ausgewertet",
-                                fix: "die Bedingung am Standardfluss entfernen")
-                    }
-                } else {
-                    error(defaultFlow.location, id, "Der Standardfluss des Gateways «\(id)» verweist auf den unbekannten Sequenzfluss «\(defaultFlow.flowID)»",
-                          fix: "default auf die id eines ausgehenden Sequenzflusses setzen")
-                }
-            }
             guard outgoing.count > 1 else { continue }
             for flow in outgoing where !flow.hasConditionElement && flow.id != defaultFlow?.flowID {
                 error(flow.location, flow.id, "Der Ausgang «\(flow.id)» des exklusiven Gateways «\(id)» hat weder eine Bedingung noch ist er der Standardfluss",
