@@ -4,16 +4,14 @@ import PackageDescription
 /// Nahtstelle: layered targets. Read from the bottom up:
 /// C shims → XML / FEEL → definition model and parser → engine (runtime) → store (SQLite)
 /// → forms / documents → domain → CLI and bench executables.
+///
+/// Platforms: Linux only (Debian with a Swift 6 toolchain, tools version 6.1 or newer).
+/// The code imports Glibc and the C libraries come from Debian's packages; no Apple platform is
+/// built or tested, so none is claimed.
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
-/// The command path (engine and store targets) in release builds: no run-time exclusivity
-/// checks. The compiler still proves exclusive access statically; the run-time checks guard
-/// class properties (the execution's bookkeeping, the writer's prepared statements), which one
-/// command's single thread owns. Measured: 4 % of a task completion (nahtstelle-bench engine).
-let hotPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "Nahtstelle",
-    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "nahtstelle", targets: ["NahtstelleCLI"]),
         .executable(name: "nahtstelle-bench", targets: ["NahtstelleBench"]),
@@ -41,6 +39,8 @@ let package = Package(
         // MARK: C libraries from Debian
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CLibZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+        // `sqlite3_config` (variadic) for the store's process-wide settings, as static inline wrappers.
+        .systemLibrary(name: "CSQLiteSettings", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: Foundations
         .target(name: "NahtstelleXML", dependencies: ["CLibXML2"], swiftSettings: strict),
@@ -53,37 +53,39 @@ let package = Package(
         .target(name: "NahtstelleEngine", dependencies: [
             "NahtstelleDefinition", "NahtstelleFEEL", .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], swiftSettings: strict + hotPath),
+        ], swiftSettings: strict),
 
         // MARK: Store (SQLite through GRDB; the only place that knows SQL)
+        .target(name: "NahtstelleSQLiteSettings", dependencies: ["CSQLiteSettings"], swiftSettings: strict),
         .target(name: "NahtstelleStore", dependencies: [
-            "NahtstelleEngine", .product(name: "GRDB", package: "GRDB.swift"),
+            "NahtstelleEngine", "NahtstelleSQLiteSettings", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
-        ], swiftSettings: strict + hotPath),
+        ], swiftSettings: strict),
 
         // MARK: Forms and documents
         .target(name: "NahtstelleForms", dependencies: ["NahtstelleFEEL"], swiftSettings: strict),
-        .target(name: "NahtstelleDocuments", dependencies: ["CLibZip", "CLibXML2", "NahtstelleXML", "NahtstelleFEEL"], swiftSettings: strict),
+        .target(name: "NahtstelleDocuments", dependencies: ["CLibZip", "NahtstelleFEEL"], swiftSettings: strict),
 
         // MARK: OPTIMA domain (offices, people, cases, eligibility, target groups, deadlines, reporting)
         .target(name: "NahtstelleOptima", dependencies: [
-            "NahtstelleFEEL", "NahtstelleForms", .product(name: "Crypto", package: "swift-crypto"),
+            "NahtstelleFEEL", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
 
         // MARK: OPTIMA application (cases in SQLite, the six definitions on the engine, documents, reports)
         .target(name: "NahtstelleCases", dependencies: [
             "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleOptima", "NahtstelleForms", "NahtstelleDocuments", "NahtstelleFEEL",
             "NahtstelleXML",
-            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
         // MARK: HTTP server (routes, identity, access policy, audit, metrics); calls only the application
         .target(name: "NahtstelleHTTP", dependencies: [
-            "NahtstelleCases", "NahtstelleOptima", "NahtstelleEngine", "NahtstelleFEEL", "NahtstelleForms", "NahtstelleDefinition",
+            "NahtstelleCases", "NahtstelleOptima", "NahtstelleEngine", "NahtstelleFEEL", "NahtstelleForms",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Mustache", package: "swift-mustache"),
@@ -94,14 +96,14 @@ let package = Package(
 
         // MARK: Executables
         .executableTarget(name: "NahtstelleCLI", dependencies: [
-            "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleForms", "NahtstelleDocuments",
+            "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleForms", "NahtstelleDocuments", "NahtstelleFEEL",
             "NahtstelleOptima", "NahtstelleCases", "NahtstelleHTTP", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "NahtstelleBench", dependencies: [
-            "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleDocuments", "CLibZip",
+            "NahtstelleEngine", "NahtstelleStore", "NahtstelleDocuments", "CLibZip",
             "NahtstelleCases", "NahtstelleHTTP", "NahtstelleOptima", "NahtstelleFEEL",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -111,19 +113,24 @@ let package = Package(
         // MARK: Tests (one test target per target)
         .testTarget(name: "NahtstelleXMLTests", dependencies: ["NahtstelleXML"], swiftSettings: strict),
         .testTarget(name: "NahtstelleFEELTests", dependencies: ["NahtstelleFEEL"], swiftSettings: strict),
-        .testTarget(name: "NahtstelleDefinitionTests", dependencies: ["NahtstelleDefinition"], swiftSettings: strict),
-        .testTarget(name: "NahtstelleEngineTests", dependencies: ["NahtstelleEngine", "NahtstelleStore"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "NahtstelleStoreTests", dependencies: ["NahtstelleStore"], swiftSettings: strict),
-        .testTarget(name: "NahtstelleFormsTests", dependencies: ["NahtstelleForms"], swiftSettings: strict),
-        .testTarget(name: "NahtstelleOptimaTests", dependencies: ["NahtstelleOptima"], swiftSettings: strict),
-        .testTarget(name: "NahtstelleDocumentsTests", dependencies: ["NahtstelleDocuments", "NahtstelleForms"], swiftSettings: strict),
+        .testTarget(name: "NahtstelleDefinitionTests", dependencies: ["NahtstelleDefinition", "NahtstelleXML"], swiftSettings: strict),
+        .testTarget(name: "NahtstelleEngineTests", dependencies: ["NahtstelleEngine", "NahtstelleStore", "NahtstelleFEEL"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "NahtstelleStoreTests", dependencies: [
+            "NahtstelleStore", "NahtstelleEngine", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ], swiftSettings: strict),
+        .testTarget(name: "NahtstelleFormsTests", dependencies: ["NahtstelleForms", "NahtstelleFEEL"], swiftSettings: strict),
+        .testTarget(name: "NahtstelleOptimaTests", dependencies: ["NahtstelleOptima", "NahtstelleFEEL"], swiftSettings: strict),
+        .testTarget(name: "NahtstelleDocumentsTests", dependencies: ["NahtstelleDocuments", "NahtstelleFEEL"], swiftSettings: strict),
         .testTarget(name: "NahtstelleCasesTests", dependencies: [
-            "NahtstelleCases", "NahtstelleEngine", "NahtstelleStore", "NahtstelleOptima", "NahtstelleDocuments", "CLibZip",
+            "NahtstelleCases", "NahtstelleEngine", "NahtstelleOptima", "NahtstelleFEEL", "CLibZip",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         .testTarget(name: "NahtstelleHTTPTests", dependencies: [
-            "NahtstelleHTTP", "NahtstelleCases", "NahtstelleOptima",
+            "NahtstelleHTTP", "NahtstelleCases", "NahtstelleFEEL",
+            .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),

@@ -43,9 +43,11 @@ enum CLIEnvironment {
         return variables
     }
 
-    static func engine(store: any EngineStore, draft: Bool = false) throws -> Engine {
+    /// - Parameter dryRun: for `simulate`: user tasks need no role.
+    static func engine(store: any EngineStore, draft: Bool = false, dryRun: Bool = false) throws -> Engine {
         var configuration = Engine.Configuration()
         configuration.draft = draft
+        configuration.requireRoles = !dryRun
         for name in serviceHandlerNames { configuration.serviceHandlers[name] = NoOpServiceTaskHandler() }
         configuration.functions = LucerneCalendar.feelFunctions
         return Engine(store: store, configuration: configuration)

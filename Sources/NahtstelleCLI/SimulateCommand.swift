@@ -47,7 +47,7 @@ struct SimulateCommand: ParsableCommand {
         }
         let answerText = String(decoding: answerBytes, as: UTF8.self)
         var simulation = Simulation(answers: try Simulation.parseAnswers(answerText), startVariables: start)
-        let engine = try CLIEnvironment.engine(store: try SQLiteEngineStore(path: nil), draft: draft)
+        let engine = try CLIEnvironment.engine(store: try SQLiteEngineStore(path: nil), draft: draft, dryRun: true)
         var primary: Int64?
         do {
             _ = try simulation.run(engine: engine, files: files, processID: process) { step in

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import NahtstelleFEEL
 import NahtstelleOptima
 
 /// Settings of the installation that the coordination office decides, not the code.

@@ -62,7 +62,7 @@ extension OptimaService {
                 (line.caseID, try CaseRows.load(db, id: line.caseID).map { $0.optimaCase.person.lastName + " " + $0.optimaCase.person.firstName } ?? "")
             })
         }
-        let period = Self.monthNames[month - 1] + " \(year)"
+        let period = SwissFormat.monthNames[month - 1] + " \(year)"
         let data: Value = .context([
             "document": .context(["date": .date(today), "place": .string(receiver.city),
                                   "reference": .string("Fallpauschalen " + (month < 10 ? "0" : "") + "\(month).\(year)")]),
@@ -82,9 +82,6 @@ extension OptimaService {
                                    + "die Vorlage mit «nahtstelle templates check».")
         }
     }
-
-    static let monthNames = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-                             "November", "Dezember"]
 }
 
 /// The billing facts read from the database, for the service and the read-only report.

@@ -20,6 +20,9 @@ public struct DefinitionParser: Sendable {
         /// Reads every process as executable, whatever its `isExecutable` says: for dry runs of
         /// drafts and of models written for interchange (never for deploying to production).
         public var draft = false
+        /// Whether every user task needs a role (its own, a candidate group, or its lane's).
+        /// Dry runs (`simulate`) play the flow through and need none.
+        public var requireRoles = true
         public init() {}
     }
 

@@ -4,6 +4,7 @@ extension DefinitionReader {
     /// Checks the process as a graph and builds the model.
     func finish(_ b: ProcessBuilder, element: XMLElement) -> ProcessDefinition {
         checkFlows(b)
+        checkDefaultFlows(b)
         checkGateways(b)
         checkBoundaryEvents(b)
         checkStartsAndEnds(b)
@@ -53,12 +54,15 @@ extension DefinitionReader {
                 if flow.condition != nil || flow.hasConditionElement {
                     switch source.localName {
                     case "exclusiveGateway": break
+                    // Conditional flows leaving an activity: each one whose condition holds is taken
+                    // (BPMN's implicit inclusive split).
+                    case _ where ElementCatalog.activities.contains(source.localName): break
                     case "parallelGateway":
                         error(flow.location, flow.id, "Der Ausgang «\(flow.id)» des parallelen Gateways «\(source.id)» hat eine Bedingung; parallele Gateways nehmen immer alle Ausgänge",
                               fix: "die Bedingung entfernen oder ein exklusives Gateway verwenden")
                     default:
                         if source.isSupported {
-                            error(flow.location, flow.id, "Der Sequenzfluss «\(flow.id)» hat eine Bedingung, geht aber nicht von einem exklusiven Gateway aus (\(describe(source)))",
+                            error(flow.location, flow.id, "Der Sequenzfluss «\(flow.id)» hat eine Bedingung, geht aber weder von einem exklusiven Gateway noch von einer Aktivität aus (\(describe(source)))",
                                   fix: "nach \(source.id) ein exklusives Gateway einfügen und die Bedingung an dessen Ausgang setzen")
                         }
                     }
@@ -67,27 +71,34 @@ extension DefinitionReader {
         }
     }
 
+    /// A default flow (of an exclusive gateway or an activity) leaves the element that names it.
+    private func checkDefaultFlows(_ b: ProcessBuilder) {
+        for defaultFlow in b.defaults {
+            let id = defaultFlow.nodeID
+            let isGateway = b.graph[id]?.localName == "exclusiveGateway"
+            let owner = isGateway ? "des Gateways «\(id)»" : "von «\(id)»"
+            guard let flow = b.flows.first(where: { $0.id == defaultFlow.flowID }) else {
+                error(defaultFlow.location, id, "Der Standardfluss \(owner) verweist auf den unbekannten Sequenzfluss «\(defaultFlow.flowID)»",
+                      fix: "default auf die id eines ausgehenden Sequenzflusses setzen oder entfernen")
+                continue
+            }
+            if flow.sourceID != id {
+                error(defaultFlow.location, id, "Der Standardfluss «\(flow.id)» \(owner) ist kein Ausgang \(isGateway ? "dieses Gateways" : "dieser Aktivität")",
+                      fix: "default auf einen der ausgehenden Sequenzflüsse \(isGateway ? "des Gateways" : "der Aktivität") setzen")
+            } else if flow.hasConditionElement {
+                warning(flow.location, flow.id, "Der Standardfluss «\(flow.id)» hat eine Bedingung; sie wird nie ausgewertet",
+                        fix: "die Bedingung am Standardfluss entfernen")
+            }
+        }
+    }
+
     /// Exclusive gateways: every outgoing flow of a split has a condition or is the default.
     private func checkGateways(_ b: ProcessBuilder) {
-        let defaultsByGateway = Dictionary(b.defaults.map { ($0.gatewayID, $0) }, uniquingKeysWith: { first, _ in first })
+        let defaultsByGateway = Dictionary(b.defaults.map { ($0.nodeID, $0) }, uniquingKeysWith: { first, _ in first })
         for id in b.graphOrder {
             guard let node = b.graph[id], node.localName == "exclusiveGateway" else { continue }
             let outgoing = b.flows.filter { $0.sourceID == id }
             let defaultFlow = defaultsByGateway[id]
-            if let defaultFlow {
-                if let flow = b.flows.first(where: { $0.id == defaultFlow.flowID }) {
-                    if flow.sourceID != id {
-                        error(defaultFlow.location, id, "Der Standardfluss «\(defaultFlow.flowID)» des Gateways «\(id)» ist kein Ausgang dieses Gateways",
-                              fix: "default auf einen der ausgehenden Sequenzflüsse des Gateways setzen")
-                    } else if flow.hasConditionElement {
-                        warning(flow.location, flow.id, "Der Standardfluss «\(flow.id)» hat eine Bedingung; sie wird nie ausgewertet",
-                                fix: "die Bedingung am Standardfluss entfernen")
-                    }
-                } else {
-                    error(defaultFlow.location, id, "Der Standardfluss des Gateways «\(id)» verweist auf den unbekannten Sequenzfluss «\(defaultFlow.flowID)»",
-                          fix: "default auf die id eines ausgehenden Sequenzflusses setzen")
-                }
-            }
             guard outgoing.count > 1 else { continue }
             for flow in outgoing where !flow.hasConditionElement && flow.id != defaultFlow?.flowID {
                 error(flow.location, flow.id, "Der Ausgang «\(flow.id)» des exklusiven Gateways «\(id)» hat weder eine Bedingung noch ist er der Standardfluss",
@@ -233,7 +244,8 @@ extension DefinitionReader {
     }
 
     /// Lane references exist; user tasks without a role of their own take the role of the
-    /// innermost lane holding them.
+    /// innermost lane holding them that has one (`nahtstelle:role`), else the name of the
+    /// innermost named lane (as models from other modelers carry no roles), with a warning.
     private func resolveLanes(_ b: ProcessBuilder) {
         var lanesOfNode: [String: [Lane]] = [:]
         for ref in b.laneRefs {
@@ -249,15 +261,33 @@ extension DefinitionReader {
         for id in b.graphOrder {
             guard var node = b.nodes[id], case .userTask(var spec) = node.kind else { continue }
             if spec.role == nil {
-                let lanes = (lanesOfNode[id] ?? []).filter { $0.role != nil }
-                spec.role = lanes.max { (b.laneDepth[$0.id] ?? 0) < (b.laneDepth[$1.id] ?? 0) }?.role
+                let lanes = lanesOfNode[id] ?? []
+                func innermost(_ candidates: [Lane]) -> Lane? {
+                    candidates.max { (b.laneDepth[$0.id] ?? 0) < (b.laneDepth[$1.id] ?? 0) }
+                }
+                if let lane = innermost(lanes.filter { $0.role != nil }) {
+                    spec.role = lane.role
+                } else if let lane = innermost(lanes.filter { Self.roleName(fromLane: $0.name) != nil }),
+                    let name = Self.roleName(fromLane: lane.name) {
+                    spec.role = name
+                    warning(node.location, id, "Die Benutzeraufgabe «\(id)» hat keine Rolle und übernimmt den Namen ihrer Lane «\(name)» als Rolle",
+                            fix: "die Rolle ausdrücklich setzen: nahtstelle:role=\"…\" an der Aufgabe oder an der Lane «\(lane.id)» (oder camunda:candidateGroups)")
+                }
                 node.kind = .userTask(spec)
                 b.nodes[id] = node
             }
-            if spec.role == nil {
+            if spec.role == nil && options.requireRoles {
                 error(node.location, id, "Die Benutzeraufgabe «\(id)» hat keine Rolle; niemand würde sie sehen",
-                      fix: "nahtstelle:role=\"…\" an der Aufgabe oder an ihrer Lane setzen (z.B. referrer, receiver, signatory)")
+                      fix: "nahtstelle:role=\"…\" an der Aufgabe oder an ihrer Lane setzen (z.B. referrer, receiver, signatory), oder die Aufgabe in eine Lane mit Namen legen")
             }
         }
+    }
+
+    /// A lane's name as a role: whitespace (line breaks modelers put into long names) folded to
+    /// single spaces; `nil` when it has no name.
+    static func roleName(fromLane name: String?) -> String? {
+        guard let name else { return nil }
+        let folded = name.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        return folded.isEmpty ? nil : folded
     }
 }

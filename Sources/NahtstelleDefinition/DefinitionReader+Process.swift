@@ -78,14 +78,16 @@ extension DefinitionReader {
         let name = element.localName
         var node = ProcessBuilder.GraphNode(id: id, localName: name, scope: scope, location: here, isSupported: true)
         var kind: FlowNode.Kind?
+        var activityDefault: String?
         if ElementCatalog.activities.contains(name) {
             if element.attribute("isForCompensation") == "true" {
                 error(element, id, "Kompensationsaktivitäten (isForCompensation) werden nicht unterstützt",
                       fix: "die Rückabwicklung als gewöhnliche Aufgaben modellieren")
             }
-            if element.attribute("default") != nil {
-                error(element, id, "Ein Standardfluss (default) an einer Aktivität wird nicht unterstützt",
-                      fix: "nach der Aktivität ein exklusives Gateway einfügen und dort den Standardfluss setzen")
+            // The implicit inclusive split: checked with the flows (`checkDefaultFlows`).
+            if let flow = element.attribute("default")?.trimmed, !flow.isEmpty {
+                activityDefault = flow
+                builder.defaults.append(.init(nodeID: id, flowID: flow, location: here))
             }
         }
         switch name {
@@ -111,7 +113,7 @@ extension DefinitionReader {
             checkNahtstelleAttributes(element, id: id, allowed: [])
             let defaultFlow = element.attribute("default")?.trimmed
             if let defaultFlow, !defaultFlow.isEmpty {
-                builder.defaults.append(.init(gatewayID: id, flowID: defaultFlow, location: here))
+                builder.defaults.append(.init(nodeID: id, flowID: defaultFlow, location: here))
             }
             readDecorations(of: element, id: id)
             kind = .exclusiveGateway(defaultFlowID: (defaultFlow?.isEmpty ?? true) ? nil : defaultFlow)
@@ -134,7 +136,7 @@ extension DefinitionReader {
         builder.add(node)
         if let kind, !insideUnsupported {
             builder.nodes[id] = FlowNode(id: id, name: element.attribute("name"), kind: kind, scopeID: scope,
-                                         incoming: [], outgoing: [], boundaryEventIDs: [], location: here)
+                                         incoming: [], outgoing: [], boundaryEventIDs: [], defaultFlowID: activityDefault, location: here)
         }
     }
 

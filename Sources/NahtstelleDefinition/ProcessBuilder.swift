@@ -27,8 +27,9 @@ final class ProcessBuilder {
         var scope: String?
     }
 
+    /// A `default` attribute: of an exclusive gateway or of an activity.
     struct DefaultFlow {
-        var gatewayID: String
+        var nodeID: String
         var flowID: String
         var location: SourceLocation
     }

@@ -131,7 +131,8 @@ public struct ProcessDefinition: Sendable {
 public struct Lane: Sendable, Hashable {
     public var id: String
     public var name: String?
-    /// `nahtstelle:role` on the lane; otherwise `nil` (the lane's name is then only a label).
+    /// `nahtstelle:role` on the lane; otherwise `nil` (a user task without a role of its own
+    /// then takes the lane's name as its role, with a warning).
     public var role: String?
     /// Ids of the flow nodes the lane holds (`flowNodeRef`).
     public var flowNodeIDs: [String]
@@ -173,11 +174,15 @@ public struct FlowNode: Sendable {
     public var outgoing: [String]
     /// Boundary events attached to this activity.
     public var boundaryEventIDs: [String]
+    /// An activity's default flow (`default`): taken when none of its conditional outgoing
+    /// flows is (BPMN's implicit inclusive split). An exclusive gateway's is in its `Kind`.
+    public var defaultFlowID: String?
     public var location: SourceLocation
 
     public init(id: String, name: String?, kind: Kind, scopeID: String?, incoming: [String], outgoing: [String],
-                boundaryEventIDs: [String], location: SourceLocation) {
+                boundaryEventIDs: [String], defaultFlowID: String? = nil, location: SourceLocation) {
         self.id = id
+        self.defaultFlowID = defaultFlowID
         self.name = name
         self.kind = kind
         self.scopeID = scopeID

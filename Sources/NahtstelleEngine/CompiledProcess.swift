@@ -110,26 +110,28 @@ final class Step: Sendable {
     let node: FlowNode
     /// The outgoing flows in document order.
     let outgoing: [Outgoing]
-    /// Whether any outgoing flow carries a condition (otherwise a token takes all of them).
+    /// Whether any outgoing flow carries a condition or one is the default (otherwise a token
+    /// takes all of them).
     let hasConditions: Bool
     /// For a user task: what its task records are made of.
     let task: TaskTemplate?
     let isExclusiveGateway: Bool
-    /// An exclusive gateway's default flow.
+    /// The default flow: an exclusive gateway's, or an activity's (taken when none of its
+    /// conditional flows is).
     let defaultFlowID: String?
 
     init(node: FlowNode, outgoing: [Outgoing], task: TaskTemplate?) {
         self.node = node
         self.outgoing = outgoing
-        hasConditions = outgoing.contains { $0.condition != nil }
         self.task = task
         if case .exclusiveGateway(let defaultFlow) = node.kind {
             isExclusiveGateway = true
             defaultFlowID = defaultFlow
         } else {
             isExclusiveGateway = false
-            defaultFlowID = nil
+            defaultFlowID = node.defaultFlowID
         }
+        hasConditions = defaultFlowID != nil || outgoing.contains { $0.condition != nil }
     }
 }
 

@@ -24,6 +24,9 @@ public final class Engine: Sendable {
         public var logger = Logger(label: "nahtstelle.engine")
         /// Dry runs only: every process counts as executable (see `DefinitionParser.Options.draft`).
         public var draft = false
+        /// Whether every user task needs a role when deploying; dry runs (`simulate`) need none
+        /// (see `DefinitionParser.Options.requireRoles`).
+        public var requireRoles = true
         public init() {}
     }
 
@@ -57,6 +60,7 @@ public final class Engine: Sendable {
         }
         options.formExists = configuration.formExists
         options.draft = configuration.draft
+        options.requireRoles = configuration.requireRoles
         if !configuration.serviceHandlers.isEmpty { options.serviceHandlers = Set(configuration.serviceHandlers.keys) }
         return options
     }

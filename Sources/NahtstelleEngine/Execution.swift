@@ -492,8 +492,10 @@ final class Execution {
         try move(instance, tokenID: token.id, along: flow)
     }
 
-    /// The token leaves its node: boundary listeners close; outgoing flows (with their
-    /// conditions, if any) are taken; none means the token ends here.
+    /// The token leaves its node: boundary listeners close; outgoing flows are taken — those
+    /// without condition always, conditional ones when their condition is `true`, the default
+    /// flow when no conditional one is (BPMN's implicit inclusive split); no flows means the
+    /// token ends here.
     private func leave(_ instance: LoadedInstance, tokenID: Int) throws {
         guard let token = instance.state.tokens[tokenID] else { return }
         let step = try instance.process.step(token.nodeID)
@@ -503,10 +505,18 @@ final class Execution {
             return
         }
         var ctx: FEELContext?
-        let taken = step.outgoing.filter { flow in
+        var conditionHeld = false
+        var taken = step.outgoing.filter { flow in
+            if flow.id == step.defaultFlowID { return false }
             guard let condition = flow.condition else { return true }
             if ctx == nil { ctx = context(instance, scopeID: token.scopeID) }
-            return condition.evaluate(ctx!) == .bool(true)
+            let holds = condition.evaluate(ctx!) == .bool(true)
+            if holds { conditionHeld = true }
+            return holds
+        }
+        if !conditionHeld, let defaultFlow = step.outgoing.first(where: { $0.id == step.defaultFlowID }) {
+            // In document order with the others, so the token ids follow the drawing.
+            taken = step.outgoing.filter { flow in flow.id == defaultFlow.id || taken.contains { $0.id == flow.id } }
         }
         guard taken.count > 0 else {
             throw EngineError(.incident, "Nach »\(step.node.name ?? step.node.id)« trifft keine Bedingung der ausgehenden Pfade zu.", element: step.node.id)

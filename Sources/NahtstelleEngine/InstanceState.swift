@@ -162,7 +162,9 @@ public struct Token: Sendable, Hashable {
 // MARK: - Encoding
 
 extension InstanceState {
-    /// Compact JSON: `{"n":next,"s":[[id,element,parent,parentToken,isEvent,{vars}]…],"t":[[id,scope,node,via,kind,arg]…]}`.
+    /// The stored format `encode()` writes (`InstanceStateFormat`), compact JSON:
+    /// `{"v":2,"n":next,"s":[[id,element,parent,parentToken,isEvent,{vars}]…],"t":[[id,scope,node,via,wait,arg]…]}`
+    /// with `wait` one of `task` (arg: the task id), `event`, `join`, `sub` (arg: the scope id).
     /// Written on every command, so straight into bytes: no intermediate strings.
     public func encoded() -> [UInt8] {
         var copy = self
@@ -174,7 +176,9 @@ extension InstanceState {
     public mutating func encode() -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(256)
-        Value.writeRaw(#"{"n":"#, into: &out)
+        Value.writeRaw(#"{"v":"#, into: &out)
+        Value.writeInteger(Int64(InstanceStateFormat.current), into: &out)
+        Value.writeRaw(#","n":"#, into: &out)
         Value.writeInteger(Int64(nextID), into: &out)
         Value.writeRaw(#","s":["#, into: &out)
         var first = true
@@ -216,13 +220,13 @@ extension InstanceState {
             out.append(44)
             Self.writeOptional(token.arrivedVia, into: &out)
             out.append(44)
-            let (kind, argument): (UInt8, Int64) = switch token.wait {
-            case .task(let id): (48, id)
-            case .event: (49, 0)
-            case .join: (50, 0)
-            case .subProcess(let s): (51, Int64(s))
+            let (kind, argument): (StaticString, Int64) = switch token.wait {
+            case .task(let id): (#""task""#, id)
+            case .event: (#""event""#, 0)
+            case .join: (#""join""#, 0)
+            case .subProcess(let s): (#""sub""#, Int64(s))
             }
-            out.append(kind)
+            Value.writeRaw(kind, into: &out)
             out.append(44)
             Value.writeInteger(argument, into: &out)
             out.append(93)
@@ -239,11 +243,19 @@ extension InstanceState {
         if let i { Value.writeInteger(Int64(i), into: &out) } else { Value.writeRaw("null", into: &out) }
     }
 
-    /// Reads what `encoded()` wrote; throws when the stored bytes are damaged.
+    /// Reads a stored state of any format version this program knows: an earlier one is
+    /// migrated first (`InstanceStateFormat.migrations`). Throws when the bytes are damaged or
+    /// were written by a newer program.
     public init(decoding bytes: [UInt8]) throws {
-        let damaged = EngineError(.incident, "Der gespeicherte Zustand der Prozessinstanz ist beschädigt.")
-        guard case .context(let root) = try Value.parseJSON(bytes: bytes),
-            let next = root["n"]?.numberValue, let scopeList = root["s"]?.listValue, let tokenList = root["t"]?.listValue
+        guard case .context(var root) = try? Value.parseJSON(bytes: bytes) else { throw InstanceStateFormat.damaged }
+        root = try InstanceStateFormat.migrated(root)
+        try self.init(current: root)
+    }
+
+    /// Reads the current format from its parsed JSON.
+    private init(current root: [String: Value]) throws {
+        let damaged = InstanceStateFormat.damaged
+        guard let next = root["n"]?.numberValue, let scopeList = root["s"]?.listValue, let tokenList = root["t"]?.listValue
         else { throw damaged }
         self.init()
         nextID = NSDecimalNumber(decimal: next).intValue
@@ -255,15 +267,15 @@ extension InstanceState {
         }
         for item in tokenList {
             guard case .list(let f) = item, f.count == 6, let id = int(f[0]), let scope = int(f[1]), let node = f[2].stringValue,
-                let kind = int(f[4]), let argDecimal = f[5].numberValue
+                let kind = f[4].stringValue, let argDecimal = f[5].numberValue
             else { throw damaged }
             let arg = NSDecimalNumber(decimal: argDecimal).int64Value
             let wait: Token.Wait
             switch kind {
-            case 0: wait = .task(arg)
-            case 1: wait = .event
-            case 2: wait = .join
-            case 3: wait = .subProcess(scopeID: Int(arg))
+            case "task": wait = .task(arg)
+            case "event": wait = .event
+            case "join": wait = .join
+            case "sub": wait = .subProcess(scopeID: Int(arg))
             default: throw damaged
             }
             tokens[id] = Token(id: id, scopeID: scope, nodeID: node, arrivedVia: f[3].stringValue, wait: wait)

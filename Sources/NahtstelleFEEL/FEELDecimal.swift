@@ -131,9 +131,20 @@ enum FEELDecimal {
         if isZero(x) { return n > 0 ? 0 : (n == 0 ? 1 : .nan) }
         let magnitude = Foundation.log10(Swift.abs(double(x))) * Double(n)
         guard magnitude.isFinite, Swift.abs(magnitude) <= 100 else { return .nan }
-        if n >= 0 { return Foundation.pow(x, n) }
-        let p = Foundation.pow(x, -n)
-        return p.isNaN || isZero(p) ? .nan : 1 / p
+        // By squaring with `multiply`, not Foundation's `pow`: that multiplies full 38-digit
+        // mantissas and traps when an intermediate exponent falls below -128, even for a result
+        // in range (`.58989 ** 400`, found by fuzzing). Every intermediate power lies between 1
+        // and the result, so within ±10^±100 too.
+        var result: Decimal = 1
+        var base = x
+        var remaining = n.magnitude
+        while remaining > 0 {
+            if remaining & 1 == 1 { result = multiply(result, base) }
+            remaining >>= 1
+            if remaining > 0 { base = multiply(base, base) }
+        }
+        if n >= 0 { return result }
+        return result.isNaN || isZero(result) ? .nan : 1 / result
     }
 
     /// A `Double` result as a `Decimal`, NaN outside ±10^±100.

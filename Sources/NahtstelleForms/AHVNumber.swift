@@ -1,3 +1,5 @@
+import NahtstelleFEEL
+
 /// A Swiss social security number (AHV-/SV-Nummer): 13 digits, prefix 756, EAN-13 check digit.
 ///
 /// Accepted with or without dots (and spaces); stored and shown as `756.1234.5678.97`.
@@ -54,10 +56,7 @@ public struct AHVNumber: Hashable, Sendable, CustomStringConvertible, Comparable
     }
 
     /// `756.1234.5678.97`.
-    public var formatted: String {
-        let d = Array(digits)
-        return String(d[0..<3]) + "." + String(d[3..<7]) + "." + String(d[7..<11]) + "." + String(d[11..<13])
-    }
+    public var formatted: String { SwissFormat.ahv(digits) ?? digits }
 
     public var description: String { formatted }
 

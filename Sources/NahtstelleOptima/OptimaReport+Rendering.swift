@@ -17,7 +17,7 @@ extension OptimaReport {
         }
         func duration(_ d: DurationFigure) -> OrderedJSON {
             .object([
-                ("median", d.medianDays.map { .number(SwissFormat.number($0)) } ?? .null), ("count", .int(d.count)),
+                ("median", d.medianDays.map { .number(SwissFormat.dayCount($0)) } ?? .null), ("count", .int(d.count)),
             ])
         }
         var members: [(String, OrderedJSON)] = [
@@ -135,7 +135,7 @@ extension OptimaReport {
             ("application-to-closing", durations.applicationToClosing),
         ]
         for (name, figure) in durationRows {
-            rows.append(("durations", name, "median-days", figure.medianDays.map(SwissFormat.number) ?? ""))
+            rows.append(("durations", name, "median-days", figure.medianDays.map(SwissFormat.dayCount) ?? ""))
             add("durations", name, "count", figure.count)
         }
         add("overdue-deadlines", "total", "", overdueTotal)

@@ -36,48 +36,58 @@ struct RawStatement {
         self.arena = arena
     }
 
-    func bind(_ index: Int32, _ value: Int64) { sqlite3_bind_int64(handle, index, value) }
-    func bind(_ index: Int32, _ value: Int) { sqlite3_bind_int64(handle, index, Int64(value)) }
-    func bind(_ index: Int32, _ value: Int64?) {
-        if let value { sqlite3_bind_int64(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    // Every bind is checked: a parameter SQLite refused (index out of range, text or blob too
+    // big, out of memory) stays NULL, and the statement would store a wrong row without a word.
+    func bind(_ index: Int32, _ value: Int64) throws { try check(sqlite3_bind_int64(handle, index, value), index) }
+    func bind(_ index: Int32, _ value: Int) throws { try check(sqlite3_bind_int64(handle, index, Int64(value)), index) }
+    func bind(_ index: Int32, _ value: Int64?) throws {
+        if let value { try bind(index, value) } else { try bindNull(index) }
     }
-    func bind(_ index: Int32, _ value: Double?) {
-        if let value { sqlite3_bind_double(handle, index, value) } else { sqlite3_bind_null(handle, index) }
+    func bind(_ index: Int32, _ value: Double?) throws {
+        if let value { try check(sqlite3_bind_double(handle, index, value), index) } else { try bindNull(index) }
     }
-    func bind(_ index: Int32, _ value: Date?) { bind(index, value?.timeIntervalSince1970) }
-    func bind(_ index: Int32, _ value: String?) {
-        guard let value else { sqlite3_bind_null(handle, index); return }
+    func bind(_ index: Int32, _ value: Date?) throws { try bind(index, value?.timeIntervalSince1970) }
+    func bind(_ index: Int32, _ value: String?) throws {
+        guard let value else { try bindNull(index); return }
         // Native strings (nearly all) lend their bytes without a copy; others are made contiguous.
-        if value.utf8.withContiguousStorageIfAvailable({ bindText(index, $0) }) == nil {
+        let code = value.utf8.withContiguousStorageIfAvailable { bindText(index, $0) } ?? {
             var copy = value
-            copy.withUTF8 { bindText(index, $0) }
-        }
+            return copy.withUTF8 { bindText(index, $0) }
+        }()
+        try check(code, index)
     }
 
+    private func bindNull(_ index: Int32) throws { try check(sqlite3_bind_null(handle, index), index) }
+
     /// Binds UTF-8 text: from the arena (`SQLITE_STATIC`) when there is one with room, else
-    /// copied by SQLite.
-    private func bindText(_ index: Int32, _ utf8: UnsafeBufferPointer<UInt8>) {
+    /// copied by SQLite. Returns SQLite's result code.
+    private func bindText(_ index: Int32, _ utf8: UnsafeBufferPointer<UInt8>) -> Int32 {
+        guard let length = Int32(exactly: utf8.count) else { return SQLITE_TOOBIG }
         if let arena, let stable = arena.copy(utf8) {
-            _ = sqlite3_bind_text(handle, index, stable, Int32(utf8.count), nil)  // nil: SQLITE_STATIC
-            return
+            return sqlite3_bind_text(handle, index, stable, length, nil)  // nil: SQLITE_STATIC
         }
-        utf8.withMemoryRebound(to: CChar.self) { chars in
+        return utf8.withMemoryRebound(to: CChar.self) { chars in
             // An empty string has no base address; SQLite wants a pointer anyway.
-            if let base = chars.baseAddress {
-                _ = sqlite3_bind_text(handle, index, base, Int32(chars.count), transient)
-            } else {
-                _ = sqlite3_bind_text(handle, index, "", 0, transient)
-            }
+            if let base = chars.baseAddress { return sqlite3_bind_text(handle, index, base, length, transient) }
+            return sqlite3_bind_text(handle, index, "", 0, transient)
         }
     }
-    func bind(_ index: Int32, blob: [UInt8]) {
-        blob.withUnsafeBytes { raw in
+    func bind(_ index: Int32, blob: [UInt8]) throws {
+        guard let length = Int32(exactly: blob.count) else { return try check(SQLITE_TOOBIG, index) }
+        let code = blob.withUnsafeBytes { raw -> Int32 in
             if let arena, let stable = arena.copy(raw.assumingMemoryBound(to: UInt8.self)) {
-                _ = sqlite3_bind_blob(handle, index, stable, Int32(raw.count), nil)  // nil: SQLITE_STATIC
-                return
+                return sqlite3_bind_blob(handle, index, stable, length, nil)  // nil: SQLITE_STATIC
             }
-            _ = sqlite3_bind_blob(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), transient)
+            return sqlite3_bind_blob(handle, index, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), length, transient)
         }
+        try check(code, index)
+    }
+
+    private func check(_ code: Int32, _ index: Int32) throws {
+        guard code != SQLITE_OK else { return }
+        throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                            message: "parameter \(index) could not be bound: \(String(cString: sqlite3_errstr(code)))",
+                            sql: String(cString: sqlite3_sql(handle)))
     }
 
     /// Steps once: `true` when a row is available.

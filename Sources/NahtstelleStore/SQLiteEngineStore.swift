@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import NahtstelleEngine
+import NahtstelleSQLiteSettings
 
 /// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a command the
 /// engine acknowledged survives a crash or power loss. `:memory:` serves dry runs and benchmarks.
@@ -12,11 +13,11 @@ public final class SQLiteEngineStore: EngineStore {
     private let hot = HotStatements()
 
     /// Process-wide SQLite settings, made once before the first connection opens: SQLite's
-    /// memory statistics off, and `SQLiteMemory` as its allocator. With statistics on (the
-    /// default), every allocation inside SQLite takes a global mutex to count bytes; Nahtstelle
-    /// never reads them (no soft heap limit, no `sqlite3_memory_used`). When something opened
-    /// SQLite earlier, SQLite refuses the changes and keeps its defaults: everything works as
-    /// before, only slower. `true` when both took.
+    /// memory statistics off, `file:` URIs on. With statistics on (the default), every allocation inside SQLite
+    /// takes a global mutex to count bytes; Nahtstelle never reads them (no soft heap limit, no
+    /// `sqlite3_memory_used`). When something opened SQLite earlier, SQLite refuses the changes
+    /// and keeps its default: everything works as before, only slower (and without `file:` URIs).
+    /// `true` when the settings took.
     public static let processSettings: Bool = SQLiteProcessSettings.apply()
 
     /// How a command opens the file: reading commands never write (so a read-only copy or a
@@ -320,25 +321,25 @@ public struct SQLiteTransaction: EngineTransaction {
     }
 
     /// Runs a query and maps every row.
-    private func rows<T>(_ sql: String, bind: (RawStatement) -> Void = { _ in }, _ map: (RawStatement) throws -> T) throws -> [T] {
+    private func rows<T>(_ sql: String, bind: (RawStatement) throws -> Void = { _ in }, _ map: (RawStatement) throws -> T) throws -> [T] {
         let st = try statement(sql)
         defer { st.reset() }
-        bind(st)
+        try bind(st)
         var out: [T] = []
         while try st.step() { out.append(try map(st)) }
         return out
     }
 
-    private func row<T>(_ sql: String, bind: (RawStatement) -> Void, _ map: (RawStatement) throws -> T) throws -> T? {
+    private func row<T>(_ sql: String, bind: (RawStatement) throws -> Void, _ map: (RawStatement) throws -> T) throws -> T? {
         let st = try statement(sql)
         defer { st.reset() }
-        bind(st)
+        try bind(st)
         return try st.step() ? try map(st) : nil
     }
 
-    private func execute(_ sql: String, bind: (RawStatement) -> Void) throws {
+    private func execute(_ sql: String, bind: (RawStatement) throws -> Void) throws {
         let st = try statement(sql)
-        bind(st)
+        try bind(st)
         try st.run()
     }
 
@@ -353,24 +354,24 @@ public struct SQLiteTransaction: EngineTransaction {
 
     private static let definitionByID = "SELECT \(definitionColumns) FROM definition WHERE id = ?"
     public func definition(id: Int64) throws -> DefinitionRecord? {
-        try row(Self.definitionByID, bind: { $0.bind(1, id) }, definitionRecord)
+        try row(Self.definitionByID, bind: { try $0.bind(1, id) }, definitionRecord)
     }
 
     private static let latestDefinitionSQL = "SELECT \(definitionColumns) FROM definition WHERE process_id = ? ORDER BY version DESC LIMIT 1"
     public func latestDefinition(processID: String) throws -> DefinitionRecord? {
-        try row(Self.latestDefinitionSQL, bind: { $0.bind(1, processID) }, definitionRecord)
+        try row(Self.latestDefinitionSQL, bind: { try $0.bind(1, processID) }, definitionRecord)
     }
 
     public func latestDefinitionID(processID: String) throws -> Int64? {
         let st = try statement(.latestDefinitionID)
         defer { st.reset() }
-        st.bind(1, processID)
+        try st.bind(1, processID)
         return try st.step() ? st.int64(0) : nil
     }
 
     private static let definitionsSQL = "SELECT \(definitionColumns) FROM definition WHERE process_id = ? ORDER BY version"
     public func definitions(processID: String) throws -> [DefinitionRecord] {
-        try rows(Self.definitionsSQL, bind: { $0.bind(1, processID) }, definitionRecord)
+        try rows(Self.definitionsSQL, bind: { try $0.bind(1, processID) }, definitionRecord)
     }
 
     private static let latestDefinitionsSQL = """
@@ -389,7 +390,7 @@ public struct SQLiteTransaction: EngineTransaction {
         """
     public func messageStartDefinitions(messageName: String) throws -> [DefinitionRecord] {
         // Only the newest version of each process starts new instances.
-        try rows(Self.messageStartSQL, bind: { $0.bind(1, messageName) }, definitionRecord)
+        try rows(Self.messageStartSQL, bind: { try $0.bind(1, messageName) }, definitionRecord)
     }
 
     public func insertDefinition(_ r: DefinitionRecord, messageStartNames: [String]) throws -> Int64 {
@@ -397,12 +398,12 @@ public struct SQLiteTransaction: EngineTransaction {
             INSERT INTO definition (process_id, version, name, content_hash, source, file_name, deployed_at, deployed_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """) { st in
-            st.bind(1, r.processID); st.bind(2, r.version); st.bind(3, r.name); st.bind(4, r.contentHash)
-            st.bind(5, blob: r.source); st.bind(6, r.fileName); st.bind(7, r.deployedAt); st.bind(8, r.deployedBy)
+            try st.bind(1, r.processID); try st.bind(2, r.version); try st.bind(3, r.name); try st.bind(4, r.contentHash)
+            try st.bind(5, blob: r.source); try st.bind(6, r.fileName); try st.bind(7, r.deployedAt); try st.bind(8, r.deployedBy)
         }
         let id = lastInsertedRowID
         for name in Set(messageStartNames).sorted() {
-            try execute("INSERT INTO message_start (message_name, definition_id) VALUES (?, ?)") { $0.bind(1, name); $0.bind(2, id) }
+            try execute("INSERT INTO message_start (message_name, definition_id) VALUES (?, ?)") { try $0.bind(1, name); try $0.bind(2, id) }
         }
         return id
     }
@@ -422,30 +423,30 @@ public struct SQLiteTransaction: EngineTransaction {
 
     private static let instanceByID = "SELECT \(instanceColumns) FROM instance WHERE id = ?"
     public func instance(id: Int64) throws -> InstanceRecord? {
-        try row(Self.instanceByID, bind: { $0.bind(1, id) }, instanceRecord)
+        try row(Self.instanceByID, bind: { try $0.bind(1, id) }, instanceRecord)
     }
 
     private static let instancesByKey = "SELECT \(instanceColumns) FROM instance WHERE business_key = ? ORDER BY id"
     public func instances(businessKey: String) throws -> [InstanceRecord] {
-        try rows(Self.instancesByKey, bind: { $0.bind(1, businessKey) }, instanceRecord)
+        try rows(Self.instancesByKey, bind: { try $0.bind(1, businessKey) }, instanceRecord)
     }
 
     public func instanceIDs(after afterID: Int64, limit: Int) throws -> [Int64] {
-        try rows("SELECT id FROM instance WHERE id > ? ORDER BY id LIMIT ?", bind: { $0.bind(1, afterID); $0.bind(2, limit) }) { $0.int64(0) }
+        try rows("SELECT id FROM instance WHERE id > ? ORDER BY id LIMIT ?", bind: { try $0.bind(1, afterID); try $0.bind(2, limit) }) { $0.int64(0) }
     }
 
     public func insertInstance(_ r: InstanceRecord) throws -> Int64 {
         let st = try statement(.insertInstance)
-        st.bind(1, r.definitionID); st.bind(2, r.processID); st.bind(3, r.businessKey); st.bind(4, r.status.rawValue)
-        st.bind(5, r.version); st.bind(6, blob: r.state); st.bind(7, r.startedAt); st.bind(8, r.endedAt); st.bind(9, r.endEventID)
+        try st.bind(1, r.definitionID); try st.bind(2, r.processID); try st.bind(3, r.businessKey); try st.bind(4, r.status.rawValue)
+        try st.bind(5, r.version); try st.bind(6, blob: r.state); try st.bind(7, r.startedAt); try st.bind(8, r.endedAt); try st.bind(9, r.endEventID)
         try st.run()
         return lastInsertedRowID
     }
 
     public func updateInstance(_ r: InstanceRecord, expectedVersion: Int64) throws {
         let st = try statement(.updateInstance)
-        st.bind(1, r.status.rawValue); st.bind(2, r.version); st.bind(3, blob: r.state); st.bind(4, r.endedAt)
-        st.bind(5, r.endEventID); st.bind(6, r.id); st.bind(7, expectedVersion)
+        try st.bind(1, r.status.rawValue); try st.bind(2, r.version); try st.bind(3, blob: r.state); try st.bind(4, r.endedAt)
+        try st.bind(5, r.endEventID); try st.bind(6, r.id); try st.bind(7, expectedVersion)
         try st.run()
         if changes != 1 {
             throw EngineError(.conflict, "Die Prozessinstanz \(r.id) wurde gleichzeitig geändert. Laden Sie neu und versuchen Sie es nochmals.")
@@ -472,21 +473,21 @@ public struct SQLiteTransaction: EngineTransaction {
 
     private static let taskByID = "SELECT \(taskColumns) FROM task WHERE id = ?"
     public func task(id: Int64) throws -> TaskRecord? {
-        try row(Self.taskByID, bind: { $0.bind(1, id) }, taskRecord)
+        try row(Self.taskByID, bind: { try $0.bind(1, id) }, taskRecord)
     }
 
     private static let tasksByInstance = "SELECT \(taskColumns) FROM task WHERE instance_id = ? ORDER BY id"
     public func tasks(instanceID: Int64) throws -> [TaskRecord] {
-        try rows(Self.tasksByInstance, bind: { $0.bind(1, instanceID) }, taskRecord)
+        try rows(Self.tasksByInstance, bind: { try $0.bind(1, instanceID) }, taskRecord)
     }
 
     private static let openTasksSQL = "SELECT \(taskColumns) FROM task WHERE instance_id = ? AND ended_at IS NULL ORDER BY id"
     public func openTasks(instanceID: Int64) throws -> [TaskRecord] {
-        try rows(Self.openTasksSQL, bind: { $0.bind(1, instanceID) }, taskRecord)
+        try rows(Self.openTasksSQL, bind: { try $0.bind(1, instanceID) }, taskRecord)
     }
 
     /// The inbox queries: a WHERE clause built from the query's fields, bound in order.
-    private func whereClause(_ q: TaskQuery) -> (String, (RawStatement, inout Int32) -> Void) {
+    private func whereClause(_ q: TaskQuery) -> (String, (RawStatement, inout Int32) throws -> Void) {
         // Open tasks as the partial indexes define them; other state sets spelled out (no IN lists).
         let openOnly = Set(q.states) == [.created, .claimed]
         var clauses = [openOnly ? "ended_at IS NULL" : "(" + q.states.map { _ in "state = ?" }.joined(separator: " OR ") + ")"]
@@ -502,13 +503,13 @@ public struct SQLiteTransaction: EngineTransaction {
         if q.processID != nil { clauses.append("process_id = ?") }
         if q.dueBefore != nil { clauses.append("due_at < ?") }
         return (clauses.joined(separator: " AND "), { st, i in
-            if !openOnly { for s in q.states { st.bind(i, s.rawValue); i += 1 } }
-            if let office = q.office { st.bind(i, office); i += 1 }
-            for role in q.roles ?? [] { st.bind(i, role); i += 1 }
-            if !q.unassignedOnly, let assignee = q.assignee { st.bind(i, assignee); i += 1 }
-            if let key = q.businessKey { st.bind(i, key); i += 1 }
-            if let process = q.processID { st.bind(i, process); i += 1 }
-            if let due = q.dueBefore { st.bind(i, due); i += 1 }
+            if !openOnly { for s in q.states { try st.bind(i, s.rawValue); i += 1 } }
+            if let office = q.office { try st.bind(i, office); i += 1 }
+            for role in q.roles ?? [] { try st.bind(i, role); i += 1 }
+            if !q.unassignedOnly, let assignee = q.assignee { try st.bind(i, assignee); i += 1 }
+            if let key = q.businessKey { try st.bind(i, key); i += 1 }
+            if let process = q.processID { try st.bind(i, process); i += 1 }
+            if let due = q.dueBefore { try st.bind(i, due); i += 1 }
         })
     }
 
@@ -518,9 +519,9 @@ public struct SQLiteTransaction: EngineTransaction {
         if q.offset > 0 {
             return try rows("SELECT \(Self.taskColumns) FROM task WHERE \(clause) ORDER BY due_at IS NULL, due_at, id LIMIT ? OFFSET ?", bind: { st in
                 var i: Int32 = 1
-                binder(st, &i)
-                st.bind(i, limit)
-                st.bind(i + 1, max(0, q.offset))
+                try binder(st, &i)
+                try st.bind(i, limit)
+                try st.bind(i + 1, max(0, q.offset))
             }, taskRecord)
         }
         // Keyset order in two walks that the inbox index (office, role, due_at[, rowid]) delivers
@@ -532,9 +533,9 @@ public struct SQLiteTransaction: EngineTransaction {
             result = try rows("SELECT \(Self.taskColumns) FROM task WHERE \(clause) AND due_at IS NOT NULL\(cursor) ORDER BY due_at, id LIMIT ?",
                               bind: { st in
                 var i: Int32 = 1
-                binder(st, &i)
-                if let after = q.after, let due = after.dueAt { st.bind(i, due); st.bind(i + 1, due); st.bind(i + 2, after.id); i += 3 }
-                st.bind(i, limit)
+                try binder(st, &i)
+                if let after = q.after, let due = after.dueAt { try st.bind(i, due); try st.bind(i + 1, due); try st.bind(i + 2, after.id); i += 3 }
+                try st.bind(i, limit)
             }, taskRecord)
         }
         if result.count < limit && q.dueBefore == nil {
@@ -542,9 +543,9 @@ public struct SQLiteTransaction: EngineTransaction {
             let remaining = limit - result.count
             let undated = try rows("SELECT \(Self.taskColumns) FROM task WHERE \(clause) AND due_at IS NULL\(cursor) ORDER BY id LIMIT ?", bind: { st in
                 var i: Int32 = 1
-                binder(st, &i)
-                if let after = q.after, after.dueAt == nil { st.bind(i, after.id); i += 1 }
-                st.bind(i, remaining)
+                try binder(st, &i)
+                if let after = q.after, after.dueAt == nil { try st.bind(i, after.id); i += 1 }
+                try st.bind(i, remaining)
             }, taskRecord)
             result += undated
         }
@@ -555,7 +556,7 @@ public struct SQLiteTransaction: EngineTransaction {
         let (clause, binder) = whereClause(q)
         return try row("SELECT COUNT(*) FROM task WHERE \(clause)", bind: { st in
             var i: Int32 = 1
-            binder(st, &i)
+            try binder(st, &i)
         }) { $0.int(0) } ?? 0
     }
 
@@ -564,17 +565,17 @@ public struct SQLiteTransaction: EngineTransaction {
         let (clause, binder) = whereClause(q)
         return try row("SELECT COUNT(*) FROM (SELECT 1 FROM task WHERE \(clause) LIMIT ?)", bind: { st in
             var i: Int32 = 1
-            binder(st, &i)
-            st.bind(i, max(0, cap))
+            try binder(st, &i)
+            try st.bind(i, max(0, cap))
         }) { $0.int(0) } ?? 0
     }
 
     public func insertTask(_ r: TaskRecord) throws -> Int64 {
         let st = try statement(.insertTask)
-        st.bind(1, r.instanceID); st.bind(2, r.processID); st.bind(3, r.businessKey); st.bind(4, r.elementID); st.bind(5, r.name)
-        st.bind(6, r.role); st.bind(7, r.office); st.bind(8, r.assignee); st.bind(9, r.formKey); st.bind(10, r.state.rawValue)
-        st.bind(11, r.dueAt); st.bind(12, r.createdAt); st.bind(13, r.claimedAt); st.bind(14, r.endedAt); st.bind(15, r.completedBy)
-        st.bind(16, r.tokenID); st.bind(17, r.version)
+        try st.bind(1, r.instanceID); try st.bind(2, r.processID); try st.bind(3, r.businessKey); try st.bind(4, r.elementID); try st.bind(5, r.name)
+        try st.bind(6, r.role); try st.bind(7, r.office); try st.bind(8, r.assignee); try st.bind(9, r.formKey); try st.bind(10, r.state.rawValue)
+        try st.bind(11, r.dueAt); try st.bind(12, r.createdAt); try st.bind(13, r.claimedAt); try st.bind(14, r.endedAt); try st.bind(15, r.completedBy)
+        try st.bind(16, r.tokenID); try st.bind(17, r.version)
         try st.run()
         return lastInsertedRowID
     }
@@ -584,8 +585,8 @@ public struct SQLiteTransaction: EngineTransaction {
             UPDATE task SET assignee = ?, state = ?, due_at = ?, claimed_at = ?, ended_at = ?, completed_by = ?, version = ?
             WHERE id = ? AND version = ?
             """) { st in
-            st.bind(1, r.assignee); st.bind(2, r.state.rawValue); st.bind(3, r.dueAt); st.bind(4, r.claimedAt); st.bind(5, r.endedAt)
-            st.bind(6, r.completedBy); st.bind(7, r.version); st.bind(8, r.id); st.bind(9, expectedVersion)
+            try st.bind(1, r.assignee); try st.bind(2, r.state.rawValue); try st.bind(3, r.dueAt); try st.bind(4, r.claimedAt); try st.bind(5, r.endedAt)
+            try st.bind(6, r.completedBy); try st.bind(7, r.version); try st.bind(8, r.id); try st.bind(9, expectedVersion)
         }
         if changes != 1 {
             throw EngineError(.conflict, "Die Aufgabe \(r.id) wurde gleichzeitig geändert. Laden Sie neu und versuchen Sie es nochmals.")
@@ -594,7 +595,7 @@ public struct SQLiteTransaction: EngineTransaction {
 
     public func markCompleted(_ task: TaskRecord, by user: String, at: Date) throws -> Bool {
         let st = try statement(.markCompleted)
-        st.bind(1, at); st.bind(2, user); st.bind(3, task.id); st.bind(4, task.version)
+        try st.bind(1, at); try st.bind(2, user); try st.bind(3, task.id); try st.bind(4, task.version)
         try st.run()
         return changes == 1
     }
@@ -609,16 +610,16 @@ public struct SQLiteTransaction: EngineTransaction {
     }
 
     private static let jobByID = "SELECT \(jobColumns) FROM job WHERE id = ?"
-    public func job(id: Int64) throws -> JobRecord? { try row(Self.jobByID, bind: { $0.bind(1, id) }, jobRecord) }
+    public func job(id: Int64) throws -> JobRecord? { try row(Self.jobByID, bind: { try $0.bind(1, id) }, jobRecord) }
 
     private static let jobsByInstance = "SELECT \(jobColumns) FROM job WHERE instance_id = ? ORDER BY id"
     public func jobs(instanceID: Int64) throws -> [JobRecord] {
-        try rows(Self.jobsByInstance, bind: { $0.bind(1, instanceID) }, jobRecord)
+        try rows(Self.jobsByInstance, bind: { try $0.bind(1, instanceID) }, jobRecord)
     }
 
     private static let dueJobsSQL = "SELECT \(jobColumns) FROM job WHERE due_at <= ? ORDER BY due_at, id LIMIT ?"
     public func dueJobs(before date: Date, limit: Int) throws -> [JobRecord] {
-        try rows(Self.dueJobsSQL, bind: { $0.bind(1, date); $0.bind(2, limit) }, jobRecord)
+        try rows(Self.dueJobsSQL, bind: { try $0.bind(1, date); try $0.bind(2, limit) }, jobRecord)
     }
 
     public func nextJobDue() throws -> Date? {
@@ -627,20 +628,20 @@ public struct SQLiteTransaction: EngineTransaction {
 
     public func insertJob(_ r: JobRecord) throws -> Int64 {
         try execute("INSERT INTO job (instance_id, element_id, due_at, target, repeats_left, interval) VALUES (?, ?, ?, ?, ?, ?)") { st in
-            st.bind(1, r.instanceID); st.bind(2, r.elementID); st.bind(3, r.dueAt); st.bind(4, r.target.encoded)
-            st.bind(5, r.repeatsLeft); st.bind(6, r.interval)
+            try st.bind(1, r.instanceID); try st.bind(2, r.elementID); try st.bind(3, r.dueAt); try st.bind(4, r.target.encoded)
+            try st.bind(5, r.repeatsLeft); try st.bind(6, r.interval)
         }
         return lastInsertedRowID
     }
 
     public func updateJob(_ r: JobRecord) throws {
         try execute("UPDATE job SET due_at = ?, repeats_left = ? WHERE id = ?") { st in
-            st.bind(1, r.dueAt); st.bind(2, r.repeatsLeft); st.bind(3, r.id)
+            try st.bind(1, r.dueAt); try st.bind(2, r.repeatsLeft); try st.bind(3, r.id)
         }
     }
 
     public func deleteJob(id: Int64) throws {
-        try execute("DELETE FROM job WHERE id = ?") { $0.bind(1, id) }
+        try execute("DELETE FROM job WHERE id = ?") { try $0.bind(1, id) }
     }
 
     // MARK: Subscriptions
@@ -654,12 +655,12 @@ public struct SQLiteTransaction: EngineTransaction {
 
     private static let subscriptionByID = "SELECT \(subscriptionColumns) FROM subscription WHERE id = ?"
     public func subscription(id: Int64) throws -> SubscriptionRecord? {
-        try row(Self.subscriptionByID, bind: { $0.bind(1, id) }, subscriptionRecord)
+        try row(Self.subscriptionByID, bind: { try $0.bind(1, id) }, subscriptionRecord)
     }
 
     private static let subscriptionsByInstance = "SELECT \(subscriptionColumns) FROM subscription WHERE instance_id = ? ORDER BY id"
     public func subscriptions(instanceID: Int64) throws -> [SubscriptionRecord] {
-        try rows(Self.subscriptionsByInstance, bind: { $0.bind(1, instanceID) }, subscriptionRecord)
+        try rows(Self.subscriptionsByInstance, bind: { try $0.bind(1, instanceID) }, subscriptionRecord)
     }
 
     private static let subscriptionsByMessage = """
@@ -667,19 +668,19 @@ public struct SQLiteTransaction: EngineTransaction {
         WHERE message_name = ? AND (correlation_key IS NULL OR correlation_key = ?) ORDER BY id
         """
     public func subscriptions(messageName: String, correlationKey: String?) throws -> [SubscriptionRecord] {
-        try rows(Self.subscriptionsByMessage, bind: { $0.bind(1, messageName); $0.bind(2, correlationKey) }, subscriptionRecord)
+        try rows(Self.subscriptionsByMessage, bind: { try $0.bind(1, messageName); try $0.bind(2, correlationKey) }, subscriptionRecord)
     }
 
     public func insertSubscription(_ r: SubscriptionRecord) throws -> Int64 {
         try execute("INSERT INTO subscription (instance_id, element_id, message_name, correlation_key, target) VALUES (?, ?, ?, ?, ?)") { st in
-            st.bind(1, r.instanceID); st.bind(2, r.elementID); st.bind(3, r.messageName); st.bind(4, r.correlationKey)
-            st.bind(5, r.target.encoded)
+            try st.bind(1, r.instanceID); try st.bind(2, r.elementID); try st.bind(3, r.messageName); try st.bind(4, r.correlationKey)
+            try st.bind(5, r.target.encoded)
         }
         return lastInsertedRowID
     }
 
     public func deleteSubscription(id: Int64) throws {
-        try execute("DELETE FROM subscription WHERE id = ?") { $0.bind(1, id) }
+        try execute("DELETE FROM subscription WHERE id = ?") { try $0.bind(1, id) }
     }
 
     // MARK: History
@@ -693,20 +694,20 @@ public struct SQLiteTransaction: EngineTransaction {
 
     private static let historyByInstance = "SELECT \(historyColumns) FROM history WHERE instance_id = ? ORDER BY id"
     public func history(instanceID: Int64) throws -> [HistoryRecord] {
-        try rows(Self.historyByInstance, bind: { $0.bind(1, instanceID) }, historyRecord)
+        try rows(Self.historyByInstance, bind: { try $0.bind(1, instanceID) }, historyRecord)
     }
 
     private static let historyByKey = """
         SELECT \(historyColumns) FROM history WHERE instance_id IN (SELECT id FROM instance WHERE business_key = ?) ORDER BY id
         """
     public func history(businessKey: String) throws -> [HistoryRecord] {
-        try rows(Self.historyByKey, bind: { $0.bind(1, businessKey) }, historyRecord)
+        try rows(Self.historyByKey, bind: { try $0.bind(1, businessKey) }, historyRecord)
     }
 
     public func appendHistory(_ r: HistoryRecord) throws {
         let st = try statement(.appendHistory)
-        st.bind(1, r.at); st.bind(2, r.actor); st.bind(3, r.command); st.bind(4, r.instanceID); st.bind(5, r.businessKey)
-        st.bind(6, r.taskID); st.bind(7, r.elementID); st.bind(8, r.details)
+        try st.bind(1, r.at); try st.bind(2, r.actor); try st.bind(3, r.command); try st.bind(4, r.instanceID); try st.bind(5, r.businessKey)
+        try st.bind(6, r.taskID); try st.bind(7, r.elementID); try st.bind(8, r.details)
         try st.run()
     }
 }

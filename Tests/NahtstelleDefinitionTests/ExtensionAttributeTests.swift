@@ -76,6 +76,64 @@ import NahtstelleDefinition
         #expect(try Self.userTask(#"<userTask id="t" nahtstelle:role="signatory"/>"#, lanes: lanes).0.role == "signatory")
     }
 
+    @Test func laneNameIsTheRoleOfATaskWithoutOneWithAWarning() throws {
+        // As Camunda Modeler, bpmn.io or Signavio draw it: lanes with names, no nahtstelle: attributes.
+        let lanes = """
+            <laneSet id="ls"><lane id="sachbearbeitung" name="  Sach-
+              bearbeitung  RAV "><flowNodeRef>t</flowNodeRef></lane></laneSet>
+            """
+        let (spec, result) = try Self.userTask(#"<userTask id="t" name="Prüfen"/>"#, lanes: lanes)
+        #expect(spec.role == "Sach- bearbeitung RAV")
+        #expect(!result.hasErrors)
+        let warning = try #require(result.problems(containing: "übernimmt den Namen ihrer Lane").first)
+        #expect(warning.severity == .warning)
+        #expect(warning.elementID == "t")
+        #expect(warning.message.contains("«Sach- bearbeitung RAV»"))
+        #expect(warning.fix.contains("nahtstelle:role"))
+    }
+
+    @Test func laneRoleWinsOverAnInnerLaneName() throws {
+        let lanes = """
+            <laneSet id="ls"><lane id="outer" nahtstelle:role="receiver"><flowNodeRef>t</flowNodeRef>
+              <childLaneSet id="cls"><lane id="inner" name="Team Nord"><flowNodeRef>t</flowNodeRef></lane></childLaneSet>
+            </lane></laneSet>
+            """
+        let (spec, result) = try Self.userTask(#"<userTask id="t"/>"#, lanes: lanes)
+        #expect(spec.role == "receiver")
+        #expect(result.problems(containing: "übernimmt den Namen").isEmpty)
+    }
+
+    @Test func innermostNamedLaneGivesTheRole() throws {
+        let lanes = """
+            <laneSet id="ls"><lane id="outer" name="IV-Stelle"><flowNodeRef>t</flowNodeRef>
+              <childLaneSet id="cls"><lane id="inner" name="Eingliederung"><flowNodeRef>t</flowNodeRef></lane></childLaneSet>
+            </lane></laneSet>
+            """
+        #expect(try Self.userTask(#"<userTask id="t"/>"#, lanes: lanes).0.role == "Eingliederung")
+    }
+
+    @Test func candidateGroupWinsOverLaneName() throws {
+        let lanes = #"<laneSet id="ls"><lane id="l" name="Sachbearbeitung"><flowNodeRef>t</flowNodeRef></lane></laneSet>"#
+        let (spec, result) = try Self.userTask(#"<userTask id="t" camunda:candidateGroups="advisor"/>"#, lanes: lanes)
+        #expect(spec.role == "advisor")
+        #expect(result.problems.isEmpty)
+    }
+
+    @Test func taskInAnUnnamedLaneWithoutRoleIsAnError() {
+        let lanes = #"<laneSet id="ls"><lane id="l"><flowNodeRef>t</flowNodeRef></lane></laneSet>"#
+        let result = parse(Self.oneTask(#"<userTask id="t"/>"#, lanes: lanes))
+        #expect(result.errors.contains { $0.message.contains("hat keine Rolle") && $0.elementID == "t" })
+    }
+
+    @Test func dryRunsNeedNoRoles() throws {
+        var options = DefinitionParser.Options()
+        options.requireRoles = false
+        let result = parse(Self.oneTask(#"<userTask id="t"/>"#), options: options)
+        #expect(!result.hasErrors, "\(result.problems)")
+        guard case .userTask(let spec) = result.document?.process(id: "p")?.nodes["t"]?.kind else { Issue.record("no user task"); return }
+        #expect(spec.role == nil)
+    }
+
     // MARK: Office, assignee, form, due, documents
 
     @Test func officeAndAssigneeAreFEELOrLiteral() throws {

@@ -303,11 +303,41 @@ import NahtstelleDefinition
         expectProblem(text, "des parallelen Gateways «g» hat eine Bedingung", id: "bedingt", lineOf: "bedingt")
     }
 
-    @Test func conditionOnFlowFromAnActivity() {
+    @Test func conditionOnFlowFromAnEvent() {
         let text = ExtensionAttributeTests.oneTask("<task id=\"t\"/>").replacingOccurrences(
-            of: #"<sequenceFlow id="f2" sourceRef="t" targetRef="e"/>"#,
-            with: #"<sequenceFlow id="f2" sourceRef="t" targetRef="e"><conditionExpression>x</conditionExpression></sequenceFlow>"#)
-        expectProblem(text, "geht aber nicht von einem exklusiven Gateway aus", id: "f2", lineOf: "id=\"f2\"")
+            of: #"<sequenceFlow id="f1" sourceRef="s" targetRef="t"/>"#,
+            with: #"<sequenceFlow id="f1" sourceRef="s" targetRef="t"><conditionExpression>x</conditionExpression></sequenceFlow>"#)
+        expectProblem(text, "geht aber weder von einem exklusiven Gateway noch von einer Aktivität aus", id: "f1", lineOf: "id=\"f1\"")
+    }
+
+    /// BPMN's implicit inclusive split (MIWG A.2.1): conditional flows and a default flow leaving a task.
+    @Test func conditionsAndDefaultOnFlowsFromAnActivity() throws {
+        let text = bpmn("""
+            <startEvent id="s"/><task id="t" default="f4"/><endEvent id="e1"/><endEvent id="e2"/><endEvent id="e3"/>
+            <sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+            <sequenceFlow id="f2" sourceRef="t" targetRef="e1"><conditionExpression>=x > 1</conditionExpression></sequenceFlow>
+            <sequenceFlow id="f3" sourceRef="t" targetRef="e2"/>
+            <sequenceFlow id="f4" sourceRef="t" targetRef="e3"/>
+            """)
+        let result = parse(text)
+        #expect(!result.hasErrors, "\(result.problems)")
+        let node = try #require(result.document?.process(id: "p")?.nodes["t"])
+        #expect(node.defaultFlowID == "f4")
+    }
+
+    @Test func defaultFlowOfAnActivityMustLeaveIt() {
+        let text = bpmn("""
+            <startEvent id="s" /><task id="t" default="f1"/><endEvent id="e"/>
+            <sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+            <sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+            """)
+        expectProblem(text, "Der Standardfluss «f1» von «t» ist kein Ausgang", id: "t", lineOf: "<task")
+        let unknown = bpmn("""
+            <startEvent id="s" /><task id="t" default="nix"/><endEvent id="e"/>
+            <sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+            <sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+            """)
+        expectProblem(unknown, "verweist auf den unbekannten Sequenzfluss «nix»", id: "t", lineOf: "<task")
     }
 
     @Test func eventSubProcessWithoutSuitableStart() {

@@ -28,7 +28,20 @@ final class Harness {
         for fixture in fixtures { try engine.deploy(source: Harness.fixture(fixture), fileName: "\(fixture).bpmn", by: "test") }
     }
 
+    /// An engine on a copy of an existing database file (a fixture), nothing deployed.
+    init(copying database: String) throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nahtstelle-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        path = dir.appendingPathComponent("engine.sqlite").path
+        try FileManager.default.copyItem(atPath: database, toPath: path)
+        engine = try Harness.open(path, clock)
+    }
+
     deinit { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+
+    static func fixturePath(_ relative: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(relative)").path
+    }
 
     static func open(_ path: String, _ clock: TestClock) throws -> Engine {
         var configuration = Engine.Configuration()

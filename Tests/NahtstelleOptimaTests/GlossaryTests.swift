@@ -1,4 +1,5 @@
 import Foundation
+import NahtstelleFEEL
 import Testing
 
 @testable import NahtstelleOptima

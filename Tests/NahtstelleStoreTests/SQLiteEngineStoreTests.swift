@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import NahtstelleEngine
 import NahtstelleStore
 import Testing
@@ -83,6 +84,22 @@ struct SQLiteEngineStoreTests {
         #expect(lines[199].details == "{\"i\":199}")
         #expect(lines.allSatisfy { $0.elementID == small })
         #expect(lines[7].actor == "u7")
+    }
+
+    @Test func aParameterSQLiteRefusesIsAnErrorAndStoresNothing() throws {
+        // With the writer's length limit lowered, SQLite refuses to bind longer text (SQLITE_TOOBIG).
+        // Unchecked, the parameter would stay NULL and the row be written without its details.
+        try store.writer.writeWithoutTransaction { db in _ = sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, 200) }
+        let long = String(repeating: "x", count: 300)
+        let error = #expect(throws: DatabaseError.self) {
+            try store.write { tx in
+                try tx.appendHistory(HistoryRecord(at: Date(), actor: "anna", command: "complete", instanceID: nil, businessKey: nil,
+                                                   taskID: nil, elementID: nil, details: long))
+            }
+        }
+        #expect(error?.resultCode == .SQLITE_TOOBIG)
+        #expect(error?.message?.contains("parameter 8 could not be bound") == true)
+        #expect(try store.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM history") } == 0)
     }
 
     @Test func historyIsAppendOnly() throws {
