@@ -9,11 +9,12 @@ import NahtstelleFEEL
 extension API {
     /// `processId` and `version` of the path.
     func definitionPath(_ context: AppContext) throws -> (String, Int) {
+        // An id or version that cannot exist is simply not found (as in the directory).
         guard let id = context.parameters.get("processId"), !id.isEmpty, id.utf8.count <= 64,
-            id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
-        else { throw APIError.badParameter("processId", "Prozess-Id: Buchstaben, Ziffern, - _ . (höchstens 64).") }
-        guard let text = context.parameters.get("version"), let version = Int(text), version >= 1, version < 1_000_000 else {
-            throw APIError.badParameter("version", "Version: eine ganze Zahl ab 1.")
+            id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }),
+            let text = context.parameters.get("version"), let version = Int(text), version >= 1, version < 1_000_000
+        else {
+            throw APIError(.notFound, "not-found", "Diese Definition oder Version gibt es nicht. Die Versionen stehen unter GET /api/definitions.")
         }
         return (id, version)
     }

@@ -243,8 +243,8 @@ extension RequestInput {
     static func flag(_ params: [String: String], _ name: String) throws -> Bool {
         guard let text = params[name] else { return false }
         switch text {
-        case "true", "1": return true
-        case "false", "0": return false
+        case "true": return true
+        case "false": return false
         default: throw APIError.badParameter(name, "erlaubt sind true und false.")
         }
     }

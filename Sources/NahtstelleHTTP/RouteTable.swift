@@ -25,6 +25,8 @@ struct Route: Sendable {
     var query: [Parameter] = []
     /// JSON schema of the request body, if any.
     var body: Value? = nil
+    /// The body's content type (a BPMN upload is XML).
+    var bodyType: String = "application/json"
     /// Status → description; the error statuses each route can give.
     var responses: [Int: String]
     /// Content types of the 2xx answer.
@@ -54,6 +56,8 @@ enum Schema {
     }
     static func integer(max: Int) -> Value { .context(["type": "integer", "minimum": .number(1), "maximum": .number(Decimal(max))]) }
     static let anyObject: Value = .context(["type": "object"])
+    /// The schema, or `null`.
+    static func nullable(_ schema: Value) -> Value { .context(["anyOf": .list([schema, .context(["type": "null"])])]) }
     static func enumeration(_ values: [String]) -> Value { .context(["type": "string", "enum": .list(values.map(Value.string))]) }
     static func object(_ properties: [String: Value], required: [String], additional: Bool = false) -> Value {
         .context([

@@ -186,9 +186,9 @@ extension API {
             Route(method: .post, path: "/api/filters", summary: "Filter speichern (gleicher Name: ersetzt)", tag: "Arbeitsplatz",
                   body: Schema.object([
                       "name": Schema.text(maxLength: 60, minLength: 1),
-                      "role": Schema.enumeration(Role.allCases.map(\.rawValue)), "process": Schema.text(maxLength: 64),
-                      "due": Schema.enumeration(TaskFilter.Due.allCases.map(\.rawValue)),
-                      "assignee": Schema.enumeration(TaskFilter.Assignee.allCases.map(\.rawValue)),
+                      "role": Schema.nullable(Schema.enumeration(Role.allCases.map(\.rawValue))), "process": Schema.nullable(Schema.text(maxLength: 64)),
+                      "due": Schema.nullable(Schema.enumeration(TaskFilter.Due.allCases.map(\.rawValue))),
+                      "assignee": Schema.nullable(Schema.enumeration(TaskFilter.Assignee.allCases.map(\.rawValue))),
                   ], required: ["name"]),
                   responses: r([201: "gespeichert", 403: "CSRF", 415: "kein JSON", 422: "Angaben fehlerhaft"]), handler: saveFilter),
             Route(method: .delete, path: "/api/filters/{id}", summary: "Gespeicherten Filter löschen", tag: "Arbeitsplatz",
@@ -235,6 +235,7 @@ extension API {
                   ], responses: r([200: "Einträge", 403: "nur Koordinationsstelle"]), handler: audit),
             Route(method: .post, path: "/api/definitions", summary: "BPMN-Definition prüfen und bereitstellen (Body: BPMN-XML)", tag: "Koordination",
                   query: [Route.Parameter(name: "fileName", description: "Dateiname für Verlauf und Fehlermeldungen", schema: Schema.text(maxLength: 100))],
+                  body: Schema.text(maxLength: 1_048_576), bodyType: "application/xml",
                   responses: r([201: "neue Version bereitgestellt", 200: "gleicher Inhalt: keine neue Version", 403: "nur Koordinationsstelle",
                                 413: "zu gross", 415: "kein XML", 422: "Fehler mit Zeile, Spalte, Element und Behebung"]), handler: uploadDefinition),
             Route(method: .get, path: "/api/definitions/{processId}/versions/{version}/diagram.svg", summary: "Diagramm einer Version als SVG "
@@ -280,7 +281,7 @@ enum OpenAPIDocument {
             ]
             if !parameters.isEmpty { operation["parameters"] = .list(parameters) }
             if let body = route.body {
-                operation["requestBody"] = .context(["required": true, "content": .context(["application/json": .context(["schema": body])])])
+                operation["requestBody"] = .context(["required": true, "content": .context([route.bodyType: .context(["schema": body])])])
             }
             operation["security"] = route.authenticated ? .list([.context(["bearer": .list([])]), .context(["cookie": .list([])])]) : .list([])
             paths[route.path, default: [:]][route.method.rawValue.lowercased()] = .context(operation)
@@ -289,6 +290,11 @@ enum OpenAPIDocument {
             "error": Schema.object(["code": Schema.string, "message": Schema.string,
                                     "fields": .context(["type": "object", "additionalProperties": Schema.string])],
                                    required: ["code", "message"]),
+            // A refused definition: every problem with line, column, element and fix.
+            "problems": .context(["type": "array", "items": Schema.object([
+                "severity": Schema.enumeration(["error", "warning"]), "line": Schema.integer, "column": Schema.integer,
+                "elementId": .context(["type": .list(["string", "null"])]), "message": Schema.string, "fix": Schema.string,
+            ], required: ["severity", "line", "column", "message", "fix"])]),
         ], required: ["error"])
         return .context([
             "openapi": "3.1.0",

@@ -52,6 +52,15 @@ def check(driver, name, problems):
     driver.set_window_size(1280, 800)
 
 
+def click_and_wait(driver, element):
+    """Clicks and waits for the next page (the old one's elements go stale)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
+
+
 def image_loaded(driver, img):
     return driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", img)
 
@@ -63,7 +72,7 @@ def test_coordinator_changes_a_definition_and_reads_the_report(server, browser):
     d.get(base + "/login")
     d.find_element(By.ID, "username").send_keys("iiz.koordination")
     d.find_element(By.ID, "password").send_keys(PASSWORD)
-    d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
     assert d.current_url.endswith("/definitions"), d.current_url
     main = d.find_element(By.ID, "main").text
     for process in ["optima-alv", "optima-iv", "optima-sh", "reduced-iv", "reduced-rav", "reduced-sd"]:
@@ -89,7 +98,7 @@ def test_coordinator_changes_a_definition_and_reads_the_report(server, browser):
         with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
             f.write(text)
     d.find_element(By.ID, "file").send_keys(os.path.join(folder, "kaputt.bpmn"))
-    d.find_element(By.CSS_SELECTOR, "button[value=deploy]").click()
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[value=deploy]"))
     main = d.find_element(By.ID, "main").text
     assert "Nicht bereitgestellt" in main and "gibt-es-nicht" in main, main[:2000]
     assert d.find_elements(By.CSS_SELECTOR, "ol.source li.bad")
@@ -101,7 +110,7 @@ def test_coordinator_changes_a_definition_and_reads_the_report(server, browser):
 
     # The good one: version 2.
     d.find_element(By.ID, "file").send_keys(os.path.join(folder, "optima-alv.bpmn"))
-    d.find_element(By.CSS_SELECTOR, "button[value=deploy]").click()
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[value=deploy]"))
     assert "Version 2 bereitgestellt" in d.find_element(By.ID, "main").text
     d.get(base + "/definitions")
     assert "v2:" in d.find_element(By.ID, "main").text
