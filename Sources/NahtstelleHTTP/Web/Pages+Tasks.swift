@@ -76,7 +76,6 @@ extension Pages {
                 // In each row, so that Mustache finds them without searching the enclosing contexts.
                 "csrf": caller.csrfToken, "back": here,
                 "followUp": item.followUpUntil.map { $0.swissFormatted } ?? "", "hasFollowUp": item.followUpUntil != nil,
-                "followUpDefault": LucerneCalendar.standard.addWorkingDays(today, 5).swissFormatted,
             ]
         }
         let data: [String: Any] = [
@@ -187,6 +186,7 @@ extension Pages {
             "office": task.office.flatMap { loaded.officeNames[$0] } ?? "", "general": general, "hasGeneral": !general.isEmpty,
             "hasErrors": !errors.isEmpty || !general.isEmpty, "errorCount": errors.count + general.count,
             "back": "/tasks/\(task.id)",
+            "followUpDefault": LucerneCalendar.standard.addWorkingDays(ISODateTime.localDate(of: now), 5).swissFormatted,
         ]
         if let form {
             let choices = FieldView.Choices(offices: loaded.offices, users: loaded.colleagues)
