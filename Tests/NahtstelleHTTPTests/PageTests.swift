@@ -153,4 +153,32 @@ import Testing
             #expect(!String(buffer: page.body).contains("<script>"))
         }
     }
+
+    @Test func aFollowUpHidesTheTaskFromTheInboxUntilItIsCleared() async throws {
+        let server = try TestServer()
+        let created = try server.service.submitApplication(by: "h.lustenberger", receiverOffice: "sobz-hochdorf",
+                                                           formData: applicationValues(lastName: "Spaeter").contextValue!)
+        let task = created.openTasks[0].id
+        try await server.test { client in
+            let (cookie, csrf) = try await Self.signIn(client, "c.studer")
+            func inbox() async throws -> String {
+                String(buffer: try await client.execute(uri: "/inbox", method: .get, headers: [.cookie: cookie]).body)
+            }
+            #expect(try await inbox().contains("Spaeter"))
+            let bad = try await client.execute(uri: "/tasks/\(task)/follow-up", method: .post, headers: Self.form(cookie),
+                                               body: ByteBuffer(string: "_csrf=\(csrf)&until=31.02.2026"))
+            #expect(bad.status == .unprocessableContent || bad.status == .badRequest)
+            #expect(try await inbox().contains("Spaeter"))
+            let set = try await client.execute(uri: "/tasks/\(task)/follow-up", method: .post, headers: Self.form(cookie),
+                                               body: ByteBuffer(string: "_csrf=\(csrf)&until=10.03.2026&back=%2Finbox"))
+            #expect(set.status == .seeOther)
+            #expect(try await !inbox().contains("Spaeter"))
+            let shown = String(buffer: try await client.execute(uri: "/inbox?followUp=only", method: .get, headers: [.cookie: cookie]).body)
+            #expect(shown.contains("Spaeter") && shown.contains("Wiedervorlage 10.03.2026"))
+            let cleared = try await client.execute(uri: "/tasks/\(task)/follow-up", method: .post, headers: Self.form(cookie),
+                                                   body: ByteBuffer(string: "_csrf=\(csrf)&clear=1"))
+            #expect(cleared.status == .seeOther)
+            #expect(try await inbox().contains("Spaeter"))
+        }
+    }
 }
