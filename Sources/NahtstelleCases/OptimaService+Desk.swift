@@ -303,8 +303,10 @@ extension OptimaService {
         if name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             errors.append(.init(field: "name", code: "invalid", message: "Name: keine Steuerzeichen."))
         }
-        // A role the user does not hold is kept, as the task list takes it: it shows nothing
-        // (the pages offer only the user's own roles).
+        if let role, !user.roles.contains(role) {
+            errors.append(.init(field: "role", code: "notAllowed", message: "Rolle: Sie haben die Rolle «\(role.rawValue)» nicht. Ihre Rollen: "
+                                + user.roles.map(\.rawValue).sorted().joined(separator: ", ") + "."))
+        }
         if let process, process.isEmpty || process.utf8.count > 64 || !process.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }) {
             errors.append(.init(field: "process", code: "invalid", message: "Prozess: eine Prozess-Kennung wie optima-alv (Kleinbuchstaben, Ziffern, -)."))
         }

@@ -29,6 +29,9 @@ def test_schemathesis(server, user):
          # A BPMN upload that is well-formed XML but no valid definition is refused with 422 and
          # every problem located: the schema (XML text) cannot say what a valid definition is.
          # DefinitionRouteTests covers that route (422, 201, 200, 403, 415).
-         "--exclude-operation-id", "post-api-definitions"],
+         "--exclude-operation-id", "post-api-definitions",
+         # A saved filter may only name a role the user holds (422 otherwise), which the schema
+         # cannot say per user; DeskTests and the hostile-input battery cover that route.
+         "--exclude-operation-id", "post-api-filters"],
         capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
