@@ -66,8 +66,7 @@ extension OptimaService {
         return try read { db in
             let entries = try NotificationRows.forUser(db, user, unreadOnly: unreadOnly)
             guard !entries.isEmpty else { return [] }
-            let receipts = Set(try Int64.fetchAll(db, sql: "SELECT notification_id FROM notification_read WHERE username = ?",
-                                                  arguments: [user.username]))
+            let receipts = try NotificationRows.readBy(db, user.username)
             let all = entries.map { UserNotification(entry: $0, isRead: $0.readAt != nil || receipts.contains($0.id)) }
             let ordered = all.filter { !$0.isRead } + (unreadOnly ? [] : all.filter(\.isRead))
             return Array(ordered.prefix(limit))
@@ -342,5 +341,12 @@ extension OptimaService {
     /// The task filter a saved filter stands for.
     public func taskFilter(_ saved: SavedFilter, limit: Int = 50) -> TaskFilter {
         TaskFilter(role: saved.role, process: saved.process, due: saved.due, assignee: saved.assignee, limit: limit)
+    }
+}
+
+extension NotificationRows {
+    /// The notifications one person has read (a notification to a role is read per person).
+    static func readBy(_ db: Database, _ username: String) throws -> Set<Int64> {
+        Set(try Int64.fetchAll(db, sql: "SELECT notification_id FROM notification_read WHERE username = ?", arguments: [username]))
     }
 }

@@ -42,8 +42,7 @@ extension OptimaService {
             }
             // Unread by this person (a notification to a role is read per person).
             let entries = try NotificationRows.forUser(db, user, unreadOnly: true)
-            let receipts = entries.isEmpty ? [] : Set(try Int64.fetchAll(db, sql: "SELECT notification_id FROM notification_read WHERE username = ?",
-                                                                         arguments: [user.username]))
+            let receipts = entries.isEmpty ? [] : try NotificationRows.readBy(db, user.username)
             let unread = entries.filter { !receipts.contains($0.id) }.count
             return DeskSummary(user: user, officeName: officeName, openTasks: open, overdueTasks: overdue, unreadNotifications: unread)
         }

@@ -78,6 +78,7 @@ extension Pages {
         var versions: [String: Int] = [:]
         for d in view.documents { versions[d.template] = max(versions[d.template] ?? 0, d.version) }
         let created = request.uri.queryParameters.get("created") != nil
+        let meetings = meetingNotes(view, forms: forms, name: name)
         let data: [String: Any] = [
             "title": "Fall \(c.id)", "case": caseSummary(view.stored, officeNames: offices), "created": created,
             "parties": [contact("Zuweisende Stelle", view.referrerOffice, c.referrerAdvisor), contact("Aufnehmende Stelle (OPTIMA-Fallführung)", view.receiverOffice, c.receiverAdvisor)],
@@ -114,7 +115,7 @@ extension Pages {
                  "booked": PageFormat.date(k.bookedAt), "paid": PageFormat.date(k.paidAt)]
             },
             "hasCostApprovals": !view.costApprovals.isEmpty,
-            "meetings": meetingNotes(view, forms: forms, name: name),
+            "meetings": meetings, "hasMeetings": !meetings.isEmpty,
             "timeline": timeline,
             "notes": view.notes.map { n -> [String: Any] in
                 ["text": n.text, "who": n.authorName ?? n.author, "office": offices[n.officeId] ?? n.officeId, "at": PageFormat.dateTime(n.createdAt)]
@@ -126,9 +127,7 @@ extension Pages {
             "diagramURL": "/cases/\(c.id)/diagram.svg",
             "jobSearchRelease": view.jobSearchRelease.map { ($0.released ? "befreit: " : "nicht befreit: ") + $0.reason } ?? "",
         ]
-        var withMeetings = data
-        withMeetings["hasMeetings"] = !(data["meetings"] as! [[String: Any]]).isEmpty
-        return try await html("case", withMeetings, caller, context, current: "cases")
+        return try await html("case", data, caller, context, current: "cases")
     }
 
     /// The case's OPTIMA process drawn with the steps it passed and where it waits now; only for
@@ -218,11 +217,11 @@ extension Pages {
     static let fixedApplicationFields: Set<String> = ["referrerOffice", "referrerAdvisor", "receiverOffice"]
 
     func newCasePage(_ request: Request, _ context: AppContext, _ caller: Caller) async throws -> Response {
-        try await renderNewCase(caller, context, receiver: request.uri.queryParameters.get("to"), posted: PostedForm(pairs: []), values: [:],
+        try await renderNewCase(caller, context, receiver: request.uri.queryParameters.get("to"), values: [:],
                                 errors: [:], general: [], precheck: nil, status: .ok)
     }
 
-    func renderNewCase(_ caller: Caller, _ context: AppContext, receiver: String?, posted: PostedForm, values: [String: Value],
+    func renderNewCase(_ caller: Caller, _ context: AppContext, receiver: String?, values: [String: Value],
                        errors: [String: String], general: [String], precheck: PreCheck?, status: HTTPResponse.Status) async throws -> Response {
         let service = self.service
         let (options, me, office) = try await core.run(context) {
@@ -301,14 +300,13 @@ extension Pages {
         let kind = options.first { $0.office.id == receiver && $0.problem == nil }?.process
         let values = Self.applicationValues(posted, kind: kind, forms: forms)
         guard let kind else {
-            return try await renderNewCase(caller, context, receiver: nil, posted: posted, values: values,
+            return try await renderNewCase(caller, context, receiver: nil, values: values,
                                            errors: ["receiverOffice": "Aufnehmende Stelle: Bitte eine der angebotenen Stellen wählen."],
                                            general: [], precheck: nil, status: .unprocessableContent)
         }
-        _ = kind
         if posted["_action"] == "precheck" {
             let check = try await core.run(context) { try service.precheck(by: caller.username, receiverOffice: receiver, formData: values) }
-            return try await renderNewCase(caller, context, receiver: receiver, posted: posted, values: values, errors: [:], general: [],
+            return try await renderNewCase(caller, context, receiver: receiver, values: values, errors: [:], general: [],
                                            precheck: check, status: .ok)
         }
         do {
@@ -318,7 +316,7 @@ extension Pages {
         } catch let error as CaseServiceError where error.code == .invalidForm || error.code == .ruleViolation || error.code == .invalidInput {
             let (byField, general) = FieldView.errors(error)
             let check = try? await core.run(context) { try service.precheck(by: caller.username, receiverOffice: receiver, formData: values) }
-            return try await renderNewCase(caller, context, receiver: receiver, posted: posted, values: values, errors: byField,
+            return try await renderNewCase(caller, context, receiver: receiver, values: values, errors: byField,
                                            general: general.isEmpty && byField.isEmpty ? [error.message] : general, precheck: check,
                                            status: .unprocessableContent)
         }

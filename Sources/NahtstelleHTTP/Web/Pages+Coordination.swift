@@ -174,8 +174,8 @@ extension Pages {
         try requireCoordinator(caller)
         let q = request.uri.queryParameters
         let today = ISODateTime.localDate(of: service.now)
-        let from = q.get("from").flatMap { FormDefinitionDate.parse($0) } ?? LocalDate(year: today.year, month: 1, day: 1)
-        let to = q.get("to").flatMap { FormDefinitionDate.parse($0) } ?? LocalDate(year: today.year, month: 12, day: 31)
+        let from = q.get("from").flatMap { FormDefinition.parseDate(.string($0)) } ?? LocalDate(year: today.year, month: 1, day: 1)
+        let to = q.get("to").flatMap { FormDefinition.parseDate(.string($0)) } ?? LocalDate(year: today.year, month: 12, day: 31)
         guard from <= to else { throw APIError(.badRequest, "invalid-parameter", "Der Beginn des Zeitraums liegt nach seinem Ende.") }
         let service = self.service
         // The period, and each of its months (at most 24) for the chart over time.
@@ -274,8 +274,8 @@ extension Pages {
             guard let v = q.get(name)?.trimmingCharacters(in: .whitespaces), !v.isEmpty else { return nil }
             return String(v.prefix(max))
         }
-        let filters = AuditFilters(caseID: clean("caseId", 32), user: clean("user", 64), from: clean("from", 10).flatMap(FormDefinitionDate.parse),
-                                   to: clean("to", 10).flatMap(FormDefinitionDate.parse),
+        let filters = AuditFilters(caseID: clean("caseId", 32), user: clean("user", 64), from: clean("from", 10).flatMap { FormDefinition.parseDate(.string($0)) },
+                                   to: clean("to", 10).flatMap { FormDefinition.parseDate(.string($0)) },
                                    query: "?" + ["caseId", "user", "from", "to"].compactMap { k in
                                        clean(k, 64).map { k + "=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "") }
                                    }.joined(separator: "&"))
@@ -286,9 +286,4 @@ extension Pages {
         }
         return (entries, filters)
     }
-}
-
-/// Dates typed in the pages' filters: `TT.MM.JJJJ` or ISO.
-enum FormDefinitionDate {
-    static func parse(_ text: String) -> LocalDate? { NahtstelleForms.FormDefinition.parseDate(.string(text)) }
 }

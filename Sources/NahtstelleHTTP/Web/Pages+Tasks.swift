@@ -230,8 +230,9 @@ extension Pages {
         if let stored = loaded.detail.stored {
             data["case"] = caseSummary(stored, officeNames: loaded.officeNames)
             data["hasCase"] = true
-            data["notes"] = stepNotes(loaded)
-            data["hasNotes"] = !(data["notes"] as! [[String: Any]]).isEmpty
+            let notes = stepNotes(loaded)
+            data["notes"] = notes
+            data["hasNotes"] = !notes.isEmpty
         }
         return try await html("task", data, caller, context, current: "inbox", status: status)
     }
@@ -280,19 +281,21 @@ extension Pages {
 
     func completeTask(_ request: Request, _ context: AppContext, _ caller: Caller, _ posted: PostedForm) async throws -> Response {
         let id = try id(context)
-        let loaded = try await loadTask(id, caller, context)
-        let task = loaded.detail.form.task
-        var values = loaded.detail.form.form.map { posted.values(for: $0) } ?? [:]
+        // The form alone to read the values; the whole page (case, notes) only to show errors.
+        let service = self.service
+        let taskForm = try await core.run(context) { try service.taskForm(by: caller.username, taskID: id) }
+        let task = taskForm.task
+        var values = taskForm.form.map { posted.values(for: $0) } ?? [:]
         if let (companion, condition) = companionForm(task), values[condition].map({ FieldView.text($0, .yesNo) }) == "true" {
             values.merge(posted.values(for: companion)) { mine, _ in mine }
         }
-        let service = self.service
         do {
             let outcome = try await core.run(context) { [values] in try service.completeTask(by: caller.username, taskID: id, formData: values) }
             core.metrics.command()
             return try await renderDone(outcome, task: task, caller, context)
         } catch let error as CaseServiceError where error.code == .invalidForm || error.code == .ruleViolation || error.code == .invalidInput {
             let (byField, general) = FieldView.errors(error)
+            let loaded = try await loadTask(id, caller, context)
             // The values as entered, so nothing typed is lost.
             var shown = values
             for (key, value) in loaded.detail.form.defaults where shown[key] == nil && posted[key] == nil { shown[key] = value }
