@@ -112,3 +112,23 @@ def wait_for(predicate, timeout=30, interval=0.2):
             return value
         time.sleep(interval)
     return predicate()
+
+
+def click_and_wait_for_next_page(driver, element, timeout=30):
+    """Clicks `element` and waits until the browser shows a new, fully loaded document.
+
+    The old document's window gets a mark before the click; the next page has none. Errors of the
+    driver while the browser navigates (a node of the old document that is gone, a script context
+    torn down) are part of waiting, not failures: chromedriver reports them in several ways.
+    """
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.execute_script("window.__nahtstelleOldPage = true")
+    element.click()
+
+    def next_page_loaded(d):
+        return d.execute_script(
+            "return window.__nahtstelleOldPage !== true && document.readyState === 'complete'")
+
+    WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,)).until(next_page_loaded)

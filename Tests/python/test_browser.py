@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 
 from conftest import ROOT
-from server_support import PASSWORD, Server
+from server_support import PASSWORD, Server, click_and_wait_for_next_page
 from test_server import WORKERS  # who works a task of an office and role when nobody has claimed it
 
 selenium = pytest.importorskip("selenium")
@@ -130,8 +130,7 @@ class Walk:
         self.loaded(label)
 
     def click_and_load(self, element, label):
-        element.click()
-        WebDriverWait(self.driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        click_and_wait_for_next_page(self.driver, element)
         self.loaded(label)
 
     def sign_in(self, user):

@@ -9,7 +9,7 @@ import tempfile
 import pytest
 
 from conftest import ROOT
-from server_support import PASSWORD, Server
+from server_support import PASSWORD, Server, click_and_wait_for_next_page
 
 pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
@@ -53,12 +53,8 @@ def check(driver, name, problems):
 
 
 def click_and_wait(driver, element):
-    """Clicks and waits for the next page (the old one's elements go stale)."""
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
-    old = driver.find_element(By.TAG_NAME, "html")
-    element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(old))
+    """Clicks and waits for the next page."""
+    click_and_wait_for_next_page(driver, element)
 
 
 def image_loaded(driver, img):
