@@ -37,7 +37,9 @@ enum ServerBenchmark {
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nahtstelle-server-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
+        // BENCH_KEEP=1 keeps the databases for a closer look (their folder is printed).
+        let keep = ProcessInfo.processInfo.environment["BENCH_KEEP"] == "1"
+        defer { if keep { print("databases kept in \(dir.path)") } else { try? FileManager.default.removeItem(at: dir) } }
         let root = FileManager.default.currentDirectoryPath
 
         let ceiling = try EngineBenchmark.bareSQLite(path: dir.appendingPathComponent("bare.sqlite").path)

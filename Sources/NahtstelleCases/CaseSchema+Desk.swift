@@ -106,5 +106,13 @@ extension CaseSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("cases-5-notification-indexes") { db in
+            // Every page's header counts the unread notifications: those to the person by index
+            // (not a scan of every office's notifications), and their receipts by person.
+            try db.execute(sql: """
+                CREATE INDEX notification_user ON notification(username, created_at) WHERE username IS NOT NULL;
+                CREATE INDEX notification_read_user ON notification_read(username, notification_id);
+                """)
+        }
     }
 }

@@ -26,8 +26,9 @@ enum NotificationRows {
             """, arguments: [caseID, office, role?.rawValue, username, kind, text, at.timeIntervalSince1970])
     }
 
-    static func fetch(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> [NotificationEntry] {
-        try Row.fetchAll(db, sql: "SELECT * FROM notification WHERE \(whereClause) ORDER BY created_at DESC, id DESC", arguments: arguments)
+    static func fetch(_ db: Database, whereClause: String, arguments: StatementArguments, ordered: Bool = false) throws -> [NotificationEntry] {
+        try Row.fetchAll(db, sql: "SELECT * FROM notification WHERE \(whereClause)" + (ordered ? "" : " ORDER BY created_at DESC, id DESC"),
+                         arguments: arguments)
             .map { row in
                 NotificationEntry(id: row["id"], caseId: row["case_id"], officeId: row["office_id"],
                                   role: (row["role"] as String?).flatMap(Role.init(rawValue:)), username: row["username"], kind: row["kind"],
@@ -38,12 +39,38 @@ enum NotificationRows {
 
     /// What a user sees: addressed to them, or to a role they hold in their office.
     static func forUser(_ db: Database, _ user: StaffMember, unreadOnly: Bool) throws -> [NotificationEntry] {
+        let (clause, arguments) = addressedTo(user)
+        return try fetch(db, whereClause: clause + (unreadOnly ? " AND read_at IS NULL" : ""), arguments: arguments)
+    }
+
+    /// The user's unread notifications, newest first, at most `limit`: unread by the person
+    /// (a notification to a role is read per person), filtered in SQL instead of loading every
+    /// notification the office ever had.
+    static func unread(_ db: Database, _ user: StaffMember, limit: Int) throws -> [NotificationEntry] {
+        let (clause, arguments) = unreadClause(user)
+        return try fetch(db, whereClause: clause + " ORDER BY created_at DESC, id DESC LIMIT ?", arguments: arguments + [limit], ordered: true)
+    }
+
+    /// How many notifications the user has not read, counted up to `cap`.
+    static func unreadCount(_ db: Database, _ user: StaffMember, upTo cap: Int) throws -> Int {
+        let (clause, arguments) = unreadClause(user)
+        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM notification WHERE \(clause) LIMIT ?)",
+                                arguments: arguments + [cap]) ?? 0
+    }
+
+    private static func addressedTo(_ user: StaffMember) -> (String, StatementArguments) {
         let roles = user.roles.map(\.rawValue).sorted()
         let roleClause = roles.isEmpty ? "0" : roles.map { _ in "role = ?" }.joined(separator: " OR ")
         var arguments: StatementArguments = [user.username, user.officeId]
         for role in roles { arguments += [role] }
-        return try fetch(db, whereClause: "(username = ? OR (office_id = ? AND username IS NULL AND (\(roleClause))))"
-                         + (unreadOnly ? " AND read_at IS NULL" : ""), arguments: arguments)
+        return ("(username = ? OR (office_id = ? AND username IS NULL AND (\(roleClause))))", arguments)
+    }
+
+    private static func unreadClause(_ user: StaffMember) -> (String, StatementArguments) {
+        let (clause, arguments) = addressedTo(user)
+        return (clause + " AND read_at IS NULL AND NOT EXISTS "
+                + "(SELECT 1 FROM notification_read r WHERE r.notification_id = notification.id AND r.username = ?)",
+                arguments + [user.username])
     }
 }
 

@@ -64,7 +64,10 @@ extension OptimaService {
         let user = try staff(username)
         let limit = max(1, min(limit, 500))
         return try read { db in
-            let entries = try NotificationRows.forUser(db, user, unreadOnly: unreadOnly)
+            if unreadOnly {
+                return try NotificationRows.unread(db, user, limit: limit).map { UserNotification(entry: $0, isRead: false) }
+            }
+            let entries = try NotificationRows.forUser(db, user, unreadOnly: false)
             guard !entries.isEmpty else { return [] }
             let receipts = try NotificationRows.readBy(db, user.username)
             let all = entries.map { UserNotification(entry: $0, isRead: $0.readAt != nil || receipts.contains($0.id)) }

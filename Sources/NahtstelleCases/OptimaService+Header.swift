@@ -41,9 +41,7 @@ extension OptimaService {
                 overdue = try tx.countTasks(matching: query, upTo: DeskSummary.countCap)
             }
             // Unread by this person (a notification to a role is read per person).
-            let entries = try NotificationRows.forUser(db, user, unreadOnly: true)
-            let receipts = entries.isEmpty ? [] : try NotificationRows.readBy(db, user.username)
-            let unread = entries.filter { !receipts.contains($0.id) }.count
+            let unread = try NotificationRows.unreadCount(db, user, upTo: DeskSummary.countCap)
             return DeskSummary(user: user, officeName: officeName, openTasks: open, overdueTasks: overdue, unreadNotifications: unread)
         }
         guard let summary else { _ = try staff(username); throw CaseServiceError(.notFound, "Benutzer \(username) unbekannt.") }

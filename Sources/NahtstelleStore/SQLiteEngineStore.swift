@@ -286,6 +286,12 @@ public final class SQLiteEngineStore: EngineStore {
                     BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
                 """)
         }
+        migrator.registerMigration("engine-2-task-counts") { db in
+            // The navigation's counts ("mine or unassigned", overdue) from the index alone: one
+            // range per role and assignee, without reading a task row (at 100 000 open tasks the
+            // walk over task_inbox read a row per task to check its assignee).
+            try db.execute(sql: "CREATE INDEX task_open_count ON task(office, role, assignee, due_at) WHERE ended_at IS NULL")
+        }
     }
 }
 
@@ -524,13 +530,30 @@ public struct SQLiteTransaction: EngineTransaction {
                 try st.bind(i + 1, max(0, q.offset))
             }, taskRecord)
         }
+        // Several roles: "role = ? OR role = ?" would make SQLite sort every open task of the
+        // office's roles before the first page. One index-ordered walk per role instead, each
+        // stopping after a page, merged in the same order.
+        if q.office != nil, let roles = q.roles, roles.count > 1 {
+            var merged: [TaskRecord] = []
+            for role in Set(roles) {
+                var one = q
+                one.roles = [role]
+                merged += try tasks(matching: one)
+            }
+            merged.sort { a, b in
+                if (a.dueAt == nil) != (b.dueAt == nil) { return b.dueAt == nil }
+                if let x = a.dueAt, let y = b.dueAt, x != y { return x < y }
+                return a.id < b.id
+            }
+            return Array(merged.prefix(limit))
+        }
         // Keyset order in two walks that the inbox index (office, role, due_at[, rowid]) delivers
         // in order, so a page stops after `limit` rows instead of sorting every open task of the
         // office: first the tasks with a due date, then those without.
         var result: [TaskRecord] = []
         if q.after == nil || q.after?.dueAt != nil {
             let cursor = q.after?.dueAt != nil ? " AND due_at >= ? AND (due_at > ? OR id > ?)" : ""
-            result = try rows("SELECT \(Self.taskColumns) FROM task WHERE \(clause) AND due_at IS NOT NULL\(cursor) ORDER BY due_at, id LIMIT ?",
+            result = try rows(Self.walkSQL(q, clause, dated: true, cursor: cursor),
                               bind: { st in
                 var i: Int32 = 1
                 try binder(st, &i)
@@ -541,7 +564,7 @@ public struct SQLiteTransaction: EngineTransaction {
         if result.count < limit && q.dueBefore == nil {
             let cursor = q.after?.dueAt == nil && q.after != nil ? " AND id > ?" : ""
             let remaining = limit - result.count
-            let undated = try rows("SELECT \(Self.taskColumns) FROM task WHERE \(clause) AND due_at IS NULL\(cursor) ORDER BY id LIMIT ?", bind: { st in
+            let undated = try rows(Self.walkSQL(q, clause, dated: false, cursor: cursor), bind: { st in
                 var i: Int32 = 1
                 try binder(st, &i)
                 if let after = q.after, after.dueAt == nil { try st.bind(i, after.id); i += 1 }
@@ -550,6 +573,31 @@ public struct SQLiteTransaction: EngineTransaction {
             result += undated
         }
         return result
+    }
+
+    /// One walk of the inbox in index order: the dated tasks by due date, or the undated by id.
+    /// Open tasks of one office and role name the inbox index: with a second index on the same
+    /// columns (for the counts) SQLite could otherwise pick that one and sort every open task.
+    static func walkSQL(_ q: TaskQuery, _ clause: String, dated: Bool, cursor: String) -> String {
+        let source = q.office != nil && q.roles?.count == 1 && Set(q.states) == [.created, .claimed] ? "task INDEXED BY task_inbox" : "task"
+        return dated
+            ? "SELECT \(taskColumns) FROM \(source) WHERE \(clause) AND due_at IS NOT NULL\(cursor) ORDER BY due_at, id LIMIT ?"
+            : "SELECT \(taskColumns) FROM \(source) WHERE \(clause) AND due_at IS NULL\(cursor) ORDER BY id LIMIT ?"
+    }
+
+    /// `EXPLAIN QUERY PLAN` of the statements the inbox runs for `q` (its first page's walks, or
+    /// its capped count): for tests and diagnosis, so the plans checked are the ones used.
+    public func queryPlan(forTasksMatching q: TaskQuery, counting: Bool) throws -> [String] {
+        var statements: [String]
+        if counting {
+            statements = [countSQL(q).sql]
+        } else {
+            let (clause, _) = whereClause(q)
+            statements = [Self.walkSQL(q, clause, dated: true, cursor: ""), Self.walkSQL(q, clause, dated: false, cursor: "")]
+        }
+        return try statements.flatMap { sql in
+            try rows("EXPLAIN QUERY PLAN " + sql) { $0.string(3) }
+        }
     }
 
     public func countTasks(matching q: TaskQuery) throws -> Int {
@@ -561,13 +609,57 @@ public struct SQLiteTransaction: EngineTransaction {
     }
 
     /// The count up to `cap`: a navigation shows "999+" without walking every open task.
+    /// Open tasks of an office by role and assignee are counted as one range of `task_open_count`
+    /// per role and assignee (the index answers alone); other queries as they are.
     public func countTasks(matching q: TaskQuery, upTo cap: Int) throws -> Int {
-        let (clause, binder) = whereClause(q)
-        return try row("SELECT COUNT(*) FROM (SELECT 1 FROM task WHERE \(clause) LIMIT ?)", bind: { st in
+        let (sql, binders) = countSQL(q)
+        return try row(sql, bind: { st in
             var i: Int32 = 1
-            try binder(st, &i)
+            for binder in binders { try binder(st, &i) }
             try st.bind(i, max(0, cap))
         }) { $0.int(0) } ?? 0
+    }
+
+    private func countSQL(_ q: TaskQuery) -> (sql: String, binders: [(RawStatement, inout Int32) throws -> Void]) {
+        let parts = Self.countRanges(q)
+        var binders: [(RawStatement, inout Int32) throws -> Void] = []
+        let inner: String
+        if parts.isEmpty {
+            let (clause, binder) = whereClause(q)
+            binders.append(binder)
+            inner = "SELECT 1 FROM task WHERE \(clause)"
+        } else {
+            inner = parts.map { part -> String in
+                let (clause, binder) = whereClause(part)
+                binders.append(binder)
+                return "SELECT 1 FROM task INDEXED BY task_open_count WHERE \(clause)"
+            }.joined(separator: " UNION ALL ")
+        }
+        return ("SELECT COUNT(*) FROM (\(inner) LIMIT ?)", binders)
+    }
+
+    /// `q` split into one query per role and assignee (a named one, or none) when it asks for open
+    /// tasks of one office by roles and assignee; empty when it does not have that shape.
+    static func countRanges(_ q: TaskQuery) -> [TaskQuery] {
+        guard q.office != nil, let roles = q.roles, !roles.isEmpty, Set(q.states) == [.created, .claimed], q.businessKey == nil,
+              q.unassignedOnly || q.assignee != nil else { return [] }
+        var parts: [TaskQuery] = []
+        for role in roles {
+            var one = q
+            one.roles = [role]
+            if q.unassignedOnly {
+                parts.append(one)
+                continue
+            }
+            one.includeUnassigned = false
+            parts.append(one)
+            if q.includeUnassigned {
+                var none = one
+                none.unassignedOnly = true
+                parts.append(none)
+            }
+        }
+        return parts
     }
 
     public func insertTask(_ r: TaskRecord) throws -> Int64 {

@@ -25,8 +25,8 @@ struct SQLiteEngineStoreTests {
                                                     state: [], startedAt: now, endedAt: nil, endEventID: nil))
     }
 
-    private func task(_ instance: Int64, token: Int, office: String = "RAV", due: Double = 0) -> TaskRecord {
-        TaskRecord(instanceID: instance, processID: "p", businessKey: "K", elementID: "t\(token)", name: "T", role: "advisor", office: office,
+    private func task(_ instance: Int64, token: Int, office: String = "RAV", role: String = "advisor", due: Double = 0) -> TaskRecord {
+        TaskRecord(instanceID: instance, processID: "p", businessKey: "K", elementID: "t\(token)", name: "T", role: role, office: office,
                    assignee: nil, formKey: nil, state: .created, dueAt: Date(timeIntervalSince1970: due), createdAt: Date(), tokenID: token)
     }
 
@@ -149,10 +149,30 @@ struct SQLiteEngineStoreTests {
         let inbox = try store.read { try $0.tasks(matching: TaskQuery(office: "RAV", roles: ["advisor"], limit: 5)) }
         #expect(inbox.count == 5)
         #expect(inbox.map(\.dueAt) == inbox.map(\.dueAt).sorted { ($0 ?? .distantFuture) < ($1 ?? .distantFuture) })
-        let plan = try store.writer.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT id FROM task WHERE ended_at IS NULL AND office = ? AND (role = ?) ORDER BY due_at IS NULL, due_at, id LIMIT 5",
-                             arguments: ["RAV", "advisor"]).map { $0["detail"] as String? ?? "" }
+        // The plans of the statements the store runs: the walk in the inbox index's order (no
+        // sort of every open task), the navigation's counts from the count index alone.
+        let mineOrFree = TaskQuery(office: "RAV", roles: ["advisor"], assignee: "u.huber", includeUnassigned: true, limit: 5)
+        let walk = try store.writer.read { db in try SQLiteTransaction(db: db).queryPlan(forTasksMatching: mineOrFree, counting: false) }
+        #expect(walk.allSatisfy { $0.contains("USING INDEX task_inbox") }, "plan: \(walk)")
+        #expect(!walk.contains { $0.contains("TEMP B-TREE") }, "plan: \(walk)")
+        var overdue = mineOrFree
+        overdue.dueBefore = Date(timeIntervalSince1970: 90)
+        for query in [mineOrFree, overdue] {
+            let count = try store.writer.read { db in try SQLiteTransaction(db: db).queryPlan(forTasksMatching: query, counting: true) }
+            let searches = count.filter { $0.contains("SEARCH task") }
+            #expect(searches.count == 2 && searches.allSatisfy { $0.contains("USING COVERING INDEX task_open_count") || $0.contains("USING INDEX task_open_count") },
+                    "plan: \(count)")
         }
-        #expect(plan.contains { $0.contains("task_inbox") }, "plan: \(plan)")
+        // Several roles: one walk per role, merged in order.
+        try store.write { tx in
+            for i in 0..<6 { _ = try tx.insertTask(task(instance, token: 100 + i, office: "RAV", role: "optima-contact", due: Double(60 + 10 * i))) }
+        }
+        let both = try store.read { try $0.tasks(matching: TaskQuery(office: "RAV", roles: ["advisor", "optima-contact"], limit: 8)) }
+        let expected = try store.read { try $0.tasks(instanceID: instance) }.filter { $0.office == "RAV" }
+            .sorted { a, b in (a.dueAt!, a.id) < (b.dueAt!, b.id) }.prefix(8)
+        #expect(both.count == 8)
+        #expect(both.map(\.dueAt) == both.map(\.dueAt).sorted { ($0 ?? .distantFuture) < ($1 ?? .distantFuture) })
+        #expect(Set(both.compactMap(\.role)) == ["advisor", "optima-contact"])
+        #expect(both.map(\.id) == expected.map(\.id))
     }
 }

@@ -73,8 +73,6 @@ extension Pages {
                 "due": PageFormat.date(t.dueAt), "dueClass": due, "dueLabel": PageFormat.dueLabel(due), "hasDue": t.dueAt != nil,
                 "assignee": t.assignee.flatMap { people[$0] } ?? "", "mine": t.assignee == caller.username, "free": t.assignee == nil,
                 "role": t.role.flatMap(Role.init(rawValue:)).map { Glossary.label($0) } ?? "",
-                // In each row, so that Mustache finds them without searching the enclosing contexts.
-                "csrf": caller.csrfToken, "back": here,
                 "followUp": item.followUpUntil.map { $0.swissFormatted } ?? "", "hasFollowUp": item.followUpUntil != nil,
             ]
         }
