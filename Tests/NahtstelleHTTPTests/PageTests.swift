@@ -125,6 +125,28 @@ import Testing
         }
     }
 
+    @Test func inboxRowsEscapeEveryValueAndClaimThroughTheSharedForm() async throws {
+        let server = try TestServer()
+        try await server.test { client in
+            let created = try server.service.submitApplication(by: "h.lustenberger", receiverOffice: "sobz-hochdorf",
+                                                               formData: applicationValues(lastName: "<b>Geheim</b> & 'x\"").contextValue ?? [:])
+            let task = created.openTasks[0].id
+            let (cookie, csrf) = try await Self.signIn(client, "c.studer")
+            let inbox = String(buffer: try await client.execute(uri: "/inbox", method: .get, headers: [.cookie: cookie]).body)
+            #expect(!inbox.contains("<b>Geheim"))
+            #expect(inbox.contains("&lt;b&gt;Geheim&lt;/b&gt; &amp; &#39;x&quot;"))
+            // The row's button submits the page's one action form: its token and return address.
+            #expect(inbox.contains("<form id=\"row-actions\" method=\"post\""))
+            #expect(inbox.contains("form=\"row-actions\" formaction=\"/tasks/\(task)/claim\""))
+            let claim = try await client.execute(uri: "/tasks/\(task)/claim", method: .post, headers: Self.form(cookie),
+                                                 body: ByteBuffer(string: "_csrf=\(csrf)&back=%2Finbox"))
+            #expect(claim.status == .seeOther)
+            #expect(claim.headers[.location] == "/inbox")
+            let after = String(buffer: try await client.execute(uri: "/inbox", method: .get, headers: [.cookie: cookie]).body)
+            #expect(after.contains("formaction=\"/tasks/\(task)/release\""))
+        }
+    }
+
     @Test func returnAddressesStayOnThisServer() {
         #expect(Pages.safeReturn("/tasks/3") == "/tasks/3")
         #expect(Pages.safeReturn("//evil.example/x") == "/inbox")

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NahtstelleCases
+import NahtstelleDefinition
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleForms
@@ -64,20 +65,9 @@ extension Pages {
         if let a = filter.assignee { query.append("assignee=" + a.rawValue) }
         if filter.followUp != .hide { query.append("followUp=" + filter.followUp.rawValue) }
         let here = "/inbox" + (query.isEmpty && filter.cursor == nil ? "" : "?" + (query + (filter.cursor.map { ["cursor=" + $0] } ?? [])).joined(separator: "&"))
-        let items: [[String: Any]] = page.items.map { item in
-            let t = item.task
-            let due = PageFormat.dueClass(t.dueAt, now: now, today: today)
-            return [
-                "id": String(t.id), "person": item.personName ?? "–", "caseId": item.caseID ?? "", "hasCase": item.caseID != nil,
-                "step": t.name ?? t.elementID, "process": Self.processLabel(t.processID), "office": t.office.flatMap { offices[$0] } ?? "",
-                "due": PageFormat.date(t.dueAt), "dueClass": due, "dueLabel": PageFormat.dueLabel(due), "hasDue": t.dueAt != nil,
-                "assignee": t.assignee.flatMap { people[$0] } ?? "", "mine": t.assignee == caller.username, "free": t.assignee == nil,
-                "role": t.role.flatMap(Role.init(rawValue:)).map { Glossary.label($0) } ?? "",
-                "followUp": item.followUpUntil.map { $0.swissFormatted } ?? "", "hasFollowUp": item.followUpUntil != nil,
-            ]
-        }
+        let rows = Self.inboxRows(page.items, caller: caller, offices: offices, people: people, now: now, today: today)
         let data: [String: Any] = [
-            "title": "Aufgaben", "csrf": caller.csrfToken, "items": items, "hasItems": !items.isEmpty, "count": items.count, "back": here,
+            "title": "Aufgaben", "csrf": caller.csrfToken, "rows": rows, "hasItems": !page.items.isEmpty, "count": page.items.count, "back": here,
             "next": page.next.map { "/inbox?" + (query + ["cursor=" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")]).joined(separator: "&") } ?? "",
             "hasNext": page.next != nil, "isFirstPage": filter.cursor == nil, "problems": problems, "hasProblems": !problems.isEmpty,
             "notifications": notifications.map { n -> [String: Any] in
@@ -104,6 +94,46 @@ extension Pages {
             "filterAssignee": filter.assignee?.rawValue ?? "",
         ]
         return try await html("inbox", data, caller, context, current: "inbox")
+    }
+
+    /// The inbox's rows as HTML, every value escaped. The one list drawn in code rather than by
+    /// the template: fifty rows of some twenty values each cost Mustache about 5 ms a page (a
+    /// lookup with dynamic casts per value), which is most of the page's server time.
+    static func inboxRows(_ items: [InboxItem], caller: Caller, offices: [String: String], people: [String: String],
+                          now: Date, today: LocalDate) -> String {
+        let e = DiagramSVG.escape
+        var html = ""
+        html.reserveCapacity(items.count * 900)
+        for item in items {
+            let t = item.task
+            let due = PageFormat.dueClass(t.dueAt, now: now, today: today)
+            let label = PageFormat.dueLabel(due)
+            let person = e(item.personName ?? "–"), step = e(t.name ?? t.elementID), id = String(t.id)
+            let role = t.role.flatMap(Role.init(rawValue:)).map { Glossary.label($0) } ?? ""
+            html += "<tr class=\"\(due)\">\n    <td class=\"due\">\(t.dueAt == nil ? "–" : e(PageFormat.date(t.dueAt)))"
+            if !label.isEmpty { html += " <span class=\"badge \(due)\">\(label)</span>" }
+            html += "</td>\n    <td>\(person)</td>\n    <td>"
+            if let caseID = item.caseID { html += "<a href=\"/cases/\(e(caseID))\">\(e(caseID))</a>" }
+            html += "</td>\n    <td><a href=\"/tasks/\(id)\" class=\"task-link\">\(step)</a><br><span class=\"muted small\">"
+            html += "\(e(Self.processLabel(t.processID))) · \(e(role))</span></td>\n    <td>\(e(t.office.flatMap { offices[$0] } ?? ""))</td>\n    <td>"
+            if t.assignee == nil {
+                html += "<span class=\"muted\">nicht übernommen</span>"
+            } else {
+                html += e(t.assignee.flatMap { people[$0] } ?? "")
+            }
+            html += "</td>\n    <td class=\"actions\">"
+            // The buttons submit the page's one action form (its CSRF token and return address).
+            if t.assignee == nil {
+                html += "<button type=\"submit\" form=\"row-actions\" formaction=\"/tasks/\(id)/claim\" class=\"secondary\">Übernehmen"
+                    + "<span class=\"visually-hidden\">: \(step), \(person)</span></button>"
+            } else if t.assignee == caller.username {
+                html += "<button type=\"submit\" form=\"row-actions\" formaction=\"/tasks/\(id)/release\" class=\"link\">Freigeben"
+                    + "<span class=\"visually-hidden\">: \(step), \(person)</span></button>"
+            }
+            if let until = item.followUpUntil { html += "<span class=\"small\">Wiedervorlage \(until.swissFormatted)</span>" }
+            html += "</td>\n  </tr>\n"
+        }
+        return html
     }
 
     /// One notification (`id`) or all of them read, for the caller.
