@@ -51,6 +51,13 @@ enum ServerBenchmark {
         let bigTasks = try seed(path: big, root: root, instances: scaled(1_000_000), openTasks: scaled(100_000), completionTasks: scaled(60_000))
         print(String(format: "seeded %d instances, %d open tasks over %d offices (+ %d to complete) in %.0f s",
                      scaled(1_000_000), scaled(100_000), offices, bigTasks.count, Date().timeIntervalSince(t0)))
+        // The coordinators' diagram of optima-sh with live counts: the demo cases, their running
+        // optima-sh instances copied (with their open tasks, timers and subscriptions) to 10 000.
+        t0 = Date()
+        _ = try DemoScenario.run(databasePath: big, resources: .init(root: root)) { _ in }
+        let shRunning = try copyRunning(path: big, root: root, processID: "optima-sh", upTo: scaled(10_000))
+        let coordinator = try session(try OptimaService(databasePath: big, resources: .init(root: root)), "iiz.koordination")
+        print(String(format: "demo cases added, %d running optima-sh instances in %.0f s", shRunning, Date().timeIntervalSince(t0)))
         t0 = Date()
         _ = try seed(path: small, root: root, instances: 10_000, openTasks: 1_000, completionTasks: 0)
         let counts = try OptimaService(databasePath: big, resources: .init(root: root)).store.writer.read { db in
@@ -89,6 +96,9 @@ enum ServerBenchmark {
                 print(String(format: "1 M:   GET /inbox (page, HTML)            %8.0f req/s  p99 %6.2f ms (%d not 2xx)", page.rps, page.p99ms, page.non2xx))
                 let single = try wrk(port: port, path: "/inbox?role=advisor", token: token, connections: 1)
                 print(String(format: "1 M:   GET /inbox one at a time           %8.0f req/s  p99 %6.2f ms (goal ≤ 20)", single.rps, single.p99ms))
+                let diagram = try wrk(port: port, path: "/api/definitions/optima-sh/versions/1/diagram.svg", token: coordinator, connections: 1)
+                print(String(format: "1 M:   GET optima-sh diagram.svg, counts    %8.0f req/s  p99 %6.2f ms (one at a time, goal ≤ 50; %d not 2xx)",
+                             diagram.rps, diagram.p99ms, diagram.non2xx))
                 let complete = try wrkComplete(port: port, token: completer, first: first, count: count)
                 print(String(format: "1 M:   POST /api/tasks/{id}/complete      %8.0f completions/s (%d completed, %d not 2xx)",
                              complete.rps, complete.completed, complete.non2xx))
@@ -195,6 +205,41 @@ enum ServerBenchmark {
         }
         try writer.writeWithoutTransaction { db in try db.execute(sql: "ANALYZE") }
         return completionIDs
+    }
+
+    /// Copies the running instances of `processID` (each with its open tasks, timers and message
+    /// subscriptions, under a new instance id) until `upTo` run. Returns how many run.
+    static func copyRunning(path: String, root: String, processID: String, upTo target: Int) throws -> Int {
+        let writer = try OptimaService(databasePath: path, resources: .init(root: root)).store.writer
+        return try writer.write { db in
+            let originals = try Int64.fetchAll(db, sql: "SELECT id FROM instance WHERE process_id = ? AND status = 'running' ORDER BY id",
+                                               arguments: [processID])
+            guard !originals.isEmpty else { throw BenchError("keine laufende Instanz von \(processID) zum Kopieren") }
+            func columns(_ table: String) throws -> [String] {
+                try Row.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [table]).map { $0["name"] as String }
+                    .filter { $0 != "id" && $0 != "instance_id" }
+            }
+            let instanceColumns = try columns("instance").joined(separator: ", ")
+            let copyInstance = try db.makeStatement(sql: "INSERT INTO instance (\(instanceColumns)) SELECT \(instanceColumns) FROM instance WHERE id = ?")
+            var copyChildren: [Statement] = []
+            for (table, condition) in [("task", " AND ended_at IS NULL"), ("job", ""), ("subscription", "")] {
+                let c = try columns(table).joined(separator: ", ")
+                copyChildren.append(try db.makeStatement(sql: """
+                    INSERT INTO \(table) (instance_id, \(c)) SELECT ?, \(c) FROM \(table) WHERE instance_id = ?\(condition)
+                    """))
+            }
+            var running = originals.count
+            var next = 0
+            while running < target {
+                let original = originals[next % originals.count]
+                next += 1
+                try copyInstance.execute(arguments: [original])
+                let copy = db.lastInsertedRowID
+                for statement in copyChildren { try statement.execute(arguments: [copy, original]) }
+                running += 1
+            }
+            return running
+        }
     }
 
     // MARK: Server and load

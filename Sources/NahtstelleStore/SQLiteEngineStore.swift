@@ -292,6 +292,11 @@ public final class SQLiteEngineStore: EngineStore {
             // walk over task_inbox read a row per task to check its assignee).
             try db.execute(sql: "CREATE INDEX task_open_count ON task(office, role, assignee, due_at) WHERE ended_at IS NULL")
         }
+        migrator.registerMigration("engine-3-running-instances") { db in
+            // The running instances of a deployed version (the definitions page, the diagram's
+            // counts, a migration's candidates) without a scan of every instance ever started.
+            try db.execute(sql: "CREATE INDEX instance_running ON instance(definition_id) WHERE status = 'running'")
+        }
     }
 }
 
