@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import NahtstelleCases
 import NahtstelleDefinition
@@ -83,10 +84,7 @@ extension API {
 
     static func svg(_ record: DefinitionRecord, counts: [String: NodeCounts], problems: Set<String> = [], path: Set<String> = [],
                     current: Set<String> = []) throws -> String {
-        let diagram: Diagram
-        do { diagram = try Diagram.read(bytes: record.source, fileName: record.fileName) } catch {
-            throw APIError(.notFound, "no-diagram", "\(record.processID) Version \(record.version): \(error.description)")
-        }
+        let diagram = try Self.diagram(record)
         var options = DiagramSVG.Options()
         options.counts = counts.mapValues { DiagramSVG.Counts(waiting: $0.waiting, open: $0.open, overdue: $0.overdue) }
         options.problems = problems
@@ -95,6 +93,24 @@ extension API {
         options.title = "Diagramm \(record.name ?? record.processID), Version \(record.version)"
         return DiagramSVG.render(diagram, options)
     }
+
+    /// The drawing of a deployed version, read once: a version never changes, so its content hash
+    /// names it in every database (a few dozen versions at most; the cache starts over beyond).
+    static func diagram(_ record: DefinitionRecord) throws -> Diagram {
+        let key = record.contentHash + "/" + record.fileName
+        if let hit = diagrams.withLock({ $0[key] }) { return hit }
+        let diagram: Diagram
+        do { diagram = try Diagram.read(bytes: record.source, fileName: record.fileName) } catch {
+            throw APIError(.notFound, "no-diagram", "\(record.processID) Version \(record.version): \(error.description)")
+        }
+        diagrams.withLock { cache in
+            if cache.count >= 64 { cache.removeAll() }
+            cache[key] = diagram
+        }
+        return diagram
+    }
+
+    private static let diagrams = Mutex<[String: Diagram]>([:])
 
     /// The BPMN source of one version, as deployed.
     func definitionSource(_ request: Request, _ context: AppContext) async throws -> Response {
