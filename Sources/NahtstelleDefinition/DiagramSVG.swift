@@ -254,8 +254,8 @@ public enum DiagramSVG {
         let perLine = max(4, Int(box.width / (size * 0.6)))
         var lines: [String] = []
         var line = ""
-        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }) {
-            let candidate = line.isEmpty ? String(word) : line + " " + word
+        for word in text.split(whereSeparator: { $0 == " " || $0 == "\n" }).flatMap({ hyphenated(String($0), perLine) }) {
+            let candidate = line.isEmpty ? word : line + " " + word
             if candidate.count > perLine, !line.isEmpty {
                 lines.append(line)
                 line = String(word)
@@ -275,6 +275,19 @@ public enum DiagramSVG {
             out += "<tspan x=\"\(n(x))\" y=\"\(n(top + Double(i) * lineHeight + size))\">\(escape(l))</tspan>"
         }
         return out + "</text>"
+    }
+
+    /// A word longer than a line (German compounds: «Übergabegespräch») in pieces of even
+    /// length, each but the last ending in a hyphen, so no text runs out of its box.
+    static func hyphenated(_ word: String, _ perLine: Int) -> [String] {
+        let letters = Array(word)
+        guard letters.count > perLine, perLine >= 4 else { return [word] }
+        let pieces = (letters.count + perLine - 2) / (perLine - 1)
+        let length = (letters.count + pieces - 1) / pieces
+        return stride(from: 0, to: letters.count, by: length).map { start in
+            let end = min(start + length, letters.count)
+            return String(letters[start..<end]) + (end < letters.count ? "-" : "")
+        }
     }
 
     static func clip(_ s: String, _ max: Int) -> String { s.count > max && max > 1 ? String(s.prefix(max - 1)) + "…" : s }

@@ -78,11 +78,36 @@ import Testing
             """
         let svg = DiagramSVG.render(try Diagram.read(bytes: Array(hostile.utf8)))
         #expect(!svg.contains("<script"))
-        #expect(svg.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"))
+        // The one long «word» is broken into pieces, each escaped on its own.
+        #expect(svg.contains("&lt;script&gt;"))
+        #expect(svg.contains("&quot;"))
+        #expect(svg.contains("&amp;"))
         #expect(try Self.groups(svg) == ["t"])
         let bare = "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"p\"/></definitions>"
         #expect(throws: Diagram.ReadError.noDiagram) { try Diagram.read(bytes: Array(bare.utf8)) }
         #expect(throws: Diagram.ReadError.self) { try Diagram.read(bytes: Array("<a><b></a>".utf8)) }
+    }
+}
+
+@Suite struct DiagramTextTests {
+    @Test func aWordLongerThanItsBoxIsHyphenatedIntoEvenPieces() throws {
+        let source = """
+            <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+              xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="d" targetNamespace="x">
+              <process id="p" isExecutable="true"><userTask id="t" name="Übergabegespräch planen"/></process>
+              <bpmndi:BPMNDiagram id="dg"><bpmndi:BPMNPlane id="pl" bpmnElement="p">
+                <bpmndi:BPMNShape id="s" bpmnElement="t"><dc:Bounds x="10" y="10" width="82" height="66"/></bpmndi:BPMNShape>
+              </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+            </definitions>
+            """
+        let svg = DiagramSVG.render(try Diagram.read(bytes: Array(source.utf8)))
+        #expect(svg.contains(">Übergabe-</tspan>"))
+        #expect(svg.contains(">gespräch</tspan>"))
+        #expect(svg.contains(">planen</tspan>"))
+        // A name that fits stays whole.
+        let short = DiagramSVG.render(try Diagram.read(bytes: Array(source.replacingOccurrences(of: "Übergabegespräch planen", with: "Antrag prüfen").utf8)))
+        #expect(short.contains(">Antrag</tspan>") || short.contains(">Antrag prüfen</tspan>"))
+        #expect(!short.contains("-</tspan>"))
     }
 }
 
