@@ -275,7 +275,9 @@ extension API {
                       Route.Parameter(name: "to", description: "Stand an diesem Tag (Vorgabe: heute)", schema: Schema.date),
                   ],
                   responses: r([200: "Export", 403: "nur Koordinationsstelle", 503: "kein Schlüssel konfiguriert (--report-key-file)"]),
-                  produces: ["application/json", "text/csv"], handler: pseudonymisedExport),
+                  // As `nahtstelle report --pseudonymise --format json` writes it: one object per case.
+                  produces: ["application/json", "text/csv"], jsonSchema: .context(["type": "array", "items": Schema.anyObject]),
+                  handler: pseudonymisedExport),
         ]
     }
 
@@ -301,7 +303,7 @@ enum OpenAPIDocument {
                 var response: [String: Value] = ["description": .string(description)]
                 if status < 300 && status != 204 {
                     response["content"] = .context(Dictionary(uniqueKeysWithValues: route.produces.map { type in
-                        (type, Value.context(["schema": type == "application/json" ? Schema.anyObject : Schema.string]))
+                        (type, Value.context(["schema": type == "application/json" ? route.jsonSchema ?? Schema.anyObject : Schema.string]))
                     }))
                 } else if status >= 400 {
                     response["content"] = .context(["application/json": .context(["schema": .context(["$ref": "#/components/schemas/Error"])])])
