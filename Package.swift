@@ -127,7 +127,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         .testTarget(name: "NahtstelleHTTPTests", dependencies: [
-            "NahtstelleHTTP", "NahtstelleCases", "NahtstelleFEEL",
+            "NahtstelleHTTP", "NahtstelleCases", "NahtstelleFEEL", "CLibZip",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Jede Option gilt auch als Umgebungsvariable: NAHTSTELLE_DB, NAHTSTELLE_HOST, NAHTSTELLE_PORT, NAHTSTELLE_DEMO=1, \
             NAHTSTELLE_SECURE_COOKIES=1, NAHTSTELLE_ROOT, NAHTSTELLE_SMTP_HOST, NAHTSTELLE_SMTP_PORT, NAHTSTELLE_SMTP_FROM, \
-            NAHTSTELLE_BASE_URL. E-Mail-Hinweise zu neuen und überfälligen Aufgaben sind aus, bis ein SMTP-Server angegeben ist \
+            NAHTSTELLE_BASE_URL, NAHTSTELLE_REPORT_KEY_FILE. E-Mail-Hinweise zu neuen und überfälligen Aufgaben sind aus, bis ein SMTP-Server angegeben ist \
             (einfaches SMTP ohne TLS an einen Relay der Installation; die Mails enthalten nur einen Link). Beim Start: Migrationen, Definitionen aus workflows/ bereitstellen \
             (eine neue Version nur bei geänderter Datei), Zeitgeber starten. SIGTERM/SIGINT: keine neuen Anfragen, laufende \
             beenden, Exit 0.
@@ -41,6 +41,10 @@ struct ServeCommand: AsyncParsableCommand {
     var smtpFrom: String?
     @Option(name: .long, help: "Adresse des Servers, wie die Mitarbeitenden ihn erreichen, für die Links (nötig mit --smtp-host).")
     var baseUrl: String?
+    @Option(name: .long, help: ArgumentHelp(
+        "Datei mit dem geheimen Schlüssel des pseudonymisierten Fallexports (mindestens 16 zufällige Bytes).",
+        discussion: "Ohne Angabe ist der Export aus; mit --demo wird ein Demo-Schlüssel report-demo.key neben der Datenbank erzeugt."))
+    var reportKeyFile: String?
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -91,7 +95,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         let mail = try mailSettings(env)
-        let settings = ServerSettings(host: hostName, port: portNumber, secureCookies: secure, mail: mail)
+        var settings = ServerSettings(host: hostName, port: portNumber, secureCookies: secure, mail: mail)
+        settings.reportKey = try reportKey(env, demo: loadDemo, dbPath: dbPath)
+        if let key = settings.reportKey { logger.info("Schlüssel des pseudonymisierten Exports geladen", metadata: ["datei": "\(key.source)"]) }
         let core = ServerCore(service: service, settings: settings)
         if case .failure(let problem) = core.views { throw ValidationError(problem.description) }
         let offices = Dictionary(uniqueKeysWithValues: ((try? service.offices()) ?? []).map { ($0.id, $0.name) })
@@ -109,6 +115,19 @@ struct ServeCommand: AsyncParsableCommand {
         try await app.runService()
         await core.shutdown()
         logger.info("Nahtstelle beendet")
+    }
+
+    /// The pseudonymised export's key: the configured file, else with `--demo` a key made once
+    /// beside the database, else none (the export is off and the reports page says how to set it up).
+    func reportKey(_ env: [String: String], demo: Bool, dbPath: String) throws -> ReportKey? {
+        do {
+            if let path = reportKeyFile ?? env["NAHTSTELLE_REPORT_KEY_FILE"], !path.isEmpty { return try ReportKey.load(path: path) }
+            guard demo else { return nil }
+            let folder = (dbPath as NSString).deletingLastPathComponent
+            return try ReportKey.loadOrCreateDemo(path: ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent("report-demo.key"))
+        } catch let error as CaseServiceError {
+            throw CLIError("--report-key-file: " + error.message)
+        }
     }
 
     /// The e-mail notices' settings from options and environment; nil (off) without a host.

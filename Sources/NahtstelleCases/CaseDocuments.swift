@@ -20,6 +20,8 @@ public struct DocumentInfo: Sendable, Hashable, Identifiable {
     /// The process step that produced it.
     public var elementID: String?
     public var costApprovalID: Int64?
+    /// The version of the Word template it was made from (`nil`: made before versions were recorded).
+    public var templateVersion: Int? = nil
 }
 
 /// A document with its bytes (a DOCX file).
@@ -32,6 +34,8 @@ public struct CaseDocument: Sendable, Hashable {
 /// document of the case — inside the caller's transaction.
 struct DocumentGenerator: Sendable {
     let templates: TemplateLibrary
+    /// The latest version of each template is the one new documents are made from.
+    let versions: TemplateVersions
 
     func title(_ template: String) -> String { templates.schema?.templates[template]?.title ?? template }
 
@@ -43,16 +47,19 @@ struct DocumentGenerator: Sendable {
         let today = ISODateTime.localDate(of: at)
         let context = try TemplateData.load(db, caseID: caseID, variables: variables, actor: actor, costApprovalID: costApprovalID, today: today)
         let bytes: [UInt8]
-        do throws(DocumentError) {
-            bytes = try templates.render(template, data: context.data(template: template, elementID: elementID))
-        } catch where error.code == .missingData {
+        let templateVersion: Int
+        do {
+            let current = try versions.current(db, template)
+            templateVersion = current.version
+            bytes = try current.template.render(data: context.data(template: template, elementID: elementID))
+        } catch let error as DocumentError where error.code == .missingData {
             throw CaseServiceError(
                 .documentFailed,
                 "Das Dokument «\(title(template))» für den Fall \(caseID) kann nicht erstellt werden: es fehlen Angaben ("
                     + error.missingFields.joined(separator: ", ")
                     + "). Bitte die fehlenden Angaben im Fall, bei den Stellen oder im Formular ergänzen und den Schritt wiederholen; "
                     + "es wurde nichts gespeichert.")
-        } catch {
+        } catch let error as DocumentError {
             throw CaseServiceError(
                 .documentFailed,
                 "Das Dokument «\(title(template))» für den Fall \(caseID) kann nicht erstellt werden: \(error.description) "
@@ -62,18 +69,19 @@ struct DocumentGenerator: Sendable {
                                         arguments: [caseID, template]) ?? 0) + 1
         let fileName = "\(caseID)_\(template)_v\(version).docx"
         try db.execute(sql: """
-            INSERT INTO case_document (case_id, template, version, file_name, bytes, size, created_at, created_by, element_id, cost_approval_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO case_document (case_id, template, version, file_name, bytes, size, created_at, created_by, element_id, cost_approval_id,
+                                       template_version)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [caseID, template, version, fileName, Data(bytes), bytes.count, at.timeIntervalSince1970, actor, elementID,
-                             costApprovalID])
+                             costApprovalID, templateVersion])
         return DocumentInfo(id: db.lastInsertedRowID, caseId: caseID, template: template, title: title(template), version: version,
                             fileName: fileName, size: bytes.count, createdAt: at, createdBy: actor, elementID: elementID,
-                            costApprovalID: costApprovalID)
+                            costApprovalID: costApprovalID, templateVersion: templateVersion)
     }
 
     func list(_ db: Database, caseID: String) throws -> [DocumentInfo] {
         try Row.fetchAll(db, sql: """
-            SELECT id, case_id, template, version, file_name, size, created_at, created_by, element_id, cost_approval_id
+            SELECT id, case_id, template, version, file_name, size, created_at, created_by, element_id, cost_approval_id, template_version
             FROM case_document WHERE case_id = ? ORDER BY id
             """, arguments: [caseID]).map(info)
     }
@@ -88,7 +96,8 @@ struct DocumentGenerator: Sendable {
         let template: String = row["template"]
         return DocumentInfo(id: row["id"], caseId: row["case_id"], template: template, title: title(template), version: row["version"],
                             fileName: row["file_name"], size: row["size"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                            createdBy: row["created_by"], elementID: row["element_id"], costApprovalID: row["cost_approval_id"])
+                            createdBy: row["created_by"], elementID: row["element_id"], costApprovalID: row["cost_approval_id"],
+                            templateVersion: row["template_version"])
     }
 }
 

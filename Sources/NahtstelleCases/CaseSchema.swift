@@ -270,5 +270,6 @@ public enum CaseSchema {
         }
         registerFidelity(&migrator)
         registerDesk(&migrator)
+        registerTemplates(&migrator)
     }
 }

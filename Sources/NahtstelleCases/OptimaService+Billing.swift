@@ -77,7 +77,8 @@ extension OptimaService {
                 }),
             ]),
         ])
-        do { return try templates.render("abrechnung-fallpauschalen", data: data) } catch {
+        // The latest version of the template, as for every new document (not stored: made on each request).
+        do { return try read { db in try generator.versions.current(db, "abrechnung-fallpauschalen") }.template.render(data: data) } catch {
             throw CaseServiceError(.documentFailed, "Die Abrechnung kann nicht erstellt werden: \(error). Die Koordinationsstelle prüft "
                                    + "die Vorlage mit «nahtstelle templates check».")
         }

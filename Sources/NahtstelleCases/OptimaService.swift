@@ -65,7 +65,7 @@ public final class OptimaService: Sendable {
             throw CaseServiceError(.documentFailed, error.description)
         }
         let store = try SQLiteEngineStore(path: databasePath, migrations: CaseSchema.register)
-        let generator = DocumentGenerator(templates: templates)
+        let generator = DocumentGenerator(templates: templates, versions: TemplateVersions(library: templates))
         var configuration = Engine.Configuration()
         configuration.now = now
         configuration.functions = LucerneCalendar.feelFunctions

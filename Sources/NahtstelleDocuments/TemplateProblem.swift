@@ -24,7 +24,15 @@ public struct TemplateProblem: Sendable, Hashable, CustomStringConvertible {
         public static let nestingTooDeep = Code(rawValue: "nesting-too-deep")
     }
 
+    /// An error keeps a template from being used; a warning is shown and the template is used.
+    public enum Severity: String, Sendable, Hashable {
+        case error
+        case warning
+    }
+
     public var code: Code
+    /// Whether the template can be used despite the problem. The checker's own findings are errors.
+    public var severity: Severity
     /// The file the problem is in (template name or path).
     public var file: String
     /// Where in the document: "Haupttext, Absatz 12" or "Haupttext, Tabelle 1, Zeile 3, Zelle 2".
@@ -36,8 +44,10 @@ public struct TemplateProblem: Sendable, Hashable, CustomStringConvertible {
     /// How to fix it.
     public var fix: String
 
-    public init(code: Code, file: String, location: String, context: String, message: String, fix: String) {
+    public init(code: Code, file: String, location: String, context: String, message: String, fix: String,
+                severity: Severity = .error) {
         self.code = code
+        self.severity = severity
         self.file = file
         self.location = location
         self.context = context

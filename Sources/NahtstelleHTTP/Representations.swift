@@ -87,7 +87,7 @@ enum Rep {
         .context([
             "id": int(d.id), "caseId": .string(d.caseId), "template": .string(d.template), "title": .string(d.title),
             "version": int(d.version), "fileName": .string(d.fileName), "size": int(d.size), "createdAt": time(d.createdAt),
-            "createdBy": .string(d.createdBy), "url": .string("/api/documents/\(d.id)"),
+            "createdBy": .string(d.createdBy), "url": .string("/api/documents/\(d.id)"), "templateVersion": d.templateVersion.map { int($0) } ?? .null,
         ])
     }
 

@@ -31,6 +31,8 @@ struct Route: Sendable {
     var responses: [Int: String]
     /// Content types of the 2xx answer.
     var produces: [String] = ["application/json"]
+    /// Schema of a JSON answer that is no object (default: any object).
+    var jsonSchema: Value? = nil
     var handler: Handler
 
     /// Hummingbird syntax: `/api/tasks/:id`.

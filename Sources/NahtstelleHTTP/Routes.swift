@@ -214,6 +214,8 @@ extension API {
                   produces: ["application/pdf"], handler: documentPDF),
 
             Route(method: .get, path: "/api/offices", summary: "Stellen", tag: "Verzeichnis", responses: r([200: "Stellen"]), handler: offices),
+            Route(method: .get, path: "/api/forms", summary: "Formulare (forms/*.json) mit Titel und Anzahl Felder", tag: "Verzeichnis",
+                  responses: r([200: "Formulare"]), handler: forms),
             Route(method: .get, path: "/api/forms/{key}", summary: "Formulardefinition (forms/<key>.json)", tag: "Verzeichnis",
                   responses: r([200: "Formular", 404: "unbekannt"]), handler: form),
             Route(method: .get, path: "/api/definitions", summary: "Prozesse und ihre Versionen", tag: "Verzeichnis",
@@ -243,6 +245,39 @@ extension API {
                   responses: r([200: "SVG", 404: "Version unbekannt oder ohne Diagramm"]), produces: ["image/svg+xml"], handler: definitionDiagram),
             Route(method: .get, path: "/api/definitions/{processId}/versions/{version}/source", summary: "BPMN-Datei einer Version",
                   tag: "Verzeichnis", responses: r([200: "BPMN-XML", 404: "Version unbekannt"]), produces: ["application/xml"], handler: definitionSource),
+
+            // Issue 11, templates and the pseudonymised export (API+Templates.swift).
+            Route(method: .get, path: "/api/templates", summary: "Word-Vorlagen mit ihren Versionen (Koordinationsstelle)", tag: "Koordination",
+                  responses: r([200: "Vorlagen", 403: "nur Koordinationsstelle"]), handler: templates),
+            Route(method: .get, path: "/api/templates/{name}", summary: "Eine Word-Vorlage: Versionen, Hinweise, Felder der aktuellen Version",
+                  tag: "Koordination", responses: r([200: "Vorlage", 403: "nur Koordinationsstelle", 404: "Vorlage unbekannt"]), handler: template),
+            Route(method: .post, path: "/api/templates/{name}",
+                  summary: "Neue Version einer Word-Vorlage prüfen und übernehmen (Body: die .docx-Datei); gilt für neue Dokumente",
+                  tag: "Koordination",
+                  query: [Route.Parameter(name: "fileName", description: "Dateiname für die Versionsliste", schema: Schema.text(maxLength: 100))],
+                  body: .context(["type": "string", "format": "binary"]), bodyType: Self.docxType,
+                  responses: r([201: "neue Version", 200: "gleicher Inhalt: keine neue Version", 403: "nur Koordinationsstelle",
+                                404: "Vorlage unbekannt (nur bestehende Vorlagen)", 413: "zu gross", 415: "keine Word-Datei",
+                                422: "Fehler mit Ort und Behebung; nichts gespeichert"]), handler: uploadTemplate),
+            Route(method: .get, path: "/api/templates/{name}/versions/{version}", summary: "Eine Version der Vorlage (DOCX; Version 1: ausgelieferte Datei)",
+                  tag: "Koordination", responses: r([200: "DOCX", 403: "nur Koordinationsstelle", 404: "Vorlage oder Version unbekannt"]),
+                  produces: [Self.docxType], handler: templateSource),
+            Route(method: .get, path: "/api/templates/{name}/versions/{version}/preview",
+                  summary: "Vorschau: die Version mit den Beispieldaten (templates/samples) gefüllt (DOCX)", tag: "Koordination",
+                  responses: r([200: "DOCX", 403: "nur Koordinationsstelle", 404: "Vorlage, Version oder Beispieldaten unbekannt",
+                                422: "Vorschau nicht möglich"]),
+                  produces: [Self.docxType], handler: templatePreview),
+            Route(method: .get, path: "/api/reports/export",
+                  summary: "Pseudonymisierter Fallexport (ohne Namen und AHV-Nummern; Schlüssel aus der Serverkonfiguration; protokolliert)",
+                  tag: "Koordination",
+                  query: [
+                      Route.Parameter(name: "format", description: "json (Vorgabe) oder csv", schema: Schema.enumeration(["json", "csv"])),
+                      Route.Parameter(name: "to", description: "Stand an diesem Tag (Vorgabe: heute)", schema: Schema.date),
+                  ],
+                  responses: r([200: "Export", 403: "nur Koordinationsstelle", 503: "kein Schlüssel konfiguriert (--report-key-file)"]),
+                  // As `nahtstelle report --pseudonymise --format json` writes it: one object per case.
+                  produces: ["application/json", "text/csv"], jsonSchema: .context(["type": "array", "items": Schema.anyObject]),
+                  handler: pseudonymisedExport),
         ]
     }
 
@@ -268,7 +303,7 @@ enum OpenAPIDocument {
                 var response: [String: Value] = ["description": .string(description)]
                 if status < 300 && status != 204 {
                     response["content"] = .context(Dictionary(uniqueKeysWithValues: route.produces.map { type in
-                        (type, Value.context(["schema": type == "application/json" ? Schema.anyObject : Schema.string]))
+                        (type, Value.context(["schema": type == "application/json" ? route.jsonSchema ?? Schema.anyObject : Schema.string]))
                     }))
                 } else if status >= 400 {
                     response["content"] = .context(["application/json": .context(["schema": .context(["$ref": "#/components/schemas/Error"])])])
@@ -290,11 +325,18 @@ enum OpenAPIDocument {
             "error": Schema.object(["code": Schema.string, "message": Schema.string,
                                     "fields": .context(["type": "object", "additionalProperties": Schema.string])],
                                    required: ["code", "message"]),
-            // A refused definition: every problem with line, column, element and fix.
-            "problems": .context(["type": "array", "items": Schema.object([
-                "severity": Schema.enumeration(["error", "warning"]), "line": Schema.integer, "column": Schema.integer,
-                "elementId": .context(["type": .list(["string", "null"])]), "message": Schema.string, "fix": Schema.string,
-            ], required: ["severity", "line", "column", "message", "fix"])]),
+            // A refused definition: every problem with line, column, element and fix; a refused
+            // template: every problem with its place in the document and fix.
+            "problems": .context(["type": "array", "items": .context(["anyOf": .list([
+                Schema.object([
+                    "severity": Schema.enumeration(["error", "warning"]), "line": Schema.integer, "column": Schema.integer,
+                    "elementId": .context(["type": .list(["string", "null"])]), "message": Schema.string, "fix": Schema.string,
+                ], required: ["severity", "line", "column", "message", "fix"]),
+                Schema.object([
+                    "severity": Schema.enumeration(["error", "warning"]), "code": Schema.string, "location": Schema.string,
+                    "context": Schema.string, "message": Schema.string, "fix": Schema.string,
+                ], required: ["severity", "code", "location", "message", "fix"]),
+            ])])]),
         ], required: ["error"])
         return .context([
             "openapi": "3.1.0",

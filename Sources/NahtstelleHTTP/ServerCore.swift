@@ -133,6 +133,9 @@ public struct ServerSettings: Sendable {
     public var accessLogFlushInterval: Duration
     /// E-mail notices of new and overdue tasks (nil: off, the default).
     public var mail: MailSettings?
+    /// The key of the pseudonymised case export (`--report-key-file`); nil: the export is off and
+    /// the reports page says how to configure it.
+    public var reportKey: ReportKey?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, bcryptCost: UInt8 = 12,
                 timerInterval: Duration = .seconds(1), accessLogFlushInterval: Duration = .milliseconds(100), mail: MailSettings? = nil) {

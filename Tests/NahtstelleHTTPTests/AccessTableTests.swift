@@ -97,6 +97,22 @@ struct AccessTableTests {
             Row(method: .get, uri: "/api/reports/standard?from=2026-01-01&to=2026-12-31&format=csv", allowed: Self.coordinators,
                 allowedStatus: .ok, otherStatus: .forbidden),
             Row(method: .get, uri: "/api/audit?caseId=\(caseID)", allowed: Self.coordinators, allowedStatus: .ok, otherStatus: .forbidden),
+            // Issue 11: templates for coordinators; a JSON body is no Word file (415 for everyone, before any other check);
+            // the pseudonymised export needs the server's key, which the test server has not (503).
+            Row(method: .get, uri: "/api/templates", allowed: Self.coordinators, allowedStatus: .ok, otherStatus: .forbidden),
+            Row(method: .get, uri: "/api/templates/kostengutsprache", allowed: Self.coordinators, allowedStatus: .ok, otherStatus: .forbidden),
+            Row(method: .get, uri: "/api/templates/gibt-es-nicht", allowed: Self.coordinators, allowedStatus: .notFound, otherStatus: .forbidden),
+            Row(method: .post, uri: "/api/templates/kostengutsprache", body: .context([:]), allowed: Self.everyone,
+                allowedStatus: .unsupportedMediaType, otherStatus: .unsupportedMediaType),
+            Row(method: .get, uri: "/api/templates/kostengutsprache/versions/1", allowed: Self.coordinators, allowedStatus: .ok,
+                otherStatus: .forbidden),
+            Row(method: .get, uri: "/api/templates/kostengutsprache/versions/2", allowed: Self.coordinators, allowedStatus: .notFound,
+                otherStatus: .forbidden),
+            Row(method: .get, uri: "/api/templates/kostengutsprache/versions/1/preview", allowed: Self.coordinators, allowedStatus: .ok,
+                otherStatus: .forbidden),
+            Row(method: .get, uri: "/api/forms", allowed: Self.everyone, allowedStatus: .ok, otherStatus: .ok),
+            Row(method: .get, uri: "/api/reports/export?format=csv", allowed: Self.coordinators, allowedStatus: .serviceUnavailable,
+                otherStatus: .forbidden),
             // The desk (issue 10): own lists for everyone; notes, follow-ups, PDFs only for the case's offices.
             Row(method: .get, uri: "/api/notifications", allowed: Self.everyone, allowedStatus: .ok, otherStatus: .ok),
             Row(method: .post, uri: "/api/notifications/read-all", allowed: Self.everyone, allowedStatus: .ok, otherStatus: .ok),

@@ -20,7 +20,8 @@ final class TestServer: @unchecked Sendable {
     let service: OptimaService
     let core: ServerCore
 
-    init() throws {
+    /// - Parameter reportKey: the pseudonymised export's key (none: the export answers 503).
+    init(reportKey: ReportKey? = nil) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("nahtstelle-http-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         clock = MovableClock(ISODateTime.parse("2026-03-02T08:00:00+01:00")!)
@@ -32,7 +33,9 @@ final class TestServer: @unchecked Sendable {
         try service.seedDemoData()
         try service.deployWorkflows()
         try service.auth.setPasswordHashWhereMissing(Passwords.hash(Self.password, cost: 4), usernames: DemoData.staff.map(\.username))
-        core = ServerCore(service: service, settings: ServerSettings(bcryptCost: 4), threads: 4)
+        var settings = ServerSettings(bcryptCost: 4)
+        settings.reportKey = reportKey
+        core = ServerCore(service: service, settings: settings, threads: 4)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: directory) }

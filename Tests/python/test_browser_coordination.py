@@ -126,3 +126,97 @@ def test_coordinator_changes_a_definition_and_reads_the_report(server, browser):
     assert "OPT-2026-0001" in d.find_element(By.ID, "main").text
     check(d, "zugriffsprotokoll", problems)
     assert not problems, problems
+
+
+def fetch_with_session(driver, url):
+    """Downloads a link of the page with the browser's session cookie (as the browser would)."""
+    import urllib.request
+    cookies = "; ".join("%s=%s" % (c["name"], c["value"]) for c in driver.get_cookies())
+    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookies}), timeout=60) as response:
+        return response.status, response.headers, response.read()
+
+
+def test_coordinator_uploads_a_template_and_reads_the_forms(server, browser):
+    import io
+
+    docx = pytest.importorskip("docx")
+    d = browser
+    base = "http://127.0.0.1:%d" % server.port
+    problems = []
+    d.get(base + "/templates")
+    if "/login" in d.current_url:
+        d.find_element(By.ID, "username").send_keys("iiz.koordination")
+        d.find_element(By.ID, "password").send_keys(PASSWORD)
+        click_and_wait(d, d.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+        d.get(base + "/templates")
+    nav = d.find_element(By.CSS_SELECTOR, "nav[aria-label=Hauptnavigation]").text
+    assert "Vorlagen" in nav and "Formulare" in nav, nav
+    assert "entscheid-annahme.docx" in d.find_element(By.ID, "main").text
+    check(d, "vorlagen", problems)
+
+    # A coordinator changes a text of the shipped template in Word (here: python-docx) ...
+    def edited(change):
+        document = docx.Document(os.path.join(ROOT, "templates", "entscheid-annahme.docx"))
+        change(document)
+        out = io.BytesIO()
+        document.save(out)
+        return out.getvalue()
+
+    def greet(document):
+        runs = [r for p in document.paragraphs for r in p.runs if r.text == "Freundliche Grüsse"]
+        assert runs, "Grussformel nicht gefunden"
+        runs[0].text = "Freundliche Grüsse aus dem Kanton Luzern"
+
+    def misspell(document):
+        document.add_paragraph("Telefon: {{person.phon}} {{#case.process}}")
+
+    folder = tempfile.mkdtemp()
+    for name, change in (("kaputt.docx", misspell), ("entscheid-annahme-neu.docx", greet)):
+        with open(os.path.join(folder, name), "wb") as f:
+            f.write(edited(change))
+
+    # ... a broken file: every problem with its place and fix, nothing stored.
+    d.get(base + "/templates/entscheid-annahme")
+    d.find_element(By.ID, "file").send_keys(os.path.join(folder, "kaputt.docx"))
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[value=upload]"))
+    main = d.find_element(By.ID, "main").text
+    assert "Nicht übernommen" in main and "person.phon" in main and "Absatz" in main, main[:2000]
+    check(d, "vorlage-fehler", problems)
+    status, item = server.client("iiz.koordination").get("/api/templates/entscheid-annahme")
+    assert item["currentVersion"] == 1
+
+    # ... the changed one becomes version 2; its preview (sample data) has the new text.
+    d.find_element(By.ID, "file").send_keys(os.path.join(folder, "entscheid-annahme-neu.docx"))
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[value=upload]"))
+    main = d.find_element(By.ID, "main").text
+    assert "Version 2 übernommen" in main, main[:2000]
+    check(d, "vorlage", problems)
+    link = d.find_element(By.CSS_SELECTOR, "a[href$='/versions/2/preview']")
+    status, headers, body = fetch_with_session(d, link.get_attribute("href"))
+    assert status == 200 and "vorschau" in headers.get("Content-Disposition", "")
+    preview = docx.Document(io.BytesIO(body))
+    text = "\n".join(p.text for p in preview.paragraphs)
+    assert "Freundliche Grüsse aus dem Kanton Luzern" in text and "Muster-Gashi" in text and "{{" not in text, text[:1500]
+    d.get(base + "/templates")
+    assert "v2:" in d.find_element(By.ID, "main").text
+
+    # The forms: the list and one form with every field, type and rule.
+    d.get(base + "/forms")
+    check(d, "formulare", problems)
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "a[href='/forms/pruefung-antrag']"))
+    main = d.find_element(By.ID, "main").text
+    assert "Ablehnungsgrund" in main and "Pflicht, wenn «Entscheid»" in main, main[:2000]
+    check(d, "formular-pruefung-antrag", problems)
+    d.get(base + "/forms/kostengutsprache-antrag")
+    assert "Spalte:" in d.find_element(By.ID, "main").text
+    check(d, "formular-kostengutsprache", problems)
+
+    # The pseudonymised export from the reports page (the demo's key): no names, no AHV numbers.
+    d.get(base + "/reports")
+    link = d.find_element(By.PARTIAL_LINK_TEXT, "Pseudonymisierter Fallexport (CSV)")
+    status, headers, body = fetch_with_session(d, link.get_attribute("href"))
+    csv_text = body.decode("utf-8")
+    assert status == 200 and csv_text.startswith("personKey,caseKey"), csv_text[:300]
+    assert len(csv_text.splitlines()) > 1
+    assert "756." not in csv_text and "OPT-" not in csv_text and "Muster" not in csv_text
+    assert not problems, problems

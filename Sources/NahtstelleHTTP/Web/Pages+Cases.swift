@@ -105,7 +105,8 @@ extension Pages {
             "hasOpenTasks": !view.openTasks.isEmpty,
             "documents": view.documents.sorted { ($0.template, $0.version) < ($1.template, $1.version) }.map { d -> [String: Any] in
                 ["id": String(d.id), "title": d.title, "version": d.version, "fileName": d.fileName, "at": PageFormat.dateTime(d.createdAt),
-                 "by": name(d.createdBy), "latest": versions[d.template] == d.version, "size": "\(max(1, d.size / 1024)) KB"]
+                 "by": name(d.createdBy), "latest": versions[d.template] == d.version, "size": "\(max(1, d.size / 1024)) KB",
+                 "templateVersion": d.templateVersion.map { "\($0)" } ?? ""]
             },
             "hasDocuments": !view.documents.isEmpty,
             "costApprovals": view.costApprovals.map { k -> [String: Any] in

@@ -206,6 +206,9 @@ extension Pages {
             "title": "Standardreporting OPTIMA", "from": from.swissFormatted, "to": to.swissFormatted, "sections": sections,
             "charts": charts.map { ["title": $0.0, "svg": Self.barChart($0.0, $0.1)] as [String: Any] },
             "csv": "/api/reports/standard?\(period)&format=csv", "json": "/api/reports/standard?\(period)",
+            // The pseudonymised export (API+Templates.swift): its key comes from the server's configuration only.
+            "exportConfigured": core.settings.reportKey != nil, "exportNotConfigured": API.exportNotConfigured.message,
+            "exportCsv": "/api/reports/export?format=csv", "exportJson": "/api/reports/export?format=json",
         ], caller, context, current: "reports")
     }
 

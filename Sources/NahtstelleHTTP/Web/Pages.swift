@@ -56,6 +56,11 @@ struct Pages: Sendable {
             PageRoute(method: .get, path: "/definitions", handler: page(definitionsPage)),
             PageRoute(method: .get, path: "/definitions/:processId", handler: page(definitionPage)),
             PageRoute(method: .post, path: "/definitions/:processId", handler: page(definitionSubmit)),
+            PageRoute(method: .get, path: "/templates", handler: page(templatesPage)),
+            PageRoute(method: .get, path: "/templates/:name", handler: page(templatePage)),
+            PageRoute(method: .post, path: "/templates/:name", handler: page(templateSubmit)),
+            PageRoute(method: .get, path: "/forms", handler: page(formsPage)),
+            PageRoute(method: .get, path: "/forms/:key", handler: page(formPage)),
             PageRoute(method: .get, path: "/reports", handler: page(reportsPage)),
             PageRoute(method: .get, path: "/audit", handler: page(auditPage)),
             PageRoute(method: .get, path: "/audit.csv", handler: page(auditCSV)),
@@ -119,6 +124,8 @@ struct Pages: Sendable {
         }
         if caller.roles.contains(.coordinator) {
             nav.append(["href": "/definitions", "label": "Definitionen", "hasCount": false, "current": current == "definitions"])
+            nav.append(["href": "/templates", "label": "Vorlagen", "hasCount": false, "current": current == "templates"])
+            nav.append(["href": "/forms", "label": "Formulare", "hasCount": false, "current": current == "forms"])
             nav.append(["href": "/reports", "label": "Berichte", "hasCount": false, "current": current == "reports"])
             nav.append(["href": "/audit", "label": "Zugriffsprotokoll", "hasCount": false, "current": current == "audit"])
         }
