@@ -245,9 +245,14 @@ def test_kill_9_while_clients_complete_tasks(tmp_path):
                         acknowledged.add(task)  # completed meanwhile (by an earlier, unacknowledged request)
 
         threads = [threading.Thread(target=worker, args=(i,)) for i in range(16)]
+        with lock:
+            before = len(acknowledged)
         for t in threads:
             t.start()
-        time.sleep(random.uniform(0.05, 0.6))
+        # The kill falls at a random moment once the round has had its first acknowledged
+        # completion (on a loaded machine a fixed window could end before the first answer).
+        wait_for(lambda: len(acknowledged) > before or not remaining, timeout=30, interval=0.01)
+        time.sleep(random.uniform(0.0, 0.5))
         s.kill()
         stop.set()
         for t in threads:
