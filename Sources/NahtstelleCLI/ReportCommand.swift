@@ -40,14 +40,14 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         // The period's checks and messages live in NahtstelleOptima (`ReportPeriod`, fuzzed as
         // `Fuzz/report-date`); the options' own checks come between, in the order users know.
-        let days = try Self.period { () throws(OptimaError) in try ReportPeriod.days(from: from, to: to) }
+        let days = try Self.period { () throws(OptimaError) in try ReportPeriod.days(from: self.from, to: self.to) }
         guard ["json", "csv", "text"].contains(format) else {
             throw CLIError("--format: «\(format)» gibt es nicht. Erlaubt sind json, csv und text.")
         }
         if !pseudonymise, keyFile != nil { throw CLIError("--key-file gilt nur zusammen mit --pseudonymise.") }
         let today = ISODateTime.localDate(of: Date())
         let period = try Self.period { () throws(OptimaError) in
-            try ReportPeriod(from: days.from, to: days.to, asOf: asOf, today: today)
+            try ReportPeriod(from: days.from, to: days.to, asOf: self.asOf, today: today)
         }
         let (from, to, asOf) = (period.from, period.to, period.asOf)
         try CLIEnvironment.checkDatabase(db, create: false)
