@@ -37,40 +37,19 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Datei mit dem geheimen Schlüssel für --pseudonymise (mindestens 16 Bytes).")
     var keyFile: String?
 
-    static func date(_ text: String, option: String) throws -> LocalDate {
-        let t = text.trimmingCharacters(in: .whitespaces)
-        if let d = LocalDate(iso: t) { return d }
-        let parts = t.split(separator: ".")
-        if parts.count == 3, let day = Int(parts[0]), let month = Int(parts[1]), let year = Int(parts[2]), parts[2].count == 4,
-            (1...12).contains(month), (1...LocalDate.daysIn(month: month, year: year)).contains(day)
-        {
-            return LocalDate(year: year, month: month, day: day)
-        }
-        throw CLIError("\(option): «\(text)» ist kein gültiges Datum. Bitte TT.MM.JJJJ (z. B. 31.03.2026) oder JJJJ-MM-TT angeben.")
-    }
-
     func run() async throws {
-        let from = try Self.date(from, option: "--from")
-        let to = try Self.date(to, option: "--to")
-        guard from <= to else {
-            throw CLIError("Der Zeitraum ist leer: --from (\(from.swissFormatted)) liegt nach --to (\(to.swissFormatted)). Bitte die Daten tauschen.")
-        }
+        // The period's checks and messages live in NahtstelleOptima (`ReportPeriod`, fuzzed as
+        // `Fuzz/report-date`); the options' own checks come between, in the order users know.
+        let days = try Self.period { () throws(OptimaError) in try ReportPeriod.days(from: self.from, to: self.to) }
         guard ["json", "csv", "text"].contains(format) else {
             throw CLIError("--format: «\(format)» gibt es nicht. Erlaubt sind json, csv und text.")
         }
         if !pseudonymise, keyFile != nil { throw CLIError("--key-file gilt nur zusammen mit --pseudonymise.") }
         let today = ISODateTime.localDate(of: Date())
-        let asOf = try asOf.map { try Self.date($0, option: "--as-of") } ?? min(to, today)
-        if self.asOf != nil {
-            // Overdue is a fact about the past: a deadline in December is not overdue "as of 2099".
-            guard asOf <= today else {
-                throw CLIError("--as-of: \(asOf.swissFormatted) liegt in der Zukunft. Der Stichtag ist höchstens heute (\(today.swissFormatted)).")
-            }
-            guard asOf >= from else {
-                throw CLIError("--as-of: \(asOf.swissFormatted) liegt vor dem Zeitraum (--from \(from.swissFormatted)). "
-                               + "Bitte einen Stichtag im Zeitraum oder danach angeben.")
-            }
+        let period = try Self.period { () throws(OptimaError) in
+            try ReportPeriod(from: days.from, to: days.to, asOf: self.asOf, today: today)
         }
+        let (from, to, asOf) = (period.from, period.to, period.asOf)
         try CLIEnvironment.checkDatabase(db, create: false)
         // A report only reads: a read-only copy (or a file without write permission) is enough.
         let store = try CLIEnvironment.openStore(db, migrations: CaseSchema.register, access: .readOnly)
@@ -86,6 +65,11 @@ struct ReportCommand: AsyncParsableCommand {
         case "csv": print(report.csv(), terminator: "")
         default: print(report.text(createdOn: today))
         }
+    }
+
+    /// Runs a step of reading the period; its error becomes the command's message as it is.
+    private static func period<T>(_ read: () throws(OptimaError) -> T) throws(CLIError) -> T {
+        do throws(OptimaError) { return try read() } catch { throw CLIError(error.message) }
     }
 
     private func export(_ repository: SQLiteCaseRepository, to: LocalDate) async throws {

@@ -10,8 +10,7 @@ extension SwissFormat {
         case .dateTime(let t): return ISODateTime.localDate(of: t)
         case .string(let s):
             let t = s.trimmingCharacters(in: .whitespaces)
-            if let d = LocalDate(iso: t) { return d }
-            if let d = swissDate(t) { return d }
+            if let d = SwissFormat.parseDate(t) { return d }
             if let instant = ISODateTime.parse(t) { return ISODateTime.localDate(of: instant) }
             return nil
         default: return nil
@@ -25,14 +24,6 @@ extension SwissFormat {
         case .string(let s): return ISODateTime.parse(s)
         default: return nil
         }
-    }
-
-    static func swissDate(_ text: String) -> LocalDate? {
-        let parts = text.split(separator: ".")
-        guard parts.count == 3, let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]), parts[2].count == 4,
-            (1...12).contains(m), d >= 1, d <= LocalDate.daysIn(month: m, year: y)
-        else { return nil }
-        return LocalDate(year: y, month: m, day: d)
     }
 
     static func decimal(_ value: Value) -> Decimal? {

@@ -29,6 +29,8 @@ struct TemplateCompiler {
     private var paragraphNumber: [Int: Int] = [:]
     private var tableNumber: [Int: Int] = [:]
     private var tags: [FoundTag] = []
+    /// The schema's paths outside lists, for suggestions: read once per part, not per unknown field.
+    private lazy var schemaPaths: [String] = schema?.allPaths().map(\.path).filter { !$0.contains("[]") } ?? []
 
     struct TextRun {
         var tToken: Int
@@ -556,7 +558,7 @@ struct TemplateCompiler {
     }
 
     private mutating func unknownField(_ path: FieldPath, at index: Int, scopes: [SchemaField?]) {
-        var candidates = schema?.allPaths().filter { !$0.path.contains("[]") }.map(\.path) ?? []
+        var candidates = schemaPaths
         for scope in scopes.dropFirst() { if let scope { candidates.append(contentsOf: scope.fields.keys) } }
         let suggestion = Spelling.closest(to: path.description, among: candidates)
         problem(.unknownField, tag: tags[index],

@@ -79,6 +79,23 @@ public enum SwissFormat {
     /// `24.11.2026`.
     public static func date(_ d: LocalDate) -> String { d.swissFormatted }
 
+    /// A day as users type it: ISO (`2026-03-01`) or Swiss (`1.3.2026`, `01.03.2026`; day and
+    /// month one or two digits, the year four), surrounding spaces ignored, the day checked
+    /// against its month. The one reader of typed dates: forms, the report's period, documents.
+    public static func parseDate(_ text: String) -> LocalDate? {
+        let s = text.trimmingCharacters(in: .whitespaces)
+        if let d = LocalDate(iso: s) { return d }
+        let parts = s.split(separator: ".", omittingEmptySubsequences: false)
+        // Digits only: `Int` would also take a sign (fuzz finding `Fuzz/report-date/regressions/
+        // negative-year`: `1.3.-026` was the 1 March of the year -26).
+        guard parts.count == 3, parts[2].count == 4, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]),
+            (1...12).contains(m), d >= 1, d <= LocalDate.daysIn(month: m, year: y)
+        else { return nil }
+        return LocalDate(year: y, month: m, day: d)
+    }
+
     /// `24. November 2026`.
     public static func longDate(_ d: LocalDate) -> String {
         guard (1...12).contains(d.month) else { return d.swissFormatted }

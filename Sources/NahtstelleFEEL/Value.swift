@@ -84,6 +84,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
     public init?(iso text: some StringProtocol) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),  // `Int` would take `+1`
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
             (1...12).contains(m), d >= 1, d <= LocalDate.daysIn(month: m, year: y)
         else { return nil }
@@ -144,13 +145,18 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// ISO form `yyyy-MM-dd`.
     public var description: String {
-        let y = String(year)
-        let yy = year >= 0 && y.count < 4 ? String(repeating: "0", count: 4 - y.count) + y : y
-        return yy + "-" + (month < 10 ? "0" : "") + String(month) + "-" + (day < 10 ? "0" : "") + String(day)
+        paddedYear + "-" + (month < 10 ? "0" : "") + String(month) + "-" + (day < 10 ? "0" : "") + String(day)
     }
 
     /// Swiss form `dd.MM.yyyy`.
     public var swissFormatted: String {
-        (day < 10 ? "0" : "") + String(day) + "." + (month < 10 ? "0" : "") + String(month) + "." + String(year)
+        (day < 10 ? "0" : "") + String(day) + "." + (month < 10 ? "0" : "") + String(month) + "." + paddedYear
+    }
+
+    /// At least four digits (`0001`): both forms read back only with four (fuzz finding
+    /// `Fuzz/report-date/regressions/year-below-1000`: `0001-01-01` was shown as `01.01.1`).
+    private var paddedYear: String {
+        let y = String(year)
+        return year >= 0 && y.count < 4 ? String(repeating: "0", count: 4 - y.count) + y : y
     }
 }

@@ -196,15 +196,7 @@ extension FormDefinition {
     public static func parseDate(_ value: Value) -> LocalDate? {
         switch value {
         case .date(let d): return d
-        case .string(let raw):
-            let s = raw.trimmingCharacters(in: .whitespaces)
-            if let d = LocalDate(iso: s) { return d }
-            let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-            guard parts.count == 3, parts[2].count == 4, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
-                let d = Int(parts[0]), let m = Int(parts[1]), let y = Int(parts[2]),
-                (1...12).contains(m), d >= 1, d <= LocalDate.daysIn(month: m, year: y)
-            else { return nil }
-            return LocalDate(year: y, month: m, day: d)
+        case .string(let raw): return SwissFormat.parseDate(raw)
         default: return nil
         }
     }
