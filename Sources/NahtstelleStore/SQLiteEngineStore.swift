@@ -286,6 +286,11 @@ public final class SQLiteEngineStore: EngineStore {
                     BEGIN SELECT RAISE(ABORT, 'history is append-only'); END;
                 """)
         }
+        // The running instances of one version (a migration's dry run, the counts per version).
+        // Commands never change `definition_id`, so no command writes this index but a start.
+        migrator.registerMigration("engine-2-instance-definition") { db in
+            try db.execute(sql: "CREATE INDEX instance_definition ON instance(definition_id)")
+        }
     }
 }
 
@@ -435,6 +440,12 @@ public struct SQLiteTransaction: EngineTransaction {
         try rows("SELECT id FROM instance WHERE id > ? ORDER BY id LIMIT ?", bind: { try $0.bind(1, afterID); try $0.bind(2, limit) }) { $0.int64(0) }
     }
 
+    private static let runningByDefinition = "SELECT \(instanceColumns) FROM instance WHERE definition_id = ? AND status = 'running' AND id > ? ORDER BY id LIMIT ?"
+    public func runningInstances(definitionID: Int64, after afterID: Int64, limit: Int) throws -> [InstanceRecord] {
+        try rows(Self.runningByDefinition, bind: { try $0.bind(1, definitionID); try $0.bind(2, afterID); try $0.bind(3, limit) },
+                 instanceRecord)
+    }
+
     public func insertInstance(_ r: InstanceRecord) throws -> Int64 {
         let st = try statement(.insertInstance)
         try st.bind(1, r.definitionID); try st.bind(2, r.processID); try st.bind(3, r.businessKey); try st.bind(4, r.status.rawValue)
@@ -450,6 +461,15 @@ public struct SQLiteTransaction: EngineTransaction {
         try st.run()
         if changes != 1 {
             throw EngineError(.conflict, "Die Prozessinstanz \(r.id) wurde gleichzeitig geändert. Laden Sie neu und versuchen Sie es nochmals.")
+        }
+    }
+
+    public func changeDefinition(instanceID: Int64, to definitionID: Int64, expectedVersion: Int64) throws {
+        try execute("UPDATE instance SET definition_id = ? WHERE id = ? AND version = ? AND status = 'running'") { st in
+            try st.bind(1, definitionID); try st.bind(2, instanceID); try st.bind(3, expectedVersion)
+        }
+        if changes != 1 {
+            throw EngineError(.conflict, "Die Prozessinstanz \(instanceID) wurde inzwischen geändert oder läuft nicht mehr.")
         }
     }
 

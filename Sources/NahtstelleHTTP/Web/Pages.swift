@@ -56,6 +56,7 @@ struct Pages: Sendable {
             PageRoute(method: .get, path: "/definitions", handler: page(definitionsPage)),
             PageRoute(method: .get, path: "/definitions/:processId", handler: page(definitionPage)),
             PageRoute(method: .post, path: "/definitions/:processId", handler: page(definitionSubmit)),
+            PageRoute(method: .post, path: "/definitions/:processId/migrations", handler: post(migrationSubmit)),
             PageRoute(method: .get, path: "/reports", handler: page(reportsPage)),
             PageRoute(method: .get, path: "/audit", handler: page(auditPage)),
             PageRoute(method: .get, path: "/audit.csv", handler: page(auditCSV)),
