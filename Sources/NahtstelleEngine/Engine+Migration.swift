@@ -105,9 +105,9 @@ extension Engine {
                     try inTransaction?(instance.record, exec.tx)
                 }
                 if !changedTasks.isEmpty { taskCache.withLock { cache in for id in changedTasks { cache[id] = nil } } }
-                let version = try store.read { try $0.instance(id: ticket.instanceID)?.version }
+                // The migration is a command like any other: one version step.
                 outcomes.append(MigrationOutcome(instanceID: result.instanceID ?? ticket.instanceID, businessKey: businessKey, migrated: true,
-                                                 reasons: [], version: version))
+                                                 reasons: [], version: ticket.version + 1))
             } catch let refusal as MigrationRefusal {
                 outcomes.append(MigrationOutcome(instanceID: ticket.instanceID, businessKey: businessKey, migrated: false, reasons: refusal.reasons))
             } catch let error as EngineError {
@@ -127,7 +127,7 @@ extension Engine {
         guard !versions.isEmpty else {
             throw EngineError(.notFound, "Prozess «\(processID)» ist nicht bereitgestellt.")
         }
-        let known = versions.map { String($0.version) }.sorted { $0.count == $1.count ? $0 < $1 : $0.count < $1.count }.joined(separator: ", ")
+        let known = versions.map(\.version).sorted().map(String.init).joined(separator: ", ")
         func find(_ version: Int, _ role: String) throws -> CompiledProcess {
             guard let record = versions.first(where: { $0.version == version }) else {
                 throw EngineError(.invalidInput, "\(role) \(version) von «\(processID)» gibt es nicht. Bereitgestellt sind die Versionen \(known).")

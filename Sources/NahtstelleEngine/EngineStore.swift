@@ -61,7 +61,8 @@ public protocol EngineTransaction: EngineReadTransaction {
     /// itself is bumped by the `updateInstance` that follows in the same transaction.
     func changeDefinition(instanceID: Int64, to definitionID: Int64, expectedVersion: Int64) throws
     func insertTask(_ record: TaskRecord) throws -> Int64
-    /// Optimistic update on the task's version.
+    /// Optimistic update on the task's version (state, claim, due date, and the name and form a
+    /// migration gives it).
     func updateTask(_ record: TaskRecord, expectedVersion: Int64) throws
     /// Marks `task` completed by `user` — only if the stored row is still open, at `task.version`
     /// and not claimed by someone else. Returns whether it was.

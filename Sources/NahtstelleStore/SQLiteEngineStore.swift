@@ -602,11 +602,12 @@ public struct SQLiteTransaction: EngineTransaction {
 
     public func updateTask(_ r: TaskRecord, expectedVersion: Int64) throws {
         try execute("""
-            UPDATE task SET assignee = ?, state = ?, due_at = ?, claimed_at = ?, ended_at = ?, completed_by = ?, version = ?
+            UPDATE task SET assignee = ?, state = ?, due_at = ?, claimed_at = ?, ended_at = ?, completed_by = ?, version = ?, name = ?, form_key = ?
             WHERE id = ? AND version = ?
             """) { st in
             try st.bind(1, r.assignee); try st.bind(2, r.state.rawValue); try st.bind(3, r.dueAt); try st.bind(4, r.claimedAt); try st.bind(5, r.endedAt)
-            try st.bind(6, r.completedBy); try st.bind(7, r.version); try st.bind(8, r.id); try st.bind(9, expectedVersion)
+            try st.bind(6, r.completedBy); try st.bind(7, r.version); try st.bind(8, r.name); try st.bind(9, r.formKey); try st.bind(10, r.id)
+            try st.bind(11, expectedVersion)
         }
         if changes != 1 {
             throw EngineError(.conflict, "Die Aufgabe \(r.id) wurde gleichzeitig geändert. Laden Sie neu und versuchen Sie es nochmals.")

@@ -35,7 +35,7 @@ struct MigrationTests {
         #expect(plan.instances.count == 1 && plan.movableCount == 1)
         let candidate = try #require(plan.instances.first)
         #expect(candidate.instanceID == id && candidate.businessKey == "F-1")
-        #expect(candidate.waits == [MigrationCandidate.Wait(elementID: "sign", name: "Unterschreiben")])
+        #expect(candidate.waits.map(\.elementID) == ["sign"] && candidate.waits.map(\.name) == ["Unterschreiben"])
         // The dry run changed nothing.
         #expect(try h.engine.instance(id: id)?.version == candidate.version)
         #expect(try h.engine.history(instanceID: id).count == 2)

@@ -11,6 +11,7 @@ import pytest
 
 from conftest import ROOT
 from server_support import PASSWORD, Server, click_and_wait_for_next_page
+from test_server import alv_application
 
 pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
@@ -84,6 +85,11 @@ def test_coordinator_changes_a_definition_and_reads_the_report(server, browser):
         assert image_loaded(d, img), process
         check(d, "definition-" + process, problems)
 
+    # A running OPTIMA-ALV case on version 1 (the demo's one ALV case is closed): SD Luzern → RAV Wolhusen.
+    status, created = server.client("n.frei").post("/api/cases", {"receiverOffice": "rav-wolhusen", "values": alv_application(71, last="Migra")})
+    assert status == 201 and created["process"] == "optima-alv", created
+    case_id = created["id"]
+
     # A broken upload: every problem with line and fix, nothing deployed.
     d.get(base + "/definitions/optima-alv")
     source = open(os.path.join(ROOT, "workflows", "optima-alv.bpmn"), encoding="utf-8").read()
@@ -126,10 +132,9 @@ def test_coordinator_changes_a_definition_and_reads_the_report(server, browser):
     click_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[value=dryrun]"))
     main = d.find_element(By.ID, "main").text
     assert "Probelauf: Version 1 → Version 2" in main, main[-3000:]
-    movable = d.find_elements(By.CSS_SELECTOR, "#migration input[name=instance]:checked")
-    assert movable, main[-3000:]
-    case_id = movable[0].find_element(By.XPATH, "../../td[2]").text
-    assert re.match(r"^OPT-\d{4}-\d+$", case_id), case_id
+    row = d.find_element(By.XPATH, "//section[@id='migration']//tr[td[2][normalize-space()='%s']]" % case_id)
+    assert "kann wechseln" in row.text and "Antrag prüfen (check-application)" in row.text, row.text
+    assert row.find_element(By.CSS_SELECTOR, "input[name=instance]").is_selected()
     check(d, "migration-probelauf", problems)
     click_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[value=migrate]"))
     main = d.find_element(By.ID, "main").text

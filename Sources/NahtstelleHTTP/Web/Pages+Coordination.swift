@@ -40,12 +40,7 @@ extension Pages {
         return try await html("definitions", ["title": "Definitionen", "items": items], caller, context, current: "definitions")
     }
 
-    func processID(_ context: AppContext) throws -> String {
-        guard let id = context.parameters.get("processId"), !id.isEmpty, id.utf8.count <= 64,
-            id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
-        else { throw APIError.notFound("Definition") }
-        return id
-    }
+    func processID(_ context: AppContext) throws -> String { try API.processIDParameter(context) }
 
     func definitionPage(_ request: Request, _ context: AppContext, _ caller: Caller) async throws -> Response {
         try requireCoordinator(caller)
