@@ -9,6 +9,7 @@ let suites: [String: () throws -> Void] = [
     "crash-check": CrashTest.check,
     "docx": DocxBenchmark.run,
     "server": ServerBenchmark.run,
+    "migration": MigrationBenchmark.run,
 ]
 guard let name = arguments.first, let suite = suites[name] else {
     print("usage: nahtstelle-bench <\(suites.keys.sorted().joined(separator: "|"))>")

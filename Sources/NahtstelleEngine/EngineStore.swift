@@ -24,6 +24,9 @@ public protocol EngineReadTransaction {
     func instances(businessKey: String) throws -> [InstanceRecord]
     /// Instance ids in ascending order after `afterID`, for walking all instances in pages.
     func instanceIDs(after afterID: Int64, limit: Int) throws -> [Int64]
+    /// The running instances of one deployed version, in ascending id order after `afterID`
+    /// (a migration's dry run walks them in pages).
+    func runningInstances(definitionID: Int64, after afterID: Int64, limit: Int) throws -> [InstanceRecord]
     func task(id: Int64) throws -> TaskRecord?
     func tasks(instanceID: Int64) throws -> [TaskRecord]
     /// The created or claimed tasks of an instance, oldest first.
@@ -53,8 +56,13 @@ public protocol EngineTransaction: EngineReadTransaction {
     /// Optimistic update of status, version, state and end: fails with `EngineError.conflict` when
     /// the stored version is not `expectedVersion`. Definition and business key stay as inserted.
     func updateInstance(_ record: InstanceRecord, expectedVersion: Int64) throws
+    /// Points a running instance at another deployed version of its process (a migration), only
+    /// if the stored version is still `expectedVersion`; else `EngineError.conflict`. The version
+    /// itself is bumped by the `updateInstance` that follows in the same transaction.
+    func changeDefinition(instanceID: Int64, to definitionID: Int64, expectedVersion: Int64) throws
     func insertTask(_ record: TaskRecord) throws -> Int64
-    /// Optimistic update on the task's version.
+    /// Optimistic update on the task's version (state, claim, due date, and the name and form a
+    /// migration gives it).
     func updateTask(_ record: TaskRecord, expectedVersion: Int64) throws
     /// Marks `task` completed by `user` — only if the stored row is still open, at `task.version`
     /// and not claimed by someone else. Returns whether it was.

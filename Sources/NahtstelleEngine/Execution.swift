@@ -74,6 +74,12 @@ final class Execution {
 
     // MARK: Loading and finishing
 
+    /// Takes an instance this command loaded itself (a migration loads the row and pairs it with
+    /// the target version); `finish()` writes it like any other.
+    func adopt(_ instance: LoadedInstance) {
+        instances.append(instance)
+    }
+
     func loaded(_ id: Int64) -> LoadedInstance? {
         for instance in instances where instance.id == id { return instance }
         return nil
@@ -652,7 +658,7 @@ final class Execution {
         }
     }
 
-    private func openTrigger(_ instance: LoadedInstance, _ trigger: EventTrigger, elementID: String, target: SubscriptionTarget, scopeID: Int) throws {
+    func openTrigger(_ instance: LoadedInstance, _ trigger: EventTrigger, elementID: String, target: SubscriptionTarget, scopeID: Int) throws {
         switch trigger {
         case .timer(let timer):
             let schedule = try Timers.schedule(timer, process: instance.process, context: context(instance, scopeID: scopeID), now: now, elementID: elementID)

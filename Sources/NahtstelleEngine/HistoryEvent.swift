@@ -15,6 +15,8 @@ enum HistoryEvent {
     case terminated(element: String)
     case cancelled(reason: String)
     case ended(element: String)
+    /// The instance moved to another deployed version of its process.
+    case migrated(process: String, from: Int, to: Int)
     /// Something the definition asked for could not be done (e.g. a due date that is no date).
     case warning(element: String, message: String)
 
@@ -47,6 +49,12 @@ enum HistoryEvent {
         case .terminated(let element): Self.field(#"{"terminated":"#, element, into: &out)
         case .cancelled(let reason): Self.field(#"{"cancelled":"#, reason, into: &out)
         case .ended(let element): Self.field(#"{"ended":"#, element, into: &out)
+        case .migrated(let process, let from, let to):
+            Value.writeRaw(#"{"from":"#, into: &out)
+            Value.writeInteger(Int64(from), into: &out)
+            Self.field(#","migrated":"#, process, into: &out)
+            Value.writeRaw(#","to":"#, into: &out)
+            Value.writeInteger(Int64(to), into: &out)
         case .warning(let element, let message):
             Self.field(#"{"element":"#, element, into: &out)
             Self.field(#","warning":"#, message, into: &out)

@@ -122,6 +122,52 @@ struct BodyFields {
         }
     }
 
+    /// A whole number from `min` to `max`.
+    mutating func integer(_ key: String, label: String, min: Int64 = 1, max: Int64) -> Int64? {
+        read.insert(key)
+        switch object[key] {
+        case nil, .null?:
+            errors[key] = "\(label): Angabe fehlt (eine ganze Zahl von \(min) bis \(max))."
+            return nil
+        case .number(let n)?:
+            guard let whole = BodyFields.wholeNumber(n), whole >= min, whole <= max else {
+                errors[key] = "\(label): erwartet wird eine ganze Zahl von \(min) bis \(max)."
+                return nil
+            }
+            return whole
+        case let other?:
+            errors[key] = "\(label): erwartet wird eine ganze Zahl, nicht \(other.typeName)."
+            return nil
+        }
+    }
+
+    /// `n` as an `Int64` when it is a whole number that fits.
+    static func wholeNumber(_ n: Decimal) -> Int64? {
+        guard n.isFinite, n >= Decimal(Int64.min), n <= Decimal(Int64.max) else { return nil }
+        var value = n, rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 0, .plain)
+        guard rounded == n else { return nil }
+        return NSDecimalNumber(decimal: n).int64Value
+    }
+
+    /// An optional list (absent or `null`: `nil`) of at most `maxCount` entries.
+    mutating func optionalList(_ key: String, label: String, maxCount: Int) -> [Value]? {
+        read.insert(key)
+        switch object[key] {
+        case nil, .null?:
+            return nil
+        case .list(let items)?:
+            guard items.count <= maxCount else {
+                errors[key] = "\(label): höchstens \(maxCount) Einträge."
+                return nil
+            }
+            return items
+        case let other?:
+            errors[key] = "\(label): erwartet wird eine Liste […], nicht \(other.typeName)."
+            return nil
+        }
+    }
+
     /// An amount in CHF: a JSON number from 0 to `max`, at most to the Rappen.
     mutating func amount(_ key: String, label: String, max: Decimal) -> Decimal? {
         read.insert(key)

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NahtstelleCases
 import NahtstelleFEEL
@@ -38,6 +39,14 @@ extension API {
             "flatRates": Schema.object(Dictionary(uniqueKeysWithValues: InstitutionType.allCases.map { ($0.rawValue, rate) }),
                                        required: InstitutionType.allCases.map(\.rawValue).sorted()),
         ], required: ["ravReleaseLegalBasisForIV", "flatRates"])
+        let migrationTicket = Schema.object(["id": Schema.integer(max: 999_999_999_999), "version": Schema.integer(max: 999_999_999_999)],
+                                            required: ["id", "version"])
+        let migrationBody = Schema.object([
+            "from": Schema.integer(max: 999_999), "to": Schema.integer(max: 999_999),
+            "dryRun": .context(["type": "boolean", "description": "true: nur prüfen, nichts ändern"]),
+            "instances": .context(["type": "array", "maxItems": .number(Decimal(API.maxMigrationInstances)), "items": migrationTicket,
+                                   "description": "Für die Migration: die Instanzen des Probelaufs mit ihrem Stand (version)"]),
+        ], required: ["from", "to", "dryRun"])
         return [
             Route(method: .get, path: "/health", summary: "Prozess läuft", tag: "Betrieb", authenticated: false,
                   responses: [200: "ok"], handler: health),
@@ -240,6 +249,14 @@ extension API {
                   body: Schema.text(maxLength: 1_048_576), bodyType: "application/xml",
                   responses: r([201: "neue Version bereitgestellt", 200: "gleicher Inhalt: keine neue Version", 403: "nur Koordinationsstelle",
                                 413: "zu gross", 415: "kein XML", 422: "Fehler mit Zeile, Spalte, Element und Behebung"]), handler: uploadDefinition),
+            Route(method: .post, path: "/api/definitions/{processId}/migrations",
+                  summary: "Laufende Instanzen einer Version auf eine andere migrieren: Probelauf (dryRun, ändert nichts) mit jeder "
+                  + "Instanz, wo sie wartet und ob sie wechseln kann; Migration der genannten Instanzen mit dem Stand aus dem Probelauf, "
+                  + "je Instanz eine Transaktion (seither geänderte werden abgelehnt)", tag: "Koordination", body: migrationBody,
+                  responses: r([200: "Probelauf, oder Ergebnis je Instanz (migriert oder abgelehnt mit Grund)", 403: "nur Koordinationsstelle",
+                                404: "Prozess unbekannt", 413: "zu gross", 415: "kein JSON",
+                                422: "Versionen unbekannt oder gleich, Fälle fehlerhaft oder aus einem anderen Prozess"]),
+                  handler: migrateDefinition),
             Route(method: .get, path: "/api/definitions/{processId}/versions/{version}/diagram.svg", summary: "Diagramm einer Version als SVG "
                   + "(Koordinationsstelle: mit wartenden Instanzen, offenen und überfälligen Aufgaben je Schritt)", tag: "Verzeichnis",
                   responses: r([200: "SVG", 404: "Version unbekannt oder ohne Diagramm"]), produces: ["image/svg+xml"], handler: definitionDiagram),

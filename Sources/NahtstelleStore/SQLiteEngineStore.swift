@@ -446,6 +446,12 @@ public struct SQLiteTransaction: EngineTransaction {
         try rows("SELECT id FROM instance WHERE id > ? ORDER BY id LIMIT ?", bind: { try $0.bind(1, afterID); try $0.bind(2, limit) }) { $0.int64(0) }
     }
 
+    private static let runningByDefinition = "SELECT \(instanceColumns) FROM instance WHERE definition_id = ? AND status = 'running' AND id > ? ORDER BY id LIMIT ?"
+    public func runningInstances(definitionID: Int64, after afterID: Int64, limit: Int) throws -> [InstanceRecord] {
+        try rows(Self.runningByDefinition, bind: { try $0.bind(1, definitionID); try $0.bind(2, afterID); try $0.bind(3, limit) },
+                 instanceRecord)
+    }
+
     public func insertInstance(_ r: InstanceRecord) throws -> Int64 {
         let st = try statement(.insertInstance)
         try st.bind(1, r.definitionID); try st.bind(2, r.processID); try st.bind(3, r.businessKey); try st.bind(4, r.status.rawValue)
@@ -461,6 +467,15 @@ public struct SQLiteTransaction: EngineTransaction {
         try st.run()
         if changes != 1 {
             throw EngineError(.conflict, "Die Prozessinstanz \(r.id) wurde gleichzeitig geändert. Laden Sie neu und versuchen Sie es nochmals.")
+        }
+    }
+
+    public func changeDefinition(instanceID: Int64, to definitionID: Int64, expectedVersion: Int64) throws {
+        try execute("UPDATE instance SET definition_id = ? WHERE id = ? AND version = ? AND status = 'running'") { st in
+            try st.bind(1, definitionID); try st.bind(2, instanceID); try st.bind(3, expectedVersion)
+        }
+        if changes != 1 {
+            throw EngineError(.conflict, "Die Prozessinstanz \(instanceID) wurde inzwischen geändert oder läuft nicht mehr.")
         }
     }
 
@@ -679,11 +694,12 @@ public struct SQLiteTransaction: EngineTransaction {
 
     public func updateTask(_ r: TaskRecord, expectedVersion: Int64) throws {
         try execute("""
-            UPDATE task SET assignee = ?, state = ?, due_at = ?, claimed_at = ?, ended_at = ?, completed_by = ?, version = ?
+            UPDATE task SET assignee = ?, state = ?, due_at = ?, claimed_at = ?, ended_at = ?, completed_by = ?, version = ?, name = ?, form_key = ?
             WHERE id = ? AND version = ?
             """) { st in
             try st.bind(1, r.assignee); try st.bind(2, r.state.rawValue); try st.bind(3, r.dueAt); try st.bind(4, r.claimedAt); try st.bind(5, r.endedAt)
-            try st.bind(6, r.completedBy); try st.bind(7, r.version); try st.bind(8, r.id); try st.bind(9, expectedVersion)
+            try st.bind(6, r.completedBy); try st.bind(7, r.version); try st.bind(8, r.name); try st.bind(9, r.formKey); try st.bind(10, r.id)
+            try st.bind(11, expectedVersion)
         }
         if changes != 1 {
             throw EngineError(.conflict, "Die Aufgabe \(r.id) wurde gleichzeitig geändert. Laden Sie neu und versuchen Sie es nochmals.")

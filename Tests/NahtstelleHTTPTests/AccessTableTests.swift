@@ -113,6 +113,10 @@ struct AccessTableTests {
             Row(method: .get, uri: "/api/forms", allowed: Self.everyone, allowedStatus: .ok, otherStatus: .ok),
             Row(method: .get, uri: "/api/reports/export?format=csv", allowed: Self.coordinators, allowedStatus: .serviceUnavailable,
                 otherStatus: .forbidden),
+            // Instance migration (issue 11): only version 1 is deployed here, so a coordinator's
+            // request is refused as bad input (422, nothing changes); everyone else is forbidden.
+            Row(method: .post, uri: "/api/definitions/optima-alv/migrations", body: .context(["from": 1, "to": 1, "dryRun": true]),
+                allowed: Self.coordinators, allowedStatus: .unprocessableContent, otherStatus: .forbidden),
             // The desk (issue 10): own lists for everyone; notes, follow-ups, PDFs only for the case's offices.
             Row(method: .get, uri: "/api/notifications", allowed: Self.everyone, allowedStatus: .ok, otherStatus: .ok),
             Row(method: .post, uri: "/api/notifications/read-all", allowed: Self.everyone, allowedStatus: .ok, otherStatus: .ok),

@@ -10,7 +10,7 @@ import Testing
 /// The advisors' pages: sign-in, CSRF on every form, escaping, office scope, no open redirect.
 @Suite struct PageTests {
     /// Signs in through the login page; returns the session cookie and the page's CSRF token.
-    static func signIn(_ client: any TestClientProtocol, _ user: String) async throws -> (cookie: String, csrf: String) {
+    static func signIn(_ client: any TestClientProtocol, _ user: String, landing: String = "/inbox") async throws -> (cookie: String, csrf: String) {
         let page = try await client.execute(uri: "/login", method: .get)
         let loginCookie = page.headers[values: .setCookie].first { $0.hasPrefix("nahtstelle_login=") }?.split(separator: ";").first.map(String.init) ?? ""
         let token = String(loginCookie.dropFirst("nahtstelle_login=".count))
@@ -20,7 +20,7 @@ import Testing
         #expect(response.status == .seeOther)
         #expect(response.headers[.location] == "/inbox")
         let session = response.headers[values: .setCookie].first { $0.hasPrefix("nahtstelle_session=") }?.split(separator: ";").first.map(String.init) ?? ""
-        let inbox = try await client.execute(uri: "/inbox", method: .get, headers: [.cookie: session])
+        let inbox = try await client.execute(uri: landing, method: .get, headers: [.cookie: session])
         let html = String(buffer: inbox.body)
         let csrf = html.range(of: "name=\"csrf-token\" content=\"").map { r in String(html[r.upperBound...].prefix { $0 != "\"" }) } ?? ""
         #expect(!csrf.isEmpty)

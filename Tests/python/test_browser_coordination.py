@@ -1,5 +1,6 @@
 """The coordinators' workspace in a real browser: definitions with the diagram, a broken upload
-(problems shown, nothing deployed), a changed optima-alv deployed as a new version, the report of
+(problems shown, nothing deployed), a changed optima-alv deployed as a new version and the running
+demo cases migrated to it, the report of
 the demo year with its charts, the access log. axe-core on every page; screenshots."""
 import os
 import re
@@ -10,10 +11,12 @@ import pytest
 
 from conftest import ROOT
 from server_support import PASSWORD, Server, click_and_wait_for_next_page
+from test_server import alv_application
 
 pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
 
 SHOTS = os.path.join(ROOT, "build", "screenshots")
 
@@ -82,6 +85,11 @@ def test_coordinator_changes_a_definition_and_reads_the_report(server, browser):
         assert image_loaded(d, img), process
         check(d, "definition-" + process, problems)
 
+    # A running OPTIMA-ALV case on version 1 (the demo's one ALV case is closed): SD Luzern → RAV Wolhusen.
+    status, created = server.client("n.frei").post("/api/cases", {"receiverOffice": "rav-wolhusen", "values": alv_application(71, last="Migra")})
+    assert status == 201 and created["process"] == "optima-alv", created
+    case_id = created["id"]
+
     # A broken upload: every problem with line and fix, nothing deployed.
     d.get(base + "/definitions/optima-alv")
     source = open(os.path.join(ROOT, "workflows", "optima-alv.bpmn"), encoding="utf-8").read()
@@ -115,6 +123,31 @@ def test_coordinator_changes_a_definition_and_reads_the_report(server, browser):
     main = d.find_element(By.ID, "main").text
     assert "Antrag prüfen und entscheiden" in main and "add working days(today(), 7)" in main, main[-3000:]
     check(d, "definition-vergleich", problems)
+
+    # Migrate the running demo cases of version 1 to version 2: the dry run lists every case with
+    # where it waits and whether it can move; «Migrieren» moves the ticked ones (all movable).
+    d.get(base + "/definitions/optima-alv")
+    Select(d.find_element(By.ID, "mig-from")).select_by_value("1")
+    Select(d.find_element(By.ID, "mig-to")).select_by_value("2")
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[value=dryrun]"))
+    main = d.find_element(By.ID, "main").text
+    assert "Probelauf: Version 1 → Version 2" in main, main[-3000:]
+    row = d.find_element(By.XPATH, "//section[@id='migration']//tr[td[2][normalize-space()='%s']]" % case_id)
+    assert "kann wechseln" in row.text and "Antrag prüfen (check-application)" in row.text, row.text
+    assert row.find_element(By.CSS_SELECTOR, "input[name=instance]").is_selected()
+    check(d, "migration-probelauf", problems)
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[value=migrate]"))
+    main = d.find_element(By.ID, "main").text
+    assert "auf Version 2 migriert" in main, main[-3000:]
+    row = d.find_element(By.XPATH, "//section[@id='migration']//tr[td[1][normalize-space()='%s']]" % case_id)
+    assert "migriert, jetzt auf Version 2" in row.text, row.text
+    check(d, "migration-ergebnis", problems)
+    # The case is on version 2 now: a dry run from 2 back to 1 lists it.
+    Select(d.find_element(By.ID, "mig-from")).select_by_value("2")
+    Select(d.find_element(By.ID, "mig-to")).select_by_value("1")
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[value=dryrun]"))
+    cases = [td.text for td in d.find_elements(By.CSS_SELECTOR, "#migration tbody tr td:nth-child(2)")]
+    assert case_id in cases, cases
 
     # The report of the demo year, with its charts; the access log.
     d.get(base + "/reports?from=01.01.2026&to=31.12.2026")

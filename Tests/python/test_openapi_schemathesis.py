@@ -35,6 +35,10 @@ def test_schemathesis(server, user):
          "--exclude-operation-id", "post-api-templates-by-name",
          # A saved filter may only name a role the user holds (422 otherwise), which the schema
          # cannot say per user; DeskTests and the hostile-input battery cover that route.
-         "--exclude-operation-id", "post-api-filters"],
+         "--exclude-operation-id", "post-api-filters",
+         # A migration names two deployed versions of the process in the path (422 otherwise) and
+         # instances from its dry run: which exist the schema cannot say. MigrationRouteTests
+         # covers that route (200, 403, 404, 415, 422 and hostile bodies).
+         "--exclude-operation-id", "post-api-definitions-by-processId-migrations"],
         capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]

@@ -191,6 +191,10 @@ extension Pages {
         case "message": return "Nachricht zwischen den Verfahren" + (h.elementID.map { " (\($0))" } ?? "")
         case "letter-sent": return "Brief als versandt markiert"
         case "add-note": return "Notiz zum Fall"
+        case "migrate":
+            let event = (try? Value.parseJSON(bytes: Array(h.details.utf8)))?.contextValue?["events"]?.listValue?.first?.contextValue
+            guard let from = event?["from"]?.numberValue, let to = event?["to"]?.numberValue else { return "Auf eine neue Version migriert" }
+            return "Migriert von Version \(from) auf \(to) der Prozessdefinition"
         default: return h.command + (step.isEmpty ? "" : ": \(step)")
         }
     }

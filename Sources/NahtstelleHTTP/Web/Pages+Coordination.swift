@@ -40,12 +40,7 @@ extension Pages {
         return try await html("definitions", ["title": "Definitionen", "items": items], caller, context, current: "definitions")
     }
 
-    func processID(_ context: AppContext) throws -> String {
-        guard let id = context.parameters.get("processId"), !id.isEmpty, id.utf8.count <= 64,
-            id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) })
-        else { throw APIError.notFound("Definition") }
-        return id
-    }
+    func processID(_ context: AppContext) throws -> String { try API.processIDParameter(context) }
 
     func definitionPage(_ request: Request, _ context: AppContext, _ caller: Caller) async throws -> Response {
         try requireCoordinator(caller)
@@ -58,7 +53,8 @@ extension Pages {
     }
 
     func renderDefinition(_ id: String, version: Int?, _ caller: Caller, _ context: AppContext, source: String?, problems: [Problem]?,
-                          message: String?, status: HTTPResponse.Status, edit: Bool = false, compare: (Int, Int)? = nil) async throws -> Response {
+                          message: String?, status: HTTPResponse.Status, edit: Bool = false, compare: (Int, Int)? = nil,
+                          migration: [String: Any]? = nil, migrationVersions: (Int, Int)? = nil) async throws -> Response {
         let service = self.service
         let (versions, running) = try await core.run(context) {
             (try service.definitions(by: caller.username).filter { $0.processID == id }.sorted { $0.version > $1.version },
@@ -75,11 +71,19 @@ extension Pages {
             },
             // The XML to edit: what was sent, or the latest version when asked for (it is large).
             "source": source ?? (edit ? String(decoding: latest.source, as: UTF8.self) : ""), "editing": source != nil || edit,
-            "message": message ?? "", "hasMessage": message != nil,
+            "message": message ?? "", "hasMessage": message != nil, "messageIsError": (problems?.isEmpty == false) || status.code >= 400,
         ]
         data["versionOptions"] = versions.map { ["value": $0.version, "a": $0.version == (compare?.0 ?? (versions.count > 1 ? versions[1].version : latest.version)),
                                                   "b": $0.version == (compare?.1 ?? latest.version)] as [String: Any] }
         data["canCompare"] = versions.count > 1
+        // Migration: from the newest version that still has running cases (else the one before the
+        // latest) to the latest, unless the coordinator chose.
+        let migrateFrom = migrationVersions?.0 ?? versions.dropFirst().first { (running[$0.id] ?? 0) > 0 }?.version
+            ?? (versions.count > 1 ? versions[1].version : latest.version)
+        let migrateTo = migrationVersions?.1 ?? latest.version
+        data["migrationFrom"] = versions.map { ["value": $0.version, "selected": $0.version == migrateFrom, "running": running[$0.id] ?? 0] as [String: Any] }
+        data["migrationTo"] = versions.map { ["value": $0.version, "selected": $0.version == migrateTo] as [String: Any] }
+        if let migration { data["migration"] = migration }
         if let (a, b) = compare {
             guard let old = versions.first(where: { $0.version == a }), let new = versions.first(where: { $0.version == b }) else {
                 throw APIError.notFound("Version")
@@ -166,6 +170,56 @@ extension Pages {
         return try await renderDefinition(id, version: nil, caller, context, source: source, problems: problems,
                                           message: errors == 0 ? "Keine Fehler: Die Datei kann bereitgestellt werden." : "\(errors) Fehler gefunden.",
                                           status: .ok)
+    }
+
+    // MARK: Migration
+
+    /// «Probelauf» (`_action=dryrun`): every running case of the chosen version, where it waits,
+    /// whether it can move; «Migrieren» (`_action=migrate`): the ticked cases, each with the
+    /// version its dry run saw (`instance=id:version`), and what happened to each.
+    func migrationSubmit(_ request: Request, _ context: AppContext, _ caller: Caller, _ form: PostedForm) async throws -> Response {
+        try requireCoordinator(caller)
+        let id = try processID(context)
+        let from = Int(form["from"] ?? "") ?? 0
+        let to = Int(form["to"] ?? "") ?? 0
+        let service = self.service
+        let versions = (from, to)
+        func render(_ migration: [String: Any]?, message: String?, status: HTTPResponse.Status) async throws -> Response {
+            try await renderDefinition(id, version: nil, caller, context, source: nil, problems: nil, message: message, status: status,
+                                       migration: migration, migrationVersions: versions)
+        }
+        do {
+            if form["_action"] == "migrate" {
+                var tickets: [MigrationTicket] = []
+                for value in form.all("instance").prefix(API.maxMigrationInstances) {
+                    let parts = value.split(separator: ":")
+                    guard parts.count == 2, let instance = Int64(parts[0]), let version = Int64(parts[1]), instance > 0, version > 0 else { continue }
+                    tickets.append(MigrationTicket(instanceID: instance, version: version))
+                }
+                let outcomes = try await core.run(context) { [tickets] in
+                    try service.migrateInstances(by: caller.username, processID: id, from: from, to: to, instances: tickets)
+                }
+                core.metrics.command()
+                let migrated = outcomes.filter(\.migrated).count
+                let rows: [[String: Any]] = outcomes.map { o in
+                    ["case": o.businessKey ?? "Instanz \(o.instanceID)", "migrated": o.migrated, "reasons": o.reasons]
+                }
+                return try await render(["isResult": true, "from": from, "to": to, "items": rows, "migrated": migrated,
+                                         "refused": outcomes.count - migrated],
+                                        message: "\(migrated) von \(outcomes.count) Fällen auf Version \(to) migriert.", status: .ok)
+            }
+            let plan = try await core.run(context) { try service.migrationPlan(by: caller.username, processID: id, from: from, to: to) }
+            let rows: [[String: Any]] = plan.instances.map { c in
+                ["id": String(c.instanceID), "version": String(c.version), "case": c.businessKey ?? "Instanz \(c.instanceID)", "canMove": c.canMove,
+                 "waits": c.waits.map { w in w.name.map { "\($0) (\(w.elementID))" } ?? w.elementID }.joined(separator: ", "),
+                 "reasons": c.reasons]
+            }
+            return try await render(["isPlan": true, "from": from, "to": to, "items": rows, "hasItems": !rows.isEmpty, "total": rows.count,
+                                     "movable": plan.movableCount, "hasMovable": plan.movableCount > 0], message: nil, status: .ok)
+        } catch let error as CaseServiceError where error.code == .invalidForm {
+            let text = ([error.message] + error.fieldErrors.map(\.message)).joined(separator: " ")
+            return try await render(["isError": true, "errors": error.fieldErrors.map(\.message)], message: text, status: .unprocessableContent)
+        }
     }
 
     // MARK: Reports

@@ -61,6 +61,7 @@ struct Pages: Sendable {
             PageRoute(method: .post, path: "/templates/:name", handler: page(templateSubmit)),
             PageRoute(method: .get, path: "/forms", handler: page(formsPage)),
             PageRoute(method: .get, path: "/forms/:key", handler: page(formPage)),
+            PageRoute(method: .post, path: "/definitions/:processId/migrations", handler: post(migrationSubmit)),
             PageRoute(method: .get, path: "/reports", handler: page(reportsPage)),
             PageRoute(method: .get, path: "/audit", handler: page(auditPage)),
             PageRoute(method: .get, path: "/audit.csv", handler: page(auditCSV)),
