@@ -77,14 +77,10 @@ struct ReportCommand: AsyncParsableCommand {
             throw CLIError("--pseudonymise braucht --key-file mit dem geheimen Schlüssel (mindestens 16 zufällige Bytes, "
                            + "z. B. erzeugt mit: head -c 32 /dev/urandom > var/report.key).")
         }
-        guard let data = FileManager.default.contents(atPath: keyFile) else {
-            throw CLIError("\(keyFile): Schlüsseldatei nicht gefunden oder nicht lesbar.")
-        }
-        // A key written with `echo` ends in a newline that is not part of the secret.
-        var secret = [UInt8](data)
-        while let last = secret.last, last == 0x0A || last == 0x0D { secret.removeLast() }
-        let exporter: PseudonymisedExport
-        do throws(OptimaError) { exporter = try PseudonymisedExport(secret: secret) } catch { throw CLIError("\(keyFile): \(error.message)") }
+        let key: ReportKey
+        do { key = try ReportKey.load(path: keyFile) } catch let error as CaseServiceError { throw CLIError(error.message) }
+        // ReportKey has checked the length: the exporter accepts its secret.
+        let exporter = try PseudonymisedExport(secret: key.secret)
         let records = exporter.export(try await repository.exportItems(to: to))
         switch format {
         case "json": print(PseudonymisedExport.json(records), terminator: "")

@@ -51,6 +51,12 @@ enum NotificationRows {
         return try fetch(db, whereClause: clause + " ORDER BY created_at DESC, id DESC LIMIT ?", arguments: arguments + [limit], ordered: true)
     }
 
+    /// One notification by id, when it is addressed to the user (else `nil`).
+    static func one(_ db: Database, _ user: StaffMember, id: Int64) throws -> NotificationEntry? {
+        let (clause, arguments) = addressedTo(user)
+        return try fetch(db, whereClause: clause + " AND id = ?", arguments: arguments + [id]).first
+    }
+
     /// How many notifications the user has not read, counted up to `cap`.
     static func unreadCount(_ db: Database, _ user: StaffMember, upTo cap: Int) throws -> Int {
         let (clause, arguments) = unreadClause(user)

@@ -79,7 +79,7 @@ extension OptimaService {
     /// Marks one of the caller's notifications as read (for the caller); `notFound` for any other.
     public func markNotificationRead(by username: String, id: Int64) throws {
         let user = try staff(username)
-        let notice = try read { db in try NotificationRows.forUser(db, user, unreadOnly: false).first { $0.id == id } }
+        let notice = try read { db in try NotificationRows.one(db, user, id: id) }
         guard let notice else {
             throw CaseServiceError(.notFound, "Mitteilung \(id) nicht gefunden: Sie sehen nur Mitteilungen an Sie und an Ihre Rollen "
                                    + "Ihrer Stelle. Bitte die Liste neu laden.", field: "id")

@@ -133,9 +133,7 @@ extension Pages {
         try requireCoordinator(caller)
         let id = try processID(context)
         let form = try await MultipartForm.read(request, context)
-        guard ServerCore.constantTimeEqual(form["_csrf"]?.text ?? "", caller.csrfToken) else {
-            throw APIError(.forbidden, "csrf", "Sicherheitsprüfung fehlgeschlagen: Bitte die Seite neu laden und nochmals senden.")
-        }
+        try Self.requireCSRF(form["_csrf"]?.text, caller)
         var bytes = form["file"]?.bytes ?? []
         var fileName = form["file"]?.fileName ?? ""
         if bytes.isEmpty {

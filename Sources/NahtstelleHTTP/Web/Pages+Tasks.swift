@@ -104,9 +104,10 @@ extension Pages {
         let e = DiagramSVG.escape
         var html = ""
         html.reserveCapacity(items.count * 900)
+        let soon = PageFormat.soonUntil(today)
         for item in items {
             let t = item.task
-            let due = PageFormat.dueClass(t.dueAt, now: now, today: today)
+            let due = PageFormat.dueClass(t.dueAt, now: now, soonUntil: soon)
             let label = PageFormat.dueLabel(due)
             let person = e(item.personName ?? "–"), step = e(t.name ?? t.elementID), id = String(t.id)
             let role = t.role.flatMap(Role.init(rawValue:)).map { Glossary.label($0) } ?? ""

@@ -88,9 +88,7 @@ extension Pages {
         try requireCoordinator(caller)
         let name = try templateName(context)
         let form = try await MultipartForm.read(request, context)
-        guard ServerCore.constantTimeEqual(form["_csrf"]?.text ?? "", caller.csrfToken) else {
-            throw APIError(.forbidden, "csrf", "Sicherheitsprüfung fehlgeschlagen: Bitte die Seite neu laden und nochmals senden.")
-        }
+        try Self.requireCSRF(form["_csrf"]?.text, caller)
         let bytes = form["file"]?.bytes ?? []
         let fileName = form["file"]?.fileName ?? ""
         guard !bytes.isEmpty else {

@@ -99,11 +99,16 @@ struct Pages: Sendable {
     func post(_ body: @escaping PostBody) -> Handler {
         page { request, context, caller in
             let form = try await PostedForm.read(request, context)
-            guard ServerCore.constantTimeEqual(form["_csrf"] ?? "", caller.csrfToken) else {
-                throw APIError(.forbidden, "csrf", "Sicherheitsprüfung fehlgeschlagen: Das Formular ist veraltet oder stammt nicht von "
-                               + "dieser Seite. Bitte die Seite neu laden und nochmals senden.")
-            }
+            try Self.requireCSRF(form["_csrf"], caller)
             return try await body(request, context, caller, form)
+        }
+    }
+
+    /// The session's CSRF token in a form's `_csrf` field (URL-encoded or multipart), or 403.
+    static func requireCSRF(_ token: String?, _ caller: Caller) throws {
+        guard ServerCore.constantTimeEqual(token ?? "", caller.csrfToken) else {
+            throw APIError(.forbidden, "csrf", "Sicherheitsprüfung fehlgeschlagen: Das Formular ist veraltet oder stammt nicht von "
+                           + "dieser Seite. Bitte die Seite neu laden und nochmals senden.")
         }
     }
 

@@ -128,9 +128,16 @@ enum PageFormat {
 
     /// `overdue` (red), `soon` (amber: due within two working days) or `""`.
     static func dueClass(_ due: Date?, now: Date, today: LocalDate) -> String {
+        dueClass(due, now: now, soonUntil: soonUntil(today))
+    }
+
+    /// The last day that counts as «bald fällig»: two Lucerne working days from `today`.
+    static func soonUntil(_ today: LocalDate) -> LocalDate { LucerneCalendar.standard.addWorkingDays(today, 2) }
+
+    /// With the «bald fällig» limit computed once for a whole list.
+    static func dueClass(_ due: Date?, now: Date, soonUntil limit: LocalDate) -> String {
         guard let due else { return "" }
         if due < now { return "overdue" }
-        let limit = LucerneCalendar.standard.addWorkingDays(today, 2)
         return ISODateTime.localDate(of: due) <= limit ? "soon" : ""
     }
 
