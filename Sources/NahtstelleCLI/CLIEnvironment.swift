@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRDB
+import NahtstelleCases
 import NahtstelleDefinition
 import NahtstelleEngine
 import NahtstelleFEEL
@@ -16,7 +17,7 @@ struct CLIError: Error, CustomStringConvertible {
 /// What every command shares: reading input files and building an engine.
 enum CLIEnvironment {
     /// The service-task handlers definitions may name.
-    static let serviceHandlerNames = ["generate-document", "notify"]
+    static let serviceHandlerNames = OptimaService.serviceTaskHandlerNames
 
     static func readFile(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {

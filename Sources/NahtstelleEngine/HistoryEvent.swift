@@ -84,3 +84,32 @@ enum HistoryEvent {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+extension HistoryRecord {
+    /// The elements this history line shows the instance passing: the element the command acted
+    /// on, and the tasks created, timers fired, service tasks run and end events reached that its
+    /// `events` list records. What the diagrams mark as a case's (or a dry run's) path.
+    public var passedElementIDs: [String] {
+        var ids: [String] = []
+        if let elementID { ids.append(elementID) }
+        for fields in events {
+            for key in ["task", "timer", "service", "ended", "terminated"] {
+                if let id = fields[key]?.stringValue { ids.append(id) }
+            }
+        }
+        return ids
+    }
+
+    /// The names of the messages this line's command sent (delivered or not).
+    public var sentMessageNames: [String] {
+        events.compactMap { fields in fields["sent"]?.stringValue ?? (fields["delivered"] != nil ? fields["message"]?.stringValue : nil) }
+    }
+
+    /// The `events` list of `details`, each as its fields.
+    private var events: [[String: Value]] {
+        guard let parsed = try? Value.parseJSON(bytes: Array(details.utf8)), let list = parsed.contextValue?["events"]?.listValue else {
+            return []
+        }
+        return list.compactMap(\.contextValue)
+    }
+}

@@ -71,7 +71,7 @@ public final class ServerCore: Sendable {
 
     /// Stops the thread pool (after the server stopped).
     public func shutdown() async {
-        try? service.accessLog.flush()
+        _ = try? service.accessLog.flush()
         try? await pool.shutdownGracefully()
     }
 

@@ -2,6 +2,7 @@
 (problems shown, nothing deployed), a changed optima-alv deployed as a new version and the running
 demo cases migrated to it, the report of
 the demo year with its charts, the access log. axe-core on every page; screenshots."""
+import base64
 import os
 import re
 import shutil
@@ -111,6 +112,38 @@ def test_coordinator_changes_a_definition_and_reads_the_report(server, browser):
     status, defs = server.client("iiz.koordination").get("/api/definitions")
     alv = next(p for p in defs["items"] if p["processId"] == "optima-alv")
     assert alv["latestVersion"] == 1
+
+    # A dry run of the edited file with a shipped example's answers: the steps with the edited
+    # name, the path on its diagram; then a run that gets stuck says why and where it waits.
+    d.get(base + "/definitions/optima-alv")
+    d.find_element(By.CSS_SELECTOR, "#dry-run-inputs summary").click()
+    click_and_wait(d, d.find_element(By.LINK_TEXT, "accepted-closed"))
+    assert '"check-application"' in d.find_element(By.ID, "answers").get_attribute("value")
+    d.find_element(By.ID, "file").send_keys(os.path.join(folder, "optima-alv.bpmn"))
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[value=simulate]"))
+    result = d.find_element(By.ID, "dry-run").text
+    assert "Der Fall ist bis zum Ende gelaufen" in result and "Antrag prüfen und entscheiden" in result, result
+    assert "Ende: OPTIMA abgeschlossen" in result, result
+    img = d.find_element(By.CSS_SELECTOR, "#dry-run .diagram img")
+    assert image_loaded(d, img)
+    svg = base64.b64decode(img.get_attribute("src").split(",", 1)[1]).decode("utf-8")
+    assert re.search(r'data-element-id="check-decision" class="[^"]*passed', svg)
+    assert re.search(r'data-element-id="throw-reduced-sd-start" class="[^"]*passed', svg)
+    assert not re.search(r'data-element-id="throw-reduced-iv-start" class="[^"]*passed', svg)
+    check(d, "definition-probelauf", problems)
+    answers = d.find_element(By.ID, "answers")
+    answers.clear()
+    answers.send_keys('{"check-application": [{"decision": "accepted", "advisor": "p.baumann"}]}')
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[value=simulate]"))
+    result = d.find_element(By.ID, "dry-run").text
+    assert "Stehen geblieben" in result and "plan-handover" in result, result
+    answers = d.find_element(By.ID, "answers")
+    answers.clear()
+    answers.send_keys('{"check-application": {"decision": 1}')
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "button[value=simulate]"))
+    assert "Antworten:" in d.find_element(By.ID, "answers-error").text
+    status, defs = server.client("iiz.koordination").get("/api/definitions")
+    assert next(p for p in defs["items"] if p["processId"] == "optima-alv")["latestVersion"] == 1
 
     # The good one: version 2.
     d.find_element(By.ID, "file").send_keys(os.path.join(folder, "optima-alv.bpmn"))

@@ -141,21 +141,10 @@ extension Pages {
             guard let instance = view.instances.first(where: { $0.processID.hasPrefix("optima-") }),
                 let record = try service.definitions(by: caller.username).first(where: { $0.id == instance.definitionID })
             else { throw APIError.notFound("Prozess des Falls") }
-            var passed: Set<String> = []
-            for h in view.history where h.instanceID == instance.id {
-                if let e = h.elementID { passed.insert(e) }
-                if let details = try? Value.parseJSON(bytes: Array(h.details.utf8)), let events = details.contextValue?["events"]?.listValue {
-                    for event in events {
-                        for key in ["service", "ended", "reached", "message"] {
-                            if let id = event.contextValue?[key]?.stringValue { passed.insert(id) }
-                        }
-                    }
-                }
-            }
-            let current = Set(view.openTasks.filter { $0.instanceID == instance.id }.map(\.elementID))
-            return (record, passed, current)
+            let path = try service.engine.path(instanceID: instance.id)
+            return (record, path.passed, path.waiting)
         }
-        let svg = try API.svg(record, counts: [:], path: passed.subtracting(current), current: current)
+        let svg = try API.svg(record, counts: [:], path: passed, current: current)
         return Response(status: .ok, headers: [.contentType: "image/svg+xml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: svg)))
     }
 
@@ -304,7 +293,7 @@ extension Pages {
         let options = try await core.run(context) { try service.receiverOptions(by: caller.username) }
         let kind = options.first { $0.office.id == receiver && $0.problem == nil }?.process
         let values = Self.applicationValues(posted, kind: kind, forms: forms)
-        guard let kind else {
+        guard kind != nil else {
             return try await renderNewCase(caller, context, receiver: nil, values: values,
                                            errors: ["receiverOffice": "Aufnehmende Stelle: Bitte eine der angebotenen Stellen wählen."],
                                            general: [], precheck: nil, status: .unprocessableContent)

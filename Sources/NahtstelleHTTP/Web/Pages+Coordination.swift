@@ -48,13 +48,32 @@ extension Pages {
         let version = request.uri.queryParameters.get("version").flatMap(Int.init)
         let q = request.uri.queryParameters
         let compare = q.get("compare").flatMap(Int.init).flatMap { a in q.get("with").flatMap(Int.init).map { (a, $0) } }
+        // «Beispiel laden»: a shipped example's answers and start variables in the dry run's fields.
+        var dryRun = DryRunForm()
+        if let example = q.get("example") {
+            guard let loaded = service.dryRunExample(processID: id, name: example) else {
+                throw APIError.notFound("Beispiel «\(example)» für \(id)")
+            }
+            dryRun = DryRunForm(answers: loaded.answers, variables: loaded.variables, example: example)
+        }
         return try await renderDefinition(id, version: version, caller, context, source: nil, problems: nil, message: nil, status: .ok,
-                                          edit: q.get("edit") != nil, compare: compare)
+                                          edit: q.get("edit") != nil, compare: compare, dryRun: dryRun)
+    }
+
+    /// The dry run's inputs as entered, and its outcome once it ran.
+    struct DryRunForm {
+        var answers = ""
+        var variables = ""
+        var example: String?
+        var outcome: DefinitionDryRun?
+        var diagram: String?
+        var errors: [String: String] = [:]
     }
 
     func renderDefinition(_ id: String, version: Int?, _ caller: Caller, _ context: AppContext, source: String?, problems: [Problem]?,
                           message: String?, status: HTTPResponse.Status, edit: Bool = false, compare: (Int, Int)? = nil,
-                          migration: [String: Any]? = nil, migrationVersions: (Int, Int)? = nil) async throws -> Response {
+                          migration: [String: Any]? = nil, migrationVersions: (Int, Int)? = nil,
+                          dryRun: DryRunForm = DryRunForm()) async throws -> Response {
         let service = self.service
         let (versions, running) = try await core.run(context) {
             (try service.definitions(by: caller.username).filter { $0.processID == id }.sorted { $0.version > $1.version },
@@ -84,6 +103,7 @@ extension Pages {
         data["migrationFrom"] = versions.map { ["value": $0.version, "selected": $0.version == migrateFrom, "running": running[$0.id] ?? 0] as [String: Any] }
         data["migrationTo"] = versions.map { ["value": $0.version, "selected": $0.version == migrateTo] as [String: Any] }
         if let migration { data["migration"] = migration }
+        data["dryRun"] = Self.dryRunData(dryRun, examples: service.dryRunExamples(processID: id), processID: id)
         if let (a, b) = compare {
             guard let old = versions.first(where: { $0.version == a }), let new = versions.first(where: { $0.version == b }) else {
                 throw APIError.notFound("Version")
@@ -141,12 +161,24 @@ extension Pages {
             fileName = id + ".bpmn"
         }
         fileName = API.safeFileName(fileName.isEmpty ? id + ".bpmn" : fileName)
+        // A dry run without a file or edited XML runs the version shown on the page.
+        var shownSource: DefinitionRecord?
+        if bytes.isEmpty, form["_action"]?.text == "simulate" {
+            let version = Int(form["version"]?.text ?? "") ?? 0
+            let service = self.service
+            shownSource = try await core.run(context) { try service.definitionVersion(by: caller.username, processID: id, version: version) }
+            bytes = shownSource?.source ?? []
+            fileName = shownSource?.fileName ?? fileName
+        }
         guard !bytes.isEmpty else {
             return try await renderDefinition(id, version: nil, caller, context, source: nil, problems: nil,
                                               message: "Bitte eine .bpmn-Datei wählen oder das XML im Textfeld bearbeiten.", status: .unprocessableContent)
         }
         let source = String(decoding: bytes, as: UTF8.self)
         let service = self.service
+        if form["_action"]?.text == "simulate" {
+            return try await dryRunSubmit(id, form, caller, context, source: shownSource == nil ? source : nil, bytes: bytes, fileName: fileName)
+        }
         if form["_action"]?.text == "deploy" {
             let outcome = try await core.run(context) { [bytes, fileName] in try service.uploadDefinition(by: caller.username, source: bytes, fileName: fileName) }
             switch outcome {
@@ -168,6 +200,71 @@ extension Pages {
         return try await renderDefinition(id, version: nil, caller, context, source: source, problems: problems,
                                           message: errors == 0 ? "Keine Fehler: Die Datei kann bereitgestellt werden." : "\(errors) Fehler gefunden.",
                                           status: .ok)
+    }
+
+    // MARK: Dry run
+
+    /// «Probelauf» (`_action=simulate`): runs the uploaded or edited XML (or, with neither, the
+    /// version shown) with the answers entered, and shows the steps and the path on its diagram.
+    /// `source` is the edited text to show again (nil when a deployed version ran).
+    func dryRunSubmit(_ id: String, _ form: MultipartForm, _ caller: Caller, _ context: AppContext, source: String?,
+                      bytes: [UInt8], fileName: String) async throws -> Response {
+        var dryRun = DryRunForm(answers: form["answers"]?.text ?? "", variables: form["variables"]?.text ?? "")
+        if let file = form["answersFile"], !file.bytes.isEmpty { dryRun.answers = file.text }
+        let service = self.service
+        let (answers, variables) = (dryRun.answers, dryRun.variables)
+        do {
+            let outcome = try await core.run(context) {
+                try service.dryRunDefinition(by: caller.username, source: bytes, fileName: fileName, processID: id,
+                                             answers: answers, variables: variables)
+            }
+            dryRun.outcome = outcome
+            if outcome.problems.isEmpty, let diagram = try? Diagram.read(bytes: bytes, fileName: fileName) {
+                var options = DiagramSVG.Options()
+                options.path = outcome.passed
+                options.current = outcome.waiting
+                options.title = "Probelauf von \(outcome.processID): Weg und Endpunkt"
+                dryRun.diagram = "data:image/svg+xml;base64," + Data(DiagramSVG.render(diagram, options).utf8).base64EncodedString()
+            }
+            let message: String
+            if !outcome.problems.isEmpty {
+                message = "Kein Probelauf: Die Datei hat \(outcome.problems.count) Fehler."
+            } else if let failure = outcome.failure {
+                message = "Der Probelauf blieb stehen: \(failure)"
+            } else {
+                message = "Probelauf beendet: \(outcome.steps.filter(\.isPrimary).count) Schritte."
+            }
+            return try await renderDefinition(id, version: nil, caller, context, source: source,
+                                              problems: outcome.problems.isEmpty ? nil : outcome.problems, message: message,
+                                              status: outcome.problems.isEmpty ? .ok : .unprocessableContent, dryRun: dryRun)
+        } catch let error as CaseServiceError where error.code == .invalidForm || error.code == .invalidInput {
+            for e in error.fieldErrors { dryRun.errors[e.field] = e.message }
+            if error.fieldErrors.isEmpty { dryRun.errors[error.field ?? "answers"] = error.message }
+            return try await renderDefinition(id, version: nil, caller, context, source: source, problems: nil,
+                                              message: ([error.message] + error.fieldErrors.map(\.message)).joined(separator: " "),
+                                              status: .unprocessableContent, dryRun: dryRun)
+        }
+    }
+
+    static func dryRunData(_ form: DryRunForm, examples: [String], processID: String) -> [String: Any] {
+        var data: [String: Any] = [
+            "answers": form.answers, "variables": form.variables,
+            "examples": examples.map { ["name": $0, "processId": processID, "current": $0 == form.example] as [String: Any] },
+            "hasExamples": !examples.isEmpty, "example": form.example ?? "",
+            "answersError": form.errors["answers"] ?? "", "variablesError": form.errors["variables"] ?? "",
+            "open": !form.answers.isEmpty || form.outcome != nil || !form.errors.isEmpty,
+        ]
+        if let outcome = form.outcome, outcome.problems.isEmpty {
+            data["result"] = [
+                "processId": outcome.processID, "ended": outcome.ended, "failure": outcome.failure ?? "",
+                "steps": outcome.steps.map { s -> [String: Any] in
+                    ["process": s.processID, "linked": !s.isPrimary, "element": s.elementID, "name": s.name ?? s.elementID, "isEnd": s.isEnd]
+                },
+                "waiting": outcome.waiting.sorted().joined(separator: ", "), "isWaiting": !outcome.waiting.isEmpty,
+                "diagram": form.diagram ?? "",
+            ] as [String: Any]
+        }
+        return data
     }
 
     // MARK: Migration
