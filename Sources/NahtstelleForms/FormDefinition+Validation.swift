@@ -216,7 +216,8 @@ extension FormDefinition {
         }
     }
 
-    static func parseNumber(_ value: Value) -> Decimal? {
+    /// A number as typed in a form: CHF prefix, Swiss thousands separators, decimal comma allowed.
+    public static func parseNumber(_ value: Value) -> Decimal? {
         switch value {
         case .number(let n): return n
         case .string(let raw):

@@ -45,6 +45,29 @@ extension Pages {
 
     func casePage(_ request: Request, _ context: AppContext, _ caller: Caller) async throws -> Response {
         let caseID = try RequestInput.caseID(context)
+        let q = request.uri.queryParameters
+        let notice = q.get("done").flatMap { Self.caseNotices[$0] }
+        return try await renderCase(caseID, caller, context, created: q.get("created") != nil, notice: notice)
+    }
+
+    /// What the case page says after an action on it (`?done=…`).
+    static let caseNotices = [
+        "reschedule": "Das Standortgespräch ist neu angesetzt. Die OPTIMA-Stelle lädt dazu neu ein (Aufgabe unten unter «Offene Schritte»).",
+        "resume": "Das RAV berät die Person wieder und prüft die Arbeitsbemühungen; die Sozialberatung läuft weiter.",
+        "measure": "Die Massnahme ist gebucht (ohne Kostengutsprache, bezahlt von der OPTIMA-Stelle).",
+        "cost-approval": "Die Kostengutsprache ist beantragt; die zahlende Stelle unterzeichnet sie (Aufgabe bei ihr).",
+    ]
+
+    /// Input of an action on the case page that was refused: the message, per field, and what was typed.
+    struct CaseActionInput {
+        var action: String
+        var errors: [String: String] = [:]
+        var general: [String] = []
+        var values: [String: String] = [:]
+    }
+
+    func renderCase(_ caseID: String, _ caller: Caller, _ context: AppContext, created: Bool = false, notice: String? = nil,
+                    action: CaseActionInput? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let service = self.service
         let (view, staff, offices, forms, followUp) = try await core.run(context) {
             () -> (CaseView, [String: StaffMember], [String: String], FormCatalog, LocalDate?) in
@@ -77,9 +100,8 @@ extension Pages {
         }
         var versions: [String: Int] = [:]
         for d in view.documents { versions[d.template] = max(versions[d.template] ?? 0, d.version) }
-        let created = request.uri.queryParameters.get("created") != nil
         let meetings = meetingNotes(view, forms: forms, name: name)
-        let data: [String: Any] = [
+        var data: [String: Any] = [
             "title": "Fall \(c.id)", "case": caseSummary(view.stored, officeNames: offices), "created": created,
             "parties": [contact("Zuweisende Stelle", view.referrerOffice, c.referrerAdvisor), contact("Aufnehmende Stelle (OPTIMA-Fallführung)", view.receiverOffice, c.receiverAdvisor)],
             "targetGroupExplanation": view.stored.targetGroupExplanation,
@@ -128,7 +150,98 @@ extension Pages {
             "diagramURL": "/cases/\(c.id)/diagram.svg",
             "jobSearchRelease": view.jobSearchRelease.map { ($0.released ? "befreit: " : "nicht befreit: ") + $0.reason } ?? "",
         ]
-        return try await html("case", data, caller, context, current: "cases")
+        data["actions"] = caseActions(view, caller, action: action, today: today)
+        if let notice { data["notice"] = notice }
+        data["ownMeasures"] = view.ownEntitlementMeasures.map { m -> [String: Any] in
+            ["measure": m.measure, "provider": m.provider, "period": PageFormat.date(m.periodFrom) + "–" + PageFormat.date(m.periodTo),
+             "amount": SwissFormat.chf(m.amount), "payer": offices[m.payingOfficeId] ?? m.payingOfficeId, "booked": PageFormat.date(m.bookedAt),
+             "by": name(m.bookedBy), "reason": m.fundingReason]
+        }
+        data["hasOwnMeasures"] = !view.ownEntitlementMeasures.isEmpty
+        return try await html("case", data, caller, context, current: "cases", status: status)
+    }
+
+    /// The actions a user may take on the case besides its tasks, each only where the service
+    /// would allow it (the service decides again on submit).
+    func caseActions(_ view: CaseView, _ caller: Caller, action: CaseActionInput?, today: LocalDate) -> [String: Any] {
+        let c = view.optimaCase
+        let advisor = caller.roles.contains(.advisor)
+        let atReferrer = caller.officeID == c.referrerOfficeId, atReceiver = caller.officeID == c.receiverOfficeId
+        let active = c.state == .active
+        var data: [String: Any] = [
+            "caseId": c.id, "csrf": caller.csrfToken,
+            "canMeasure": active && advisor && atReceiver,
+            "needsCostApproval": view.measureFunding.needsCostApproval,
+            "canReschedule": active && advisor && (atReferrer || atReceiver), "isReferrer": atReferrer,
+            "canResume": active && advisor && atReferrer && c.processKind == .optimaSH && c.referrerType == .rav,
+        ]
+        data["any"] = (data["canMeasure"] as? Bool ?? false) || (data["canReschedule"] as? Bool ?? false) || (data["canResume"] as? Bool ?? false)
+        let mine = action
+        func field(_ name: String) -> Any { mine?.values[name] ?? "" }
+        data["reschedule"] = [
+            "date": field("date"), "time": mine?.values["time"] ?? "09:00", "reason": field("reason"),
+            "dateError": mine?.action == "reschedule" ? mine?.errors["at"] ?? "" : "",
+            "reasonError": mine?.action == "reschedule" ? mine?.errors["reason"] ?? "" : "",
+            "general": mine?.action == "reschedule" ? mine?.general ?? [] : [],
+            "placeholder": LucerneCalendar.standard.addWorkingDays(today, 10).swissFormatted,
+        ] as [String: Any]
+        data["resume"] = ["note": field("note"), "general": mine?.action == "resume" ? mine?.general ?? [] : []] as [String: Any]
+        return data
+    }
+
+    // MARK: Actions on the case
+
+    /// An additional or moved Standortgespräch (referrer or OPTIMA-Stelle): date, time, reason.
+    func rescheduleSubmit(_ request: Request, _ context: AppContext, _ caller: Caller, _ form: PostedForm) async throws -> Response {
+        let caseID = try RequestInput.caseID(context)
+        let date = (form["date"] ?? "").trimmingCharacters(in: .whitespaces)
+        let time = (form["time"] ?? "").trimmingCharacters(in: .whitespaces)
+        let reason = String((form["reason"] ?? "").prefix(2000))
+        var input = CaseActionInput(action: "reschedule", values: ["date": String(date.prefix(20)), "time": String(time.prefix(8)), "reason": reason])
+        var at: Date?
+        if let day = FormDefinition.parseDate(.string(date)), let (h, m) = Self.clockTime(time) {
+            // Office-local time (no offset): what the advisor means by 09:00.
+            at = ISODateTime.parse(day.description + "T" + (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m):00")
+        } else {
+            input.errors["at"] = "Neuer Termin: bitte Datum als TT.MM.JJJJ und Zeit als HH:MM angeben (z. B. 20.04.2027, 09:00)."
+        }
+        if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            input.errors["reason"] = "Grund: Angabe fehlt. Ein zusätzliches Standortgespräch gibt es aus wichtigen Gründen (z. B. eine ungeplante Kündigung)."
+        }
+        if let at, input.errors.isEmpty {
+            let service = self.service
+            do {
+                _ = try await core.run(context) { try service.rescheduleStatusMeeting(by: caller.username, caseID: caseID, at: at, reason: reason) }
+                core.metrics.command()
+                return Self.redirect("/cases/\(caseID)?done=reschedule#actions")
+            } catch let error as CaseServiceError where [.invalidInput, .ruleViolation, .invalidForm].contains(error.code) {
+                if let field = error.field { input.errors[field] = error.message } else { input.general.append(error.message) }
+            }
+        }
+        return try await renderCase(caseID, caller, context, action: input, status: .unprocessableContent)
+    }
+
+    /// «HH:MM» (or «H.MM») as hour and minute.
+    static func clockTime(_ text: String) -> (Int, Int)? {
+        let parts = text.split(whereSeparator: { $0 == ":" || $0 == "." })
+        guard parts.count == 2, parts.allSatisfy({ $0.count <= 2 && $0.allSatisfy(\.isASCII) }), let h = Int(parts[0]), let m = Int(parts[1]),
+            (0..<24).contains(h), (0..<60).contains(m) else { return nil }
+        return (h, m)
+    }
+
+    /// The RAV resumes advising during OPTIMA-SH (intact labour offer again).
+    func resumeSubmit(_ request: Request, _ context: AppContext, _ caller: Caller, _ form: PostedForm) async throws -> Response {
+        let caseID = try RequestInput.caseID(context)
+        let note = String((form["note"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).prefix(2000))
+        let service = self.service
+        do {
+            _ = try await core.run(context) { try service.resumeRAVAdvising(by: caller.username, caseID: caseID, note: note.isEmpty ? nil : note) }
+            core.metrics.command()
+            return Self.redirect("/cases/\(caseID)?done=resume#actions")
+        } catch let error as CaseServiceError where [.invalidInput, .ruleViolation].contains(error.code) {
+            return try await renderCase(caseID, caller, context, action: CaseActionInput(action: "resume", general: [error.message], values: ["note": note]),
+                                        status: .unprocessableContent)
+        }
     }
 
     /// The case's OPTIMA process drawn with the steps it passed and where it waits now; only for

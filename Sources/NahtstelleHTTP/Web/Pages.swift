@@ -49,6 +49,13 @@ struct Pages: Sendable {
             PageRoute(method: .post, path: "/tasks/:id/follow-up", handler: post(taskFollowUp)),
             PageRoute(method: .post, path: "/cases/:id/follow-up", handler: post(caseFollowUp)),
             PageRoute(method: .post, path: "/cases/:id/notes", handler: post(addNote)),
+            PageRoute(method: .post, path: "/cases/:id/status-meeting", handler: post(rescheduleSubmit)),
+            PageRoute(method: .post, path: "/cases/:id/rav-advising", handler: post(resumeSubmit)),
+            PageRoute(method: .get, path: "/cases/:id/measure", handler: page(measurePage)),
+            PageRoute(method: .post, path: "/cases/:id/measure", handler: post(measureSubmit)),
+            PageRoute(method: .get, path: "/settings", handler: page(settingsPage)),
+            PageRoute(method: .post, path: "/settings", handler: post(settingsSubmit)),
+            PageRoute(method: .get, path: "/billing", handler: page(billingPage)),
             PageRoute(method: .post, path: "/filters", handler: post(saveFilter)),
             PageRoute(method: .post, path: "/filters/:id/delete", handler: post(deleteFilter)),
             PageRoute(method: .get, path: "/outbox", handler: page(outboxPage)),
@@ -134,6 +141,10 @@ struct Pages: Sendable {
             nav.append(["href": "/forms", "label": "Formulare", "hasCount": false, "current": current == "forms"])
             nav.append(["href": "/reports", "label": "Berichte", "hasCount": false, "current": current == "reports"])
             nav.append(["href": "/audit", "label": "Zugriffsprotokoll", "hasCount": false, "current": current == "audit"])
+            nav.append(["href": "/settings", "label": "Einstellungen", "hasCount": false, "current": current == "settings"])
+        }
+        if caller.roles.contains(.coordinator) || caller.roles.contains(.signatory) {
+            nav.append(["href": "/billing", "label": "Fallpauschalen", "hasCount": false, "current": current == "billing"])
         }
         return LayoutData(caller: caller, officeName: desk.officeName, navigation: nav)
     }
