@@ -385,3 +385,54 @@ def test_handover_with_the_keyboard_alone(server, browser):
     press(Keys.ENTER)
     WebDriverWait(d, 30).until(lambda d: re.search(r"/cases/OPT-", d.current_url))
     assert "Tastatur" in d.find_element(By.TAG_NAME, "h1").text
+
+
+def test_measure_and_status_meeting_from_the_case_page(server, browser):
+    """The OPTIMA-Stelle books a measure for a person entitled at the RAV (no Kostengutsprache),
+    with an error first and the values kept, then moves the next Standortgespräch."""
+    from test_server import alv_application
+    base = "http://127.0.0.1:%d" % server.port
+    walk = Walk(browser, base)
+    d = browser
+    values = alv_application(93, last="Massnahme")
+    values.update({"ravRegistered": True, "receivesAle": True})
+    status, created = server.client("n.frei").post("/api/cases", {"receiverOffice": "rav-wolhusen", "values": values})
+    assert status == 201, created
+    case_id = created["id"]
+    later = (datetime.datetime.now().astimezone() + datetime.timedelta(days=30)).isoformat(timespec="seconds")
+    steps = [("m.bucher", "check-application", {"decision": "accepted", "advisor": "p.baumann"}),
+             ("n.frei", "plan-handover", {"meetingAt": later, "place": "RAV Wolhusen"}),
+             ("p.baumann", "handover-meeting", {"participants": "Driton Massnahme, Nina Frei, Peter Baumann", "situation": "Ohne Stelle.",
+                                                "strategy": "Coaching.", "canAndWillWork": True, "allAgree": True, "nextMeetingAt": later}),
+             ("n.frei", "adjust-counselling-plan", {}), ("p.baumann", "invite-status-meeting", {})]
+    for user, element, answer in steps:
+        client = server.client(user)
+        status, case = client.get("/api/cases/" + case_id)
+        task = next(t for t in case["openTasks"] if t["taskId"] == element)
+        status, outcome = client.post("/api/tasks/%d/complete" % task["id"], {"values": answer})
+        assert status == 200, (element, outcome)
+
+    d.delete_all_cookies()
+    walk.sign_in("p.baumann")
+    walk.go("/cases/" + case_id, "Fall")
+    walk.click_and_load(d.find_element(By.LINK_TEXT, "Massnahme buchen"), "Massnahme buchen")
+    assert "Keine Kostengutsprache nötig" in d.find_element(By.ID, "main").text
+    for name, value in (("measure", "Bewerbungscoaching"), ("provider", "Job Factory <Luzern>"), ("periodFrom", "01.12.2026"),
+                        ("periodTo", "31.01.2027")):
+        d.find_element(By.NAME, name).send_keys(value)
+    walk.click_and_load(d.find_element(By.CSS_SELECTOR, "button.primary"), "Massnahme buchen")  # amount missing: stays, error beside it
+    assert "Bitte korrigieren" in d.find_element(By.ID, "main").text
+    assert d.find_element(By.NAME, "provider").get_attribute("value") == "Job Factory <Luzern>"
+    d.find_element(By.NAME, "amount").send_keys("1'250.50")
+    walk.click_and_load(d.find_element(By.CSS_SELECTOR, "button.primary"), "Fall")
+    main = d.find_element(By.ID, "main").text
+    assert "Die Massnahme ist gebucht" in main and "Job Factory <Luzern>" in main and "CHF 1'250.50" in main, main[:3000]
+
+    # The next Standortgespräch moved by the OPTIMA-Stelle: one date everywhere.
+    moved = (datetime.date.today() + datetime.timedelta(days=40)).strftime("%d.%m.%Y")
+    d.find_element(By.ID, "sm-date").send_keys(moved)
+    d.find_element(By.ID, "sm-reason").send_keys("Person im Spital")
+    walk.click_and_load(d.find_element(By.CSS_SELECTOR, "form[action*='status-meeting'] button"), "Fall")
+    main = d.find_element(By.ID, "main").text
+    assert "Das Standortgespräch ist neu angesetzt" in main and moved in main, main[:3000]
+    assert not walk.axe_problems, "axe-core: %s" % walk.axe_problems
