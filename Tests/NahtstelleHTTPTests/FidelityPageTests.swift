@@ -78,10 +78,7 @@ import Testing
 
     @Test func theReferrerAsksForAStatusMeetingWithDateTimeAndReason() async throws {
         let s = try TestServer()
-        let caseID = try FidelityRouteTests.activeCase(s, referrer: "n.frei", receiver: "rav-wolhusen", contact: "m.bucher", advisor: "p.baumann",
-                                                       values: FidelityRouteTests.alvValues(ownEntitlement: false, serial: 23))
-        try FidelityRouteTests.complete(s, caseID, "adjust-counselling-plan", by: "n.frei")
-        try FidelityRouteTests.complete(s, caseID, "invite-status-meeting", by: "p.baumann")
+        let caseID = try FidelityRouteTests.caseAwaitingStatusMeeting(s, serial: 23)
         try await s.test { client in
             let (cookie, csrf) = try await PageTests.signIn(client, "n.frei")
             let page = String(buffer: try await client.execute(uri: "/cases/\(caseID)", method: .get, headers: [.cookie: cookie]).body)

@@ -34,6 +34,15 @@ struct FidelityRouteTests {
         return caseID
     }
 
+    /// SD Stadt Luzern → RAV Wolhusen in its case work, the first Standortgespräch invited: its date can be moved.
+    static func caseAwaitingStatusMeeting(_ s: TestServer, serial: Int) throws -> String {
+        let caseID = try activeCase(s, referrer: "n.frei", receiver: "rav-wolhusen", contact: "m.bucher", advisor: "p.baumann",
+                                    values: alvValues(ownEntitlement: false, serial: serial))
+        try complete(s, caseID, "adjust-counselling-plan", by: "n.frei")
+        try complete(s, caseID, "invite-status-meeting", by: "p.baumann")
+        return caseID
+    }
+
     /// SD Stadt Luzern → RAV Wolhusen (OPTIMA-ALV). `ownEntitlement`: the person draws ALE.
     static func alvValues(ownEntitlement: Bool, serial: Int) -> [String: Value] {
         var v = applicationValues(lastName: "Gashi", ahvSerial: serial).contextValue!
@@ -118,10 +127,7 @@ struct FidelityRouteTests {
     @Test("Standortgespräch verschieben: zuweisende Stelle mit Grund; neue Einladung; 422 mit allen Feldern")
     func rescheduleStatusMeeting() async throws {
         let s = try TestServer()
-        let caseID = try Self.activeCase(s, referrer: "n.frei", receiver: "rav-wolhusen", contact: "m.bucher", advisor: "p.baumann",
-                                         values: Self.alvValues(ownEntitlement: false, serial: 9))
-        try Self.complete(s, caseID, "adjust-counselling-plan", by: "n.frei")
-        try Self.complete(s, caseID, "invite-status-meeting", by: "p.baumann")
+        let caseID = try Self.caseAwaitingStatusMeeting(s, serial: 9)
         try await s.test { client in
             let referrer = try await client.token("n.frei")
             let uri = "/api/cases/\(caseID)/status-meeting/reschedule"
