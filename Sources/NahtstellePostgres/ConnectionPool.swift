@@ -50,9 +50,12 @@ final class PostgresSession: Sendable {
         pending.withLock { $0.append(future) }
     }
 
+    /// Closes the connection without waiting. The connection stays referenced until it is
+    /// closed (postgres-nio requires a connection to be closed before it is released).
     func close() {
         pending.withLock { $0.removeAll() }
-        connection.close().whenComplete { _ in }
+        let connection = connection
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 }
 

@@ -29,7 +29,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     /// what is wrong and an example.
     public init(url text: String) throws {
         func invalid(_ why: String) -> PostgresStoreError {
-            PostgresStoreError(.invalidURL, "»\(Self.redacted(text))«: \(why) Beispiel: postgres://nahtstelle:geheim@db.example.ch:5432/nahtstelle?sslmode=require")
+            PostgresStoreError(.invalidURL, "»\(Self.redacted(text))«: \(why) Beispiel: postgres://nahtstelle:PASSWORT@db.example.ch:5432/nahtstelle?sslmode=require")
         }
         guard let components = URLComponents(string: text), let scheme = components.scheme,
               scheme == "postgres" || scheme == "postgresql" else {

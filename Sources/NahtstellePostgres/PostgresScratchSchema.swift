@@ -28,6 +28,6 @@ public enum PostgresScratchSchema {
         var location = try PostgresLocation(url: url)
         location.poolSize = 1
         let pool = try ConnectionPool(location, logger: Logger(label: "nahtstelle.postgres.scratch"))
-        try pool.withSession { session in try session.query(PostgresQuery(unsafeSQL: sql)) }
+        _ = try pool.withSession { session in try session.query(PostgresQuery(unsafeSQL: sql)) }
     }
 }

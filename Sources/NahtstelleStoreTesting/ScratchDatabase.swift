@@ -61,7 +61,7 @@ public final class ScratchDatabase: Sendable {
     }
 
     /// A SQLite database from an existing file (a fixture), copied.
-    public init(copyingSQLite file: String) throws {
+    public convenience init(copyingSQLite file: String) throws {
         try self.init(.sqlite)
         try FileManager.default.copyItem(atPath: file, toPath: location)
     }

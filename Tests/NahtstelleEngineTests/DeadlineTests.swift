@@ -20,7 +20,7 @@ struct DeadlineTests {
             """.utf8)
     }
 
-    static func engine(_ clock: TestClock) throws -> Engine {
+    static func engine(_ backend: StoreBackend, _ clock: TestClock) throws -> Engine {
         var configuration = Engine.Configuration()
         configuration.now = { clock.now }
         return Engine(store: try backend.makeStore(), configuration: configuration)

@@ -65,8 +65,10 @@ struct EngineStoreContractTests {
     @Test(arguments: StoreBackend.available)
     func datesComeBackExactlyAsWritten(_ backend: StoreBackend) throws {
         let store = try backend.makeStore()
-        // Sub-microsecond fractions (as Date() has them): SQLite keeps the double, so must every store.
-        let dates = [Date(timeIntervalSince1970: 1_795_000_000.123456789), Date(timeIntervalSinceReferenceDate: 0.000_000_3), Date()]
+        // Sub-microsecond fractions (as Date() has them): SQLite keeps the seconds since 1970 as a
+        // double, so every store gives back exactly that double (a microsecond timestamp would not).
+        let dates = [Date(timeIntervalSince1970: 1_795_000_000.123456789), Date(timeIntervalSince1970: 0.000_000_3), Date()]
+            .map { Date(timeIntervalSince1970: $0.timeIntervalSince1970) }
         let instance = try store.write { try StoreSamples.seedInstance($0) }
         let ids = try store.write { tx in
             try dates.enumerated().map { i, date in
