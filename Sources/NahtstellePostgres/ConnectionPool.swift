@@ -31,23 +31,46 @@ final class PostgresSession: Sendable {
     @discardableResult
     func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
         let future = connection.query(query, logger: logger)
-        let earlier = pending.withLock { queued in
-            defer { queued.removeAll() }
-            return queued
-        }
+        // A connection answers in order: the statements sent before are done when this one is,
+        // and the first of them that failed is the error (the later ones only failed with it).
+        try checkSent()
         do {
-            // A connection answers in order: the queued statements are done when this one is.
-            for statement in earlier { _ = try statement.wait() }
             return try future.wait()
         } catch {
             throw PostgresStoreError.statement(error, sql: query.sql)
         }
     }
 
-    /// Sends a statement whose answer is only checked by the next `query` (one round trip less).
+    /// Sends a statement without waiting for its answer (`BEGIN`, a history line): it costs no
+    /// round trip of its own. Its error, if any, is thrown by the next `query` or `checkSent`,
+    /// still inside the transaction, so the transaction fails as if the statement had thrown.
     func send(_ query: PostgresQuery) {
         let future = connection.query(query, logger: logger)
         pending.withLock { $0.append(future) }
+    }
+
+    /// Waits for the statements sent without waiting, ignoring their errors (before a `ROLLBACK`).
+    func discardSent() {
+        let sent = pending.withLock { queued in
+            defer { queued.removeAll() }
+            return queued
+        }
+        for statement in sent { _ = try? statement.wait() }
+    }
+
+    /// Waits for the statements sent without waiting; throws the first one's error.
+    func checkSent() throws {
+        let sent = pending.withLock { queued in
+            defer { queued.removeAll() }
+            return queued
+        }
+        for statement in sent {
+            do {
+                _ = try statement.wait()
+            } catch {
+                throw PostgresStoreError.statement(error, sql: (error as? PSQLError)?.query?.sql ?? "")
+            }
+        }
     }
 
     /// Closes the connection without waiting. The connection stays referenced until it is

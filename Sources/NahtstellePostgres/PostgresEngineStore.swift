@@ -5,20 +5,30 @@ import PostgresNIO
 
 /// The engine's store on PostgreSQL, for several Nahtstelle nodes on one database.
 ///
-/// **Isolation.** SQLite runs one writer at a time (`BEGIN IMMEDIATE`), so every command sees
-/// everything committed before it and nothing can interleave. Here write transactions are
-/// `SERIALIZABLE`: PostgreSQL guarantees that committed transactions have the effect of some
-/// serial order, the same guarantee, while commands on different instances run side by side.
-/// When it cannot keep that promise it aborts a transaction with a serialization failure
-/// (SQLSTATE `40001`, or a deadlock `40P01`); `write` then rolls back and runs the body again on
-/// a fresh snapshot, as SQLite would have run it after the other command. So the engine sees
-/// exactly SQLite's outcomes: two completions of one task give one success and one
-/// `EngineError(.conflict)` ("bereits erledigt") from the body's own checks; an
-/// `expectedVersion` that is stale before the transaction began gives the store's version
-/// conflict; `markCompleted` returns `false` when the task was completed before. After
-/// `maxAttempts` failures the command fails with `EngineError.tooManyConcurrentChanges`.
-/// A body must therefore have no effects outside the transaction (the engine's bodies touch only
-/// the transaction; its caches take committed states only).
+/// **Isolation.** SQLite runs one writer at a time (`BEGIN IMMEDIATE`): every command sees
+/// everything committed before it. Here write transactions are `REPEATABLE READ` (snapshot
+/// isolation): one snapshot for the whole command, and a row that another transaction changed
+/// after that snapshot cannot be changed again — PostgreSQL waits for the other transaction and,
+/// if it committed, aborts with a serialization failure (SQLSTATE `40001`; deadlocks `40P01`).
+/// `write` then rolls back and runs the body again on a fresh snapshot, as SQLite would have run
+/// it after the other command. Every engine command writes the rows it decided on with their
+/// optimistic version (the instance; for a claim the task), so two commands that read the same
+/// instance are always put one after the other, and the engine gets SQLite's answers: of two
+/// completions of one task one succeeds and the other gets the engine's own conflict («bereits
+/// erledigt»); a version that was stale before the transaction began gives the store's
+/// `EngineError(.conflict)` with the same words; `markCompleted` returns `false` for a task
+/// completed before. Two deployments of one process at once collide on the unique key
+/// (process, version): that collision is run again too, and the second gets version n+2.
+/// After `maxAttempts` runs the command fails with `EngineError.tooManyConcurrentChanges`.
+/// A body must have no effects outside the transaction (the engine's bodies touch only the
+/// transaction; its caches take committed states only).
+///
+/// Why not `SERIALIZABLE`: measured with `nahtstelle-bench engine --db`, its predicate locks on
+/// the index pages every command touches (new task and history ids all land on the rightmost
+/// B-tree page) made 8 clients working on different instances abort each other until a command
+/// ran out of attempts. What `SERIALIZABLE` adds over this — write skew between transactions that
+/// write different rows — cannot happen to the engine's commands, because each writes the
+/// instance row it read; application tables must keep that rule (or a unique constraint) too.
 ///
 /// Reads run `REPEATABLE READ READ ONLY`: one consistent snapshot for the whole closure, never
 /// a serialization failure, never blocking a writer.
@@ -46,7 +56,7 @@ public final class PostgresEngineStore: EngineStore {
             var attempt = 1
             while true {
                 do {
-                    return try transaction(session, begin: "BEGIN ISOLATION LEVEL SERIALIZABLE", body)
+                    return try transaction(session, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ", body)
                 } catch let error as PostgresStoreError where error.isSerializationFailure {
                     guard attempt < Self.maxAttempts else { throw EngineError.tooManyConcurrentChanges(attempts: attempt) }
                     // A short random pause, growing: the commands that collided do not meet again at once.
@@ -72,7 +82,8 @@ public final class PostgresEngineStore: EngineStore {
     }
 
     /// `begin` … `COMMIT` around `body`, rolled back on any error. `BEGIN` goes out with the
-    /// body's first statement (pipelined), so a transaction costs one round trip for it less.
+    /// body's first statement (pipelined), so a transaction costs one round trip for it less;
+    /// statements sent without waiting (history lines) are checked by the `COMMIT`.
     private func transaction<T>(_ session: PostgresSession, begin: PostgresQuery, _ body: (PostgresTransaction) throws -> T) throws -> T {
         session.send(begin)
         do {
@@ -80,6 +91,7 @@ public final class PostgresEngineStore: EngineStore {
             try session.query("COMMIT")
             return result
         } catch {
+            session.discardSent()
             do {
                 try session.query("ROLLBACK")
             } catch {
@@ -92,7 +104,9 @@ public final class PostgresEngineStore: EngineStore {
 }
 
 extension PostgresStoreError {
-    /// The transaction lost a race PostgreSQL detected (`40001`) or a deadlock (`40P01`): running
-    /// it again gives the serial outcome.
-    var isSerializationFailure: Bool { sqlState == "40001" || sqlState == "40P01" }
+    /// The transaction lost a race PostgreSQL detected (`40001`), a deadlock (`40P01`), or two
+    /// deployments took the same next version of a process: running it again gives the serial outcome.
+    var isSerializationFailure: Bool {
+        sqlState == "40001" || sqlState == "40P01" || (sqlState == "23505" && constraint == "definition_process_id_version_key")
+    }
 }

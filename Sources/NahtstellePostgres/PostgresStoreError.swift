@@ -22,12 +22,15 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable {
     public var sqlState: String?
     /// The statement that failed, without its values.
     public var sql: String?
+    /// The constraint a violation names (`definition_process_id_version_key` …).
+    public var constraint: String?
 
-    public init(_ code: Code, _ message: String, sqlState: String? = nil, sql: String? = nil) {
+    public init(_ code: Code, _ message: String, sqlState: String? = nil, sql: String? = nil, constraint: String? = nil) {
         self.code = code
         self.message = message
         self.sqlState = sqlState
         self.sql = sql
+        self.constraint = constraint
     }
 
     public var description: String {
@@ -50,6 +53,7 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable {
                                       + "Bitte prüfen, ob der Server läuft; der Befehl wurde nicht ausgeführt.", sql: sql)
         }
         let detail = info[.detail].map { " (\($0))" } ?? ""
-        return PostgresStoreError(.statementFailed, (info[.message] ?? "\(psql.code)") + detail, sqlState: info[.sqlState], sql: sql)
+        return PostgresStoreError(.statementFailed, (info[.message] ?? "\(psql.code)") + detail, sqlState: info[.sqlState], sql: sql,
+                                  constraint: info[.constraintName])
     }
 }

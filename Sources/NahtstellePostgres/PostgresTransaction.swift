@@ -319,8 +319,10 @@ public struct PostgresTransaction: EngineTransaction {
             """, historyRecord)
     }
 
+    /// Sent without waiting for the answer (an INSERT without result): a failure (the trigger,
+    /// a constraint) fails the transaction at its next statement or its COMMIT.
     public func appendHistory(_ r: HistoryRecord) throws {
-        _ = try execute("""
+        session.send("""
             INSERT INTO history (at, actor, command, instance_id, business_key, task_id, element_id, details)
             VALUES (\(r.at.timeIntervalSince1970), \(r.actor), \(r.command), \(r.instanceID), \(r.businessKey), \(r.taskID), \(r.elementID),
                     \(r.details))

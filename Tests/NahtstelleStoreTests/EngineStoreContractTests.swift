@@ -145,6 +145,32 @@ struct EngineStoreContractTests {
     }
 
     @Test(arguments: StoreBackend.available)
+    func concurrentDeploymentsOfOneProcessGetTheNextVersionsInTurn(_ backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
+        // As `Engine.deploy` does: read the newest version, insert the next one.
+        let versions = await withTaskGroup(of: String.self) { group in
+            for i in 0..<6 {
+                group.addTask {
+                    do {
+                        return try store.write { tx in
+                            let version = (try tx.latestDefinition(processID: "p")?.version ?? 0) + 1
+                            _ = try tx.insertDefinition(DefinitionRecord(processID: "p", version: version, name: nil, contentHash: "\(i)",
+                                                                         source: [UInt8(i)], fileName: "p.bpmn", deployedAt: Date(), deployedBy: "t"),
+                                                        messageStartNames: ["start-\(i)"])
+                            return "\(version)"
+                        }
+                    } catch { return "\(error)" }
+                }
+            }
+            var all: [String] = []
+            for await version in group { all.append(version) }
+            return all
+        }
+        #expect(versions.sorted() == ["1", "2", "3", "4", "5", "6"])
+        #expect(try store.read { try $0.definitions(processID: "p") }.map(\.version) == [1, 2, 3, 4, 5, 6])
+    }
+
+    @Test(arguments: StoreBackend.available)
     func aFailedCommandRollsBackEverything(_ backend: StoreBackend) throws {
         let store = try backend.makeStore()
         let instance = try store.write { try StoreSamples.seedInstance($0) }
