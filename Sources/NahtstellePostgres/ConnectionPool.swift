@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import NahtstelleEngine
 import NIOCore
 import NIOPosix
 import PostgresNIO
@@ -17,8 +18,9 @@ import Synchronization
 final class PostgresSession: Sendable {
     let connection: PostgresConnection
     let logger: Logger
-    /// Statements sent without waiting for their answer (`BEGIN`): checked by the next wait.
-    private let pending = Mutex<[EventLoopFuture<PostgresQueryResult>]>([])
+    /// Statements sent without waiting for their answer, checked by the next wait; with the
+    /// conflict to throw if one fails as a stale optimistic update (SQLSTATE `NZ001`).
+    private let pending = Mutex<[(EventLoopFuture<PostgresQueryResult>, EngineError?)]>([])
 
     init(_ connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -44,9 +46,9 @@ final class PostgresSession: Sendable {
     /// Sends a statement without waiting for its answer (`BEGIN`, a history line): it costs no
     /// round trip of its own. Its error, if any, is thrown by the next `query` or `checkSent`,
     /// still inside the transaction, so the transaction fails as if the statement had thrown.
-    func send(_ query: PostgresQuery) {
+    func send(_ query: PostgresQuery, conflict: EngineError? = nil) {
         let future = connection.query(query, logger: logger)
-        pending.withLock { $0.append(future) }
+        pending.withLock { $0.append((future, conflict)) }
     }
 
     /// Waits for the statements sent without waiting, ignoring their errors (before a `ROLLBACK`).
@@ -55,7 +57,7 @@ final class PostgresSession: Sendable {
             defer { queued.removeAll() }
             return queued
         }
-        for statement in sent { _ = try? statement.wait() }
+        for (statement, _) in sent { _ = try? statement.wait() }
     }
 
     /// Waits for the statements sent without waiting; throws the first one's error.
@@ -64,10 +66,11 @@ final class PostgresSession: Sendable {
             defer { queued.removeAll() }
             return queued
         }
-        for statement in sent {
+        for (statement, conflict) in sent {
             do {
                 _ = try statement.wait()
             } catch {
+                if let conflict, PostgresStoreError.sqlState(of: error) == "NZ001" { throw conflict }
                 throw PostgresStoreError.statement(error, sql: (error as? PSQLError)?.query?.sql ?? "")
             }
         }

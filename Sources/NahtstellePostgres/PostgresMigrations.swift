@@ -132,6 +132,11 @@ enum PostgresMigrations {
                 FOR EACH STATEMENT EXECUTE FUNCTION history_append_only();
             CREATE TRIGGER history_no_truncate BEFORE TRUNCATE ON history
                 FOR EACH STATEMENT EXECUTE FUNCTION history_append_only();
+            -- An optimistic update that found no row at the expected version fails the statement
+            -- (SQLSTATE NZ001), and with it the transaction: the store can send such an update
+            -- without waiting for its row count, and nothing after it commits.
+            CREATE FUNCTION nahtstelle_expect_one_row(changed bigint) RETURNS void LANGUAGE plpgsql AS $$
+                BEGIN IF changed <> 1 THEN RAISE EXCEPTION 'stale version' USING ERRCODE = 'NZ001'; END IF; END $$;
             """),
         Migration(name: "engine-2-task-counts", sql: """
             -- The navigation's counts ("mine or unassigned", overdue) by office, role and assignee.

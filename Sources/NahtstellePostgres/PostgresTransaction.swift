@@ -132,14 +132,20 @@ public struct PostgresTransaction: EngineTransaction {
             """)
     }
 
+    /// Sent without waiting for the row count: when no row is at `expectedVersion`, the statement
+    /// fails (`nahtstelle_expect_one_row`), which aborts the transaction, and the next statement or
+    /// the COMMIT throws the conflict — the same `EngineError` SQLite's store throws at once.
+    /// (The engine writes each instance last in its command, then its history line and COMMIT:
+    /// the three go out together.)
     public func updateInstance(_ r: InstanceRecord, expectedVersion: Int64) throws {
         // Not the business key: it is set once.
-        let changed = try execute("""
-            UPDATE instance SET status = \(r.status.rawValue), version = \(r.version), state = \(ByteBuffer(bytes: r.state)),
-                                ended_at = \(r.endedAt?.timeIntervalSince1970), end_event_id = \(r.endEventID)
-            WHERE id = \(r.id) AND version = \(expectedVersion)
-            """)
-        if changed != 1 { throw EngineError.instanceChangedConcurrently(r.id) }
+        session.send("""
+            WITH changed AS (
+                UPDATE instance SET status = \(r.status.rawValue), version = \(r.version), state = \(ByteBuffer(bytes: r.state)),
+                                    ended_at = \(r.endedAt?.timeIntervalSince1970), end_event_id = \(r.endEventID)
+                WHERE id = \(r.id) AND version = \(expectedVersion) RETURNING 1)
+            SELECT nahtstelle_expect_one_row((SELECT count(*) FROM changed))
+            """, conflict: EngineError.instanceChangedConcurrently(r.id))
     }
 
     public func changeDefinition(instanceID: Int64, to definitionID: Int64, expectedVersion: Int64) throws {
