@@ -20,7 +20,10 @@ final class PostgresSession: Sendable {
     let logger: Logger
     /// Statements sent without waiting for their answer, checked by the next wait; with the
     /// conflict to throw if one fails as a stale optimistic update (SQLSTATE `NZ001`).
-    private let pending = Mutex<[(EventLoopFuture<PostgresQueryResult>, EngineError?)]>([])
+    private let pending = Mutex<[(EventLoopFuture<Void>, EngineError?)]>([])
+    /// The command path's statements, prepared on this connection at their first use: the server
+    /// parses and plans them once instead of at every execution.
+    private let prepared = Mutex<[String: PreparedQuery]>([:])
 
     init(_ connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -47,8 +50,40 @@ final class PostgresSession: Sendable {
     /// round trip of its own. Its error, if any, is thrown by the next `query` or `checkSent`,
     /// still inside the transaction, so the transaction fails as if the statement had thrown.
     func send(_ query: PostgresQuery, conflict: EngineError? = nil) {
-        let future = connection.query(query, logger: logger)
+        let future = connection.query(query, logger: logger).map { _ in }
         pending.withLock { $0.append((future, conflict)) }
+    }
+
+    /// Runs a statement of the command path, prepared once on this connection; returns its rows
+    /// (an UPDATE whose row count matters says `RETURNING 1`).
+    func execute(prepared sql: String, _ binds: [PostgresData]) throws -> [PostgresRow] {
+        let future = try preparedStatement(sql).execute(binds)
+        try checkSent()
+        do {
+            return try future.wait()
+        } catch {
+            throw PostgresStoreError.statement(error, sql: sql)
+        }
+    }
+
+    /// `send` for a prepared statement of the command path.
+    func send(prepared sql: String, _ binds: [PostgresData], conflict: EngineError? = nil) throws {
+        let future = try preparedStatement(sql).execute(binds).map { _ in }
+        pending.withLock { $0.append((future, conflict)) }
+    }
+
+    private func preparedStatement(_ sql: String) throws -> PreparedQuery {
+        if let hit = prepared.withLock({ $0[sql] }) { return hit }
+        // A statement sent before that failed has aborted the transaction, and preparing would
+        // fail for that reason: its own error is the one to report.
+        try checkSent()
+        do {
+            let statement = try connection.prepare(query: sql).wait()
+            prepared.withLock { $0[sql] = statement }
+            return statement
+        } catch {
+            throw PostgresStoreError.statement(error, sql: sql)
+        }
     }
 
     /// Waits for the statements sent without waiting, ignoring their errors (before a `ROLLBACK`).

@@ -42,18 +42,30 @@ public struct PostgresStoreError: Error, CustomStringConvertible, Sendable {
 
     /// The server's SQLSTATE of an error postgres-nio reported, if it came from the server.
     static func sqlState(of error: any Error) -> String? {
-        (error as? PSQLError)?.serverInfo?[.sqlState]
+        serverFields(error)?[.sqlState]
+    }
+
+    /// The server's error fields, from either of postgres-nio's error types (its prepared
+    /// statements report `PostgresError`, its queries `PSQLError`).
+    private static func serverFields(_ error: any Error) -> [PostgresMessage.Error.Field: String]? {
+        if let psql = error as? PSQLError, let info = psql.serverInfo {
+            return [.sqlState: info[.sqlState], .message: info[.message], .detail: info[.detail], .constraintName: info[.constraintName]]
+                .compactMapValues { $0 }
+        }
+        if case .server(let message)? = error as? PostgresError { return message.fields }
+        return nil
     }
 
     /// A statement error as this type: the server's message, state and the statement.
     static func statement(_ error: any Error, sql: String) -> any Error {
-        guard let psql = error as? PSQLError else { return error }
-        guard let info = psql.serverInfo else {
-            return PostgresStoreError(.connectionFailed, "Die Verbindung zur PostgreSQL-Datenbank ist abgebrochen (\(psql.code)). "
+        if let already = error as? PostgresStoreError { return already }
+        guard let fields = serverFields(error) else {
+            guard error is PSQLError || error is PostgresError else { return error }
+            return PostgresStoreError(.connectionFailed, "Die Verbindung zur PostgreSQL-Datenbank ist abgebrochen (\(error)). "
                                       + "Bitte prüfen, ob der Server läuft; der Befehl wurde nicht ausgeführt.", sql: sql)
         }
-        let detail = info[.detail].map { " (\($0))" } ?? ""
-        return PostgresStoreError(.statementFailed, (info[.message] ?? "\(psql.code)") + detail, sqlState: info[.sqlState], sql: sql,
-                                  constraint: info[.constraintName])
+        let detail = fields[.detail].map { " (\($0))" } ?? ""
+        return PostgresStoreError(.statementFailed, (fields[.message] ?? "\(error)") + detail, sqlState: fields[.sqlState], sql: sql,
+                                  constraint: fields[.constraintName])
     }
 }

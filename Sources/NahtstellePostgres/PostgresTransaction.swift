@@ -139,13 +139,14 @@ public struct PostgresTransaction: EngineTransaction {
     /// the three go out together.)
     public func updateInstance(_ r: InstanceRecord, expectedVersion: Int64) throws {
         // Not the business key: it is set once.
-        session.send("""
+        try session.send(prepared: """
             WITH changed AS (
-                UPDATE instance SET status = \(r.status.rawValue), version = \(r.version), state = \(ByteBuffer(bytes: r.state)),
-                                    ended_at = \(r.endedAt?.timeIntervalSince1970), end_event_id = \(r.endEventID)
-                WHERE id = \(r.id) AND version = \(expectedVersion) RETURNING 1)
+                UPDATE instance SET status = $1, version = $2, state = $3, ended_at = $4, end_event_id = $5
+                WHERE id = $6 AND version = $7 RETURNING 1)
             SELECT nahtstelle_expect_one_row((SELECT count(*) FROM changed))
-            """, conflict: EngineError.instanceChangedConcurrently(r.id))
+            """, [.text(r.status.rawValue), .int(r.version), PostgresData(bytes: r.state), .date(r.endedAt), .text(r.endEventID), .int(r.id),
+                  .int(expectedVersion)],
+            conflict: EngineError.instanceChangedConcurrently(r.id))
     }
 
     public func changeDefinition(instanceID: Int64, to definitionID: Int64, expectedVersion: Int64) throws {
@@ -195,14 +196,18 @@ public struct PostgresTransaction: EngineTransaction {
     }
 
     public func insertTask(_ r: TaskRecord) throws -> Int64 {
-        try insert("""
+        let rows = try session.execute(prepared: """
             INSERT INTO task (instance_id, process_id, business_key, element_id, name, role, office, assignee, form_key, state, due_at,
                               created_at, claimed_at, ended_at, completed_by, token_id, version)
-            VALUES (\(r.instanceID), \(r.processID), \(r.businessKey), \(r.elementID), \(r.name), \(r.role), \(r.office), \(r.assignee),
-                    \(r.formKey), \(r.state.rawValue), \(r.dueAt?.timeIntervalSince1970), \(r.createdAt.timeIntervalSince1970),
-                    \(r.claimedAt?.timeIntervalSince1970), \(r.endedAt?.timeIntervalSince1970), \(r.completedBy), \(Int64(r.tokenID)),
-                    \(r.version)) RETURNING id
-            """)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id
+            """, [.int(r.instanceID), .text(r.processID), .text(r.businessKey), .text(r.elementID), .text(r.name), .text(r.role),
+                  .text(r.office), .text(r.assignee), .text(r.formKey), .text(r.state.rawValue), .date(r.dueAt), .date(r.createdAt),
+                  .date(r.claimedAt), .date(r.endedAt), .text(r.completedBy), .int(Int64(r.tokenID)), .int(r.version)])
+        // The value comes in binary (8 bytes, big-endian), whatever format the statement's description names.
+        guard var bytes = rows.first?.first?.bytes, bytes.readableBytes == 8, let id = bytes.readInteger(as: Int64.self) else {
+            throw PostgresStoreError(.statementFailed, "Die Datenbank gab keine neue Nummer zurück.")
+        }
+        return id
     }
 
     public func updateTask(_ r: TaskRecord, expectedVersion: Int64) throws {
@@ -217,12 +222,11 @@ public struct PostgresTransaction: EngineTransaction {
 
     public func markCompleted(_ task: TaskRecord, by user: String, at: Date) throws -> Bool {
         // Only if still open, at the version the caller saw, and not claimed by someone else.
-        let changed = try execute("""
-            UPDATE task SET state = 'completed', ended_at = \(at.timeIntervalSince1970), completed_by = \(user),
-                            assignee = COALESCE(assignee, \(user)), version = version + 1
-            WHERE id = \(task.id) AND version = \(task.version) AND ended_at IS NULL AND (state = 'created' OR assignee = \(user))
-            """)
-        return changed == 1
+        let rows = try session.execute(prepared: """
+            UPDATE task SET state = 'completed', ended_at = $1, completed_by = $2, assignee = COALESCE(assignee, $2), version = version + 1
+            WHERE id = $3 AND version = $4 AND ended_at IS NULL AND (state = 'created' OR assignee = $2) RETURNING 1
+            """, [.date(at), .text(user), .int(task.id), .int(task.version)])
+        return rows.count == 1
     }
 
     // MARK: Jobs
@@ -328,12 +332,20 @@ public struct PostgresTransaction: EngineTransaction {
     /// Sent without waiting for the answer (an INSERT without result): a failure (the trigger,
     /// a constraint) fails the transaction at its next statement or its COMMIT.
     public func appendHistory(_ r: HistoryRecord) throws {
-        session.send("""
+        try session.send(prepared: """
             INSERT INTO history (at, actor, command, instance_id, business_key, task_id, element_id, details)
-            VALUES (\(r.at.timeIntervalSince1970), \(r.actor), \(r.command), \(r.instanceID), \(r.businessKey), \(r.taskID), \(r.elementID),
-                    \(r.details))
-            """)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            """, [.date(r.at), .text(r.actor), .text(r.command), .int(r.instanceID), .text(r.businessKey), .int(r.taskID), .text(r.elementID),
+                  .text(r.details)])
     }
+}
+
+/// Values for the prepared statements' parameters (postgres-nio takes them as `PostgresData`);
+/// `nil` is NULL. Dates as seconds since 1970 (see `PostgresMigrations`).
+extension PostgresData {
+    static func int(_ value: Int64?) -> PostgresData { value.map { PostgresData(int: Int($0)) } ?? .null }
+    static func text(_ value: String?) -> PostgresData { value.map { PostgresData(string: $0) } ?? .null }
+    static func date(_ value: Date?) -> PostgresData { value.map { PostgresData(double: $0.timeIntervalSince1970) } ?? .null }
 }
 
 /// The columns of one result row, read by position.
