@@ -36,6 +36,10 @@ import PostgresNIO
 /// **Connections.** A pool of `pool_size` connections (default 8); each transaction holds one
 /// from `BEGIN` to `COMMIT`/`ROLLBACK`. Statements block the calling thread on postgres-nio's
 /// futures (see `PostgresSession`): the protocol is synchronous and is called off the event loops.
+/// The command path's writes are prepared once per connection; `BEGIN`, the instance update and
+/// the history line go out without waiting (their errors fail the transaction at its next
+/// statement or its `COMMIT`), so a task completion costs three round trips: mark done, insert
+/// the next task, and instance + history + `COMMIT` together.
 public final class PostgresEngineStore: EngineStore {
     public let location: PostgresLocation
     let pool: ConnectionPool

@@ -139,8 +139,12 @@ enum PostgresMigrations {
                 BEGIN IF changed <> 1 THEN RAISE EXCEPTION 'stale version' USING ERRCODE = 'NZ001'; END IF; END $$;
             """),
         Migration(name: "engine-2-task-counts", sql: """
-            -- The navigation's counts ("mine or unassigned", overdue) by office, role and assignee.
-            CREATE INDEX task_open_count ON task(office, role, assignee, due_at) WHERE ended_at IS NULL;
+            -- The navigation's counts ("mine or unassigned", overdue) by office, role and assignee,
+            -- read off the inbox index alone (an index-only scan): it carries the assignee. SQLite has
+            -- no INCLUDE and keeps a second index (task_open_count) for this, one more to write with
+            -- every task.
+            DROP INDEX task_inbox;
+            CREATE INDEX task_inbox ON task(office, role, due_at, id) INCLUDE (assignee) WHERE ended_at IS NULL;
             """),
         Migration(name: "engine-3-running-instances", sql: """
             -- The running instances of a deployed version in id order (a migration's dry run walks them).
