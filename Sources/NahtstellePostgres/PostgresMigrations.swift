@@ -140,7 +140,7 @@ enum PostgresMigrations {
             """),
         Migration(name: "engine-2-task-counts", sql: """
             -- The navigation's counts ("mine or unassigned", overdue) by office, role and assignee,
-            -- read off the inbox index alone (an index-only scan): it carries the assignee. SQLite has
+            -- answerable from the inbox index alone (index-only): it carries the assignee. SQLite has
             -- no INCLUDE and keeps a second index (task_open_count) for this, one more to write with
             -- every task.
             DROP INDEX task_inbox;
