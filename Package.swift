@@ -2,8 +2,8 @@
 import PackageDescription
 
 /// Nahtstelle: layered targets. Read from the bottom up:
-/// C shims → XML / FEEL → definition model and parser → engine (runtime) → store (SQLite)
-/// → forms / documents → domain → CLI and bench executables.
+/// C shims → XML / FEEL → definition model and parser → engine (runtime) → stores (SQLite;
+/// PostgreSQL for the engine's tables so far) → forms / documents → domain → CLI and bench executables.
 ///
 /// Platforms: Linux only (Debian with a Swift 6 toolchain, tools version 6.1 or newer).
 /// The code imports Glibc and the C libraries come from Debian's packages; no Apple platform is
@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // The advisors' and coordinators' pages: logic-less templates, HTML-escaped by default.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        // The engine's store on PostgreSQL (several nodes on one database, issue 13).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: C libraries from Debian
@@ -61,6 +63,16 @@ let package = Package(
             "NahtstelleEngine", "NahtstelleSQLiteSettings", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ], swiftSettings: strict),
+
+        // MARK: Store on PostgreSQL (postgres-nio; the engine's tables only so far)
+        .target(name: "NahtstellePostgres", dependencies: [
+            "NahtstelleEngine", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+
+        // MARK: Test support: the stores the engine's and the store's suites run against
+        .target(name: "NahtstelleStoreTesting", dependencies: ["NahtstelleEngine", "NahtstelleStore", "NahtstellePostgres"], swiftSettings: strict),
 
         // MARK: Forms and documents
         .target(name: "NahtstelleForms", dependencies: ["NahtstelleFEEL"], swiftSettings: strict),
@@ -103,7 +115,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "NahtstelleBench", dependencies: [
-            "NahtstelleEngine", "NahtstelleStore", "NahtstelleDocuments", "CLibZip",
+            "NahtstelleEngine", "NahtstelleStore", "NahtstellePostgres", "NahtstelleDocuments", "CLibZip",
             "NahtstelleCases", "NahtstelleHTTP", "NahtstelleOptima", "NahtstelleFEEL",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -114,9 +126,9 @@ let package = Package(
         .testTarget(name: "NahtstelleXMLTests", dependencies: ["NahtstelleXML"], swiftSettings: strict),
         .testTarget(name: "NahtstelleFEELTests", dependencies: ["NahtstelleFEEL"], swiftSettings: strict),
         .testTarget(name: "NahtstelleDefinitionTests", dependencies: ["NahtstelleDefinition", "NahtstelleXML"], swiftSettings: strict),
-        .testTarget(name: "NahtstelleEngineTests", dependencies: ["NahtstelleEngine", "NahtstelleStore", "NahtstelleFEEL"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "NahtstelleEngineTests", dependencies: ["NahtstelleEngine", "NahtstelleStore", "NahtstelleStoreTesting", "NahtstelleFEEL"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "NahtstelleStoreTests", dependencies: [
-            "NahtstelleStore", "NahtstelleEngine", .product(name: "GRDB", package: "GRDB.swift"),
+            "NahtstelleStore", "NahtstellePostgres", "NahtstelleStoreTesting", "NahtstelleEngine", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ], swiftSettings: strict),
         .testTarget(name: "NahtstelleFormsTests", dependencies: ["NahtstelleForms", "NahtstelleFEEL"], swiftSettings: strict),

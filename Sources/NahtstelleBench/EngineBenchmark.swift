@@ -10,6 +10,11 @@ enum EngineBenchmark {
     static let seconds = Double(ProcessInfo.processInfo.environment["BENCH_SECONDS"] ?? "") ?? 3
 
     static func run() throws {
+        // `--db postgres://…`: the engine on PostgreSQL against pgbench on the same cluster.
+        let arguments = Array(CommandLine.arguments.dropFirst(2))
+        if let flag = arguments.firstIndex(of: "--db"), flag + 1 < arguments.count {
+            return try PostgresEngineBenchmark.run(url: arguments[flag + 1])
+        }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nahtstelle-bench-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -77,38 +82,44 @@ enum EngineBenchmark {
         let start = Date()
         while Date().timeIntervalSince(start) < seconds {
             instances += 1
-            var result = try engine.startInstance(processID: BenchProcess.id, variables: ["office": "RAV-WOL", "n": .number(Decimal(instances))],
-                                                  businessKey: "B-\(instances)", by: "bench")
-            var looped = false
-            var done = 0
-            var tookFast = false
-            while let task = result.openTasks.first {
-                var vars: [String: Value] = [:]
-                switch task.elementID {
-                case "t4": tookFast = true
-                case "t3": vars["route"] = instances % 2 == 0 ? "fast" : "slow"
-                case "t7":
-                    vars["review"] = looped ? "done" : "again"
-                    looped = true
-                default: break
-                }
-                result = try engine.complete(taskID: task.id, variables: vars, by: "bench")
-                completions += 1
-                done += 1
-            }
-            guard result.status == .completed else { throw CLIStyleError("Instanz endete nicht: \(String(describing: result.status))") }
-            // The instance took the path its answers choose: the branch after g1 and the loop once
-            // (a variable lost on the way would send it down the default flows).
-            guard done == BenchProcess.completionsPerInstance, tookFast == (instances % 2 == 0) else {
-                throw CLIStyleError("Instanz \(instances) nahm nicht den Pfad ihrer Antworten: \(done) statt "
-                                   + "\(BenchProcess.completionsPerInstance) erledigte Aufgaben, t4 \(tookFast ? "erledigt" : "nicht erledigt").")
-            }
+            completions += try runInstance(engine, number: instances)
         }
         return EngineFigures(perSecond: Double(completions) / Date().timeIntervalSince(start), instances: instances, completions: completions)
     }
 }
 
 extension EngineBenchmark {
+    /// Runs instance `number` of the bench process to its end, each completion its own command;
+    /// returns the completions. Checks that the instance took the path its answers choose.
+    static func runInstance(_ engine: Engine, number: Int) throws -> Int {
+        var result = try engine.startInstance(processID: BenchProcess.id, variables: ["office": "RAV-WOL", "n": .number(Decimal(number))],
+                                              businessKey: "B-\(number)", by: "bench")
+        var looped = false
+        var done = 0
+        var tookFast = false
+        while let task = result.openTasks.first {
+            var vars: [String: Value] = [:]
+            switch task.elementID {
+            case "t4": tookFast = true
+            case "t3": vars["route"] = number % 2 == 0 ? "fast" : "slow"
+            case "t7":
+                vars["review"] = looped ? "done" : "again"
+                looped = true
+            default: break
+            }
+            result = try engine.complete(taskID: task.id, variables: vars, by: "bench")
+            done += 1
+        }
+        guard result.status == .completed else { throw CLIStyleError("Instanz endete nicht: \(String(describing: result.status))") }
+        // The instance took the path its answers choose: the branch after g1 and the loop once
+        // (a variable lost on the way would send it down the default flows).
+        guard done == BenchProcess.completionsPerInstance, tookFast == (number % 2 == 0) else {
+            throw CLIStyleError("Instanz \(number) nahm nicht den Pfad ihrer Antworten: \(done) statt "
+                               + "\(BenchProcess.completionsPerInstance) erledigte Aufgaben, t4 \(tookFast ? "erledigt" : "nicht erledigt").")
+        }
+        return done
+    }
+
     /// What one completion writes — mark the task completed, insert the next task, update the
     /// instance's state, append the history line — through the store, in one transaction each,
     /// without any engine logic: the most an engine on this schema could reach.

@@ -64,6 +64,7 @@ extension CLIEnvironment {
     /// Checks `--db` before SQLite sees it: an empty path, a folder, a missing file (unless the
     /// command sets up an installation, which creates the file and its folder).
     static func checkDatabase(_ path: String, create: Bool) throws {
+        try refusePostgreSQL(path)
         guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw CLIError("--db ist leer. Bitte den Pfad zur Datenbankdatei angeben, z. B. --db var/nahtstelle.sqlite.")
         }
@@ -86,6 +87,14 @@ extension CLIEnvironment {
         } catch {
             throw CLIError("\(folder): Ordner für die Datenbank kann nicht angelegt werden. Bitte den Pfad und die Berechtigungen prüfen.")
         }
+    }
+
+    /// A `postgres://` address: only the engine's store exists on PostgreSQL so far (issue 13); the
+    /// application's tables (cases, users, sessions) are still SQLite's. Said before anything opens.
+    static func refusePostgreSQL(_ db: String) throws {
+        guard db.hasPrefix("postgres://") || db.hasPrefix("postgresql://") else { return }
+        throw CLIError("--db postgres://…: PostgreSQL wird bisher nur vom Speicher der Engine unterstützt; Fälle, Benutzer und Sitzungen "
+                       + "liegen noch in SQLite. Bitte eine SQLite-Datei angeben, z. B. --db var/nahtstelle.sqlite.")
     }
 
     /// Opens the store, turning open errors into messages a user can act on.

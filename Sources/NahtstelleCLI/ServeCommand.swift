@@ -60,9 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65_535).contains(portNumber) else { throw CLIError("--port \(portNumber): bitte einen Port von 0 bis 65535 angeben.") }
         let loadDemo = demo || truthy(env["NAHTSTELLE_DEMO"])
         let secure = secureCookies || truthy(env["NAHTSTELLE_SECURE_COOKIES"])
-        if dbPath.hasPrefix("postgres://") || dbPath.hasPrefix("postgresql://") {
-            throw CLIError("--db \(dbPath): PostgreSQL wird noch nicht unterstützt (geplant). Bitte eine SQLite-Datei angeben.")
-        }
+        try CLIEnvironment.refusePostgreSQL(dbPath)
 
         var options = CaseOptions()
         options.db = dbPath

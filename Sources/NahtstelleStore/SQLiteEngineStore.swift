@@ -466,7 +466,7 @@ public struct SQLiteTransaction: EngineTransaction {
         try st.bind(5, r.endEventID); try st.bind(6, r.id); try st.bind(7, expectedVersion)
         try st.run()
         if changes != 1 {
-            throw EngineError(.conflict, "Die Prozessinstanz \(r.id) wurde gleichzeitig geändert. Laden Sie neu und versuchen Sie es nochmals.")
+            throw EngineError.instanceChangedConcurrently(r.id)
         }
     }
 
@@ -475,7 +475,7 @@ public struct SQLiteTransaction: EngineTransaction {
             try st.bind(1, definitionID); try st.bind(2, instanceID); try st.bind(3, expectedVersion)
         }
         if changes != 1 {
-            throw EngineError(.conflict, "Die Prozessinstanz \(instanceID) wurde inzwischen geändert oder läuft nicht mehr.")
+            throw EngineError.instanceChangedOrEnded(instanceID)
         }
     }
 
@@ -702,7 +702,7 @@ public struct SQLiteTransaction: EngineTransaction {
             try st.bind(11, expectedVersion)
         }
         if changes != 1 {
-            throw EngineError(.conflict, "Die Aufgabe \(r.id) wurde gleichzeitig geändert. Laden Sie neu und versuchen Sie es nochmals.")
+            throw EngineError.taskChangedConcurrently(r.id)
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleStore
+import NahtstelleStoreTesting
 import Testing
 
 /// Issue 15, items 12, 13 and 16: timers across the clock change, due dates that give no date,
@@ -19,10 +20,10 @@ struct DeadlineTests {
             """.utf8)
     }
 
-    static func engine(_ clock: TestClock) throws -> Engine {
+    static func engine(_ backend: StoreBackend, _ clock: TestClock) throws -> Engine {
         var configuration = Engine.Configuration()
         configuration.now = { clock.now }
-        return Engine(store: try SQLiteEngineStore(path: nil), configuration: configuration)
+        return Engine(store: try backend.makeStore(), configuration: configuration)
     }
 
     static func localHour(_ t: Date) -> Int {
@@ -32,10 +33,10 @@ struct DeadlineTests {
     }
 
     @Test("A due date that gives no date: task without deadline, a warning in the result and in the history",
-          arguments: ["=days / 0", "=if days > 0 then \"abc\" else \"P1D\"", "=dayz + duration(\"P1D\")", "=duration(\"P\" + string(days) + \"Y\")"])
-    func failingDueDateIsNeverSilent(_ due: String) throws {
+          arguments: StoreBackend.available, ["=days / 0", "=if days > 0 then \"abc\" else \"P1D\"", "=dayz + duration(\"P1D\")", "=duration(\"P\" + string(days) + \"Y\")"])
+    func failingDueDateIsNeverSilent(_ backend: StoreBackend, _ due: String) throws {
         let clock = TestClock()
-        let engine = try Self.engine(clock)
+        let engine = try Self.engine(backend, clock)
         try engine.deploy(source: Self.bpmn("""
                 <startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
                 <userTask id="t" nahtstelle:role="advisor" nahtstelle:due="\(due.replacingOccurrences(of: "\"", with: "&quot;"))"/>
@@ -50,9 +51,9 @@ struct DeadlineTests {
         #expect(history.contains { $0.details.contains("\"warning\"") })
     }
 
-    @Test func validDueDateGivesNoWarning() throws {
+    @Test(arguments: StoreBackend.available) func validDueDateGivesNoWarning(_ backend: StoreBackend) throws {
         let clock = TestClock()
-        let engine = try Self.engine(clock)
+        let engine = try Self.engine(backend, clock)
         try engine.deploy(source: Self.bpmn("""
                 <startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
                 <userTask id="t" nahtstelle:role="advisor" nahtstelle:due="=duration(&quot;P&quot; + string(days) + &quot;D&quot;)"/>
@@ -63,10 +64,10 @@ struct DeadlineTests {
         #expect(result.warnings.isEmpty)
     }
 
-    @Test("A daily reminder stays at 09:00 Lucerne time across the clock change", arguments: ["2026-03-27", "2026-10-23", "2027-03-26", "2027-10-29"])
-    func dailyTimerKeepsLocalTime(_ firstDay: String) throws {
+    @Test("A daily reminder stays at 09:00 Lucerne time across the clock change", arguments: StoreBackend.available, ["2026-03-27", "2026-10-23", "2027-03-26", "2027-10-29"])
+    func dailyTimerKeepsLocalTime(_ backend: StoreBackend, _ firstDay: String) throws {
         let clock = TestClock(ISODateTime.parse(firstDay + "T06:00")!)
-        let engine = try Self.engine(clock)
+        let engine = try Self.engine(backend, clock)
         try engine.deploy(source: Self.bpmn("""
                 <startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
                 <userTask id="t" nahtstelle:role="advisor"/>
@@ -90,21 +91,21 @@ struct DeadlineTests {
         #expect(days == (0..<4).map { first.adding(days: $0) })
     }
 
-    @Test func aLongStraightLineIsNoLoop() throws {
+    @Test(arguments: StoreBackend.available) func aLongStraightLineIsNoLoop(_ backend: StoreBackend) throws {
         let count = 10_500
         var body = #"<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="t0"/>"#
         for i in 0..<count {
             body += #"\#n<task id="t\#(i)"/>\#n<sequenceFlow id="f\#(i + 1)" sourceRef="t\#(i)" targetRef="\#(i + 1 == count ? "e" : "t\(i + 1)")"/>"#
         }
         body += #"<endEvent id="e"/>"#
-        let engine = try Self.engine(TestClock())
+        let engine = try Self.engine(backend, TestClock())
         try engine.deploy(source: Self.bpmn(body), fileName: "p.bpmn", by: "test")
         let result = try engine.startInstance(processID: "p", by: "test")
         #expect(result.status == .completed)
     }
 
-    @Test func aLoopWithoutWaitStateIsStillStopped() throws {
-        let engine = try Self.engine(TestClock())
+    @Test(arguments: StoreBackend.available) func aLoopWithoutWaitStateIsStillStopped(_ backend: StoreBackend) throws {
+        let engine = try Self.engine(backend, TestClock())
         try engine.deploy(source: Self.bpmn("""
                 <startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
                 <task id="a"/><sequenceFlow id="f2" sourceRef="a" targetRef="g"/>
@@ -115,7 +116,7 @@ struct DeadlineTests {
         #expect(throws: EngineError.self) { try engine.startInstance(processID: "p", by: "test") }
     }
 
-    @Test func simulationCountsStepsWithoutAnswerNotSteps() throws {
+    @Test(arguments: StoreBackend.available) func simulationCountsStepsWithoutAnswerNotSteps(_ backend: StoreBackend) throws {
         let count = 60
         var body = #"<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="t0"/>"#
         for i in 0..<count {
@@ -126,7 +127,7 @@ struct DeadlineTests {
         for i in 0..<count { answers["t\(i)"] = [[:]] }
         var simulation = Simulation(answers: answers)
         simulation.maxSteps = 50
-        let steps = try simulation.run(engine: try Self.engine(TestClock()), files: [(Self.bpmn(body), "p.bpmn")], processID: nil)
+        let steps = try simulation.run(engine: try Self.engine(backend, TestClock()), files: [(Self.bpmn(body), "p.bpmn")], processID: nil)
         #expect(steps.count == count + 1)
         #expect(steps.last?.isEnd == true)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import NahtstelleEngine
 import NahtstelleFEEL
+import NahtstelleStoreTesting
 import Testing
 
 @Suite("Runtime on real .bpmn fixtures, restarted between steps")
@@ -8,8 +9,8 @@ struct EngineRuntimeTests {
     let start: [String: Value] = ["caseId": "F-1", "receiverOffice": "IV-LU", "referrerOffice": "RAV-WOL", "referrerAdvisor": "anna",
                                   "payingOffice": "RAV-WOL"]
 
-    @Test func clarifyLoopThenParallelSplitAndJoin() throws {
-        let h = try Harness("gateways")
+    @Test(arguments: StoreBackend.available) func clarifyLoopThenParallelSplitAndJoin(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "gateways")
         let started = try h.engine.startInstance(processID: "gateways", variables: start, businessKey: "F-1", by: "anna")
         let check = try #require(started.openTasks.first)
         #expect(check.elementID == "check")
@@ -45,8 +46,8 @@ struct EngineRuntimeTests {
         try h.expectConsistent()
     }
 
-    @Test func rejectionEndsAtItsEndEvent() throws {
-        let h = try Harness("gateways")
+    @Test(arguments: StoreBackend.available) func rejectionEndsAtItsEndEvent(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "gateways")
         try h.engine.startInstance(processID: "gateways", variables: start, businessKey: "F-2", by: "anna")
         let result = try h.complete("check", ["decision": "rejected", "rejectionReason": "no-capacity"])
         #expect(result.status == .completed)
@@ -54,8 +55,8 @@ struct EngineRuntimeTests {
         try h.expectConsistent()
     }
 
-    @Test func completingTwiceIsAConflictAndChangesNothing() throws {
-        let h = try Harness("gateways")
+    @Test(arguments: StoreBackend.available) func completingTwiceIsAConflictAndChangesNothing(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "gateways")
         let started = try h.engine.startInstance(processID: "gateways", variables: start, businessKey: "F-3", by: "anna")
         let check = try #require(started.openTasks.first)
         try h.engine.complete(taskID: check.id, variables: ["decision": "clarify"], by: "bruno")
@@ -71,8 +72,8 @@ struct EngineRuntimeTests {
         #expect(unknown.code == .notFound)
     }
 
-    @Test func concurrentCompletionsOfOneTaskLetExactlyOneWin() async throws {
-        let h = try Harness("gateways")
+    @Test(arguments: StoreBackend.available) func concurrentCompletionsOfOneTaskLetExactlyOneWin(_ backend: StoreBackend) async throws {
+        let h = try Harness(backend, "gateways")
         let started = try h.engine.startInstance(processID: "gateways", variables: start, businessKey: "F-4", by: "anna")
         let taskID = try #require(started.openTasks.first).id
         let engine = h.engine
@@ -95,8 +96,8 @@ struct EngineRuntimeTests {
         try h.expectConsistent()
     }
 
-    @Test func claimedTaskBelongsToItsClaimer() throws {
-        let h = try Harness("gateways")
+    @Test(arguments: StoreBackend.available) func claimedTaskBelongsToItsClaimer(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "gateways")
         try h.engine.startInstance(processID: "gateways", variables: start, businessKey: "F-5", by: "anna")
         let check = try h.task("check")
         let claimed = try h.engine.claim(taskID: check.id, user: "bruno")
@@ -109,8 +110,8 @@ struct EngineRuntimeTests {
         #expect(try h.engine.task(id: check.id)?.completedBy == "bruno")
     }
 
-    @Test func boundaryTimersRemindTwiceThenInterrupt() throws {
-        let h = try Harness("boundary")
+    @Test(arguments: StoreBackend.available) func boundaryTimersRemindTwiceThenInterrupt(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "boundary")
         try h.engine.startInstance(processID: "boundary", variables: start, businessKey: "F-1", by: "anna")
         #expect(try h.engine.fireDueJobs() == 0)
         h.clock.advance(days: 10.5)
@@ -134,8 +135,8 @@ struct EngineRuntimeTests {
         try h.expectConsistent()
     }
 
-    @Test func nonInterruptingMessageBoundaryLeavesTheTaskOpen() throws {
-        let h = try Harness("boundary")
+    @Test(arguments: StoreBackend.available) func nonInterruptingMessageBoundaryLeavesTheTaskOpen(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "boundary")
         try h.engine.startInstance(processID: "boundary", variables: start, businessKey: "F-1", by: "anna")
         try h.engine.correlate(message: "note-added", correlationKey: "F-1", variables: ["note": "Bitte bis Freitag"], by: "bruno")
         #expect(Set(try h.openTasks().map(\.elementID)) == ["sign", "readNote"])
@@ -152,8 +153,8 @@ struct EngineRuntimeTests {
         try h.expectConsistent()
     }
 
-    @Test func eventSubProcessInstancesKeepTheirOwnVariables() throws {
-        let h = try Harness("scopes")
+    @Test(arguments: StoreBackend.available) func eventSubProcessInstancesKeepTheirOwnVariables(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "scopes")
         let started = try h.engine.startInstance(processID: "scopes", variables: start.merging(["decision": "none"]) { $1 },
                                                  businessKey: "F-1", by: "anna")
         try h.engine.correlate(message: "cost-approval-requested", correlationKey: "F-1", variables: ["measure": "Coaching"], by: "x")
@@ -181,8 +182,8 @@ struct EngineRuntimeTests {
         try h.expectConsistent()
     }
 
-    @Test func linkedProcessStartsByMessageAndEndsWithTheCase() throws {
-        let h = try Harness("linked")
+    @Test(arguments: StoreBackend.available) func linkedProcessStartsByMessageAndEndsWithTheCase(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "linked")
         let main = try h.engine.startInstance(processID: "main", variables: start.merging(["caseId": "F-7"]) { $1 }, businessKey: "F-7", by: "anna")
         let handover = try h.complete("handover", ["nextMeetingAt": "2026-11-01T10:00:00Z"])
         #expect(handover.startedInstances.count == 1)
@@ -202,8 +203,8 @@ struct EngineRuntimeTests {
         try h.expectConsistent()
     }
 
-    @Test func terminateEndEventCancelsTheOtherBranch() throws {
-        let h = try Harness("terminate")
+    @Test(arguments: StoreBackend.available) func terminateEndEventCancelsTheOtherBranch(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "terminate")
         try h.engine.startInstance(processID: "terminate", businessKey: "T", by: "anna")
         let result = try h.complete("a")
         #expect(result.status == .completed)
@@ -212,8 +213,8 @@ struct EngineRuntimeTests {
         try h.expectConsistent()
     }
 
-    @Test func redeployingCreatesVersionsAndRunningInstancesKeepTheirs() throws {
-        let h = try Harness("gateways")
+    @Test(arguments: StoreBackend.available) func redeployingCreatesVersionsAndRunningInstancesKeepTheirs(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "gateways")
         let old = try h.engine.startInstance(processID: "gateways", variables: start, businessKey: "OLD", by: "anna")
         let same = try h.engine.deploy(source: try Harness.fixture("gateways"), fileName: "gateways.bpmn", by: "coord")
         #expect(same.map(\.isNew) == [false])
@@ -230,8 +231,8 @@ struct EngineRuntimeTests {
         #expect(try h.engine.instance(id: old.instanceID!)?.definitionID != (try h.engine.instance(id: new.instanceID!)?.definitionID))
     }
 
-    @Test func inboxListsAnOfficesOpenTasksByDueDateInPages() throws {
-        let h = try Harness("gateways")
+    @Test(arguments: StoreBackend.available) func inboxListsAnOfficesOpenTasksByDueDateInPages(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "gateways")
         for i in 0..<5 {
             try h.engine.startInstance(processID: "gateways", variables: start, businessKey: "Q-\(i)", by: "anna")
             h.clock.advance(days: -1)  // each later-started case is due a day earlier
@@ -245,8 +246,8 @@ struct EngineRuntimeTests {
         #expect(try h.engine.tasks(TaskQuery(office: "IV-LU", roles: ["advisor"])).isEmpty)
     }
 
-    @Test func unknownProcessAndMessageStartOnlyProcessGiveClearErrors() throws {
-        let h = try Harness("linked")
+    @Test(arguments: StoreBackend.available) func unknownProcessAndMessageStartOnlyProcessGiveClearErrors(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "linked")
         let unknown = try #require(throws: EngineError.self) { try h.engine.startInstance(processID: "nope", by: "anna") }
         #expect(unknown.code == .notFound)
         #expect(unknown.message.contains("nicht bereitgestellt"))
@@ -254,8 +255,8 @@ struct EngineRuntimeTests {
         #expect(messageOnly.message.contains("Nachricht"))
     }
 
-    @Test func simulationWalksAnsweredPathsAndNamesTheMissingAnswer() throws {
-        let h = try Harness()
+    @Test(arguments: StoreBackend.available) func simulationWalksAnsweredPathsAndNamesTheMissingAnswer(_ backend: StoreBackend) throws {
+        let h = try Harness(backend)
         var simulation = Simulation(answers: [
             "check": [["decision": "clarify"], ["decision": "accepted"]],
             "clarify": [[:]], "left": [[:]], "right": [[:]],
@@ -264,7 +265,7 @@ struct EngineRuntimeTests {
         #expect(steps.map(\.elementID) == ["check", "clarify", "check", "left", "right", "done"])
         #expect(steps.last?.isEnd == true)
 
-        let h2 = try Harness()
+        let h2 = try Harness(backend)
         var short = Simulation(answers: ["check": [["decision": "clarify"]]], startVariables: start)
         let failure = try #require(throws: Simulation.Failure.self) {
             try short.run(engine: h2.engine, files: [(try Harness.fixture("gateways"), "gateways.bpmn")], processID: nil)
@@ -275,9 +276,9 @@ struct EngineRuntimeTests {
 
 @Suite("Two engines on one database (as two nodes would be)")
 struct TwoNodeTests {
-    @Test func staleCachesAreDetectedAndTheCommandRetried() throws {
-        let h = try Harness("gateways")
-        let other = try Harness.open(h.path, h.clock)  // a second node: its own caches
+    @Test(arguments: StoreBackend.available) func staleCachesAreDetectedAndTheCommandRetried(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "gateways")
+        let other = try Harness.open(h.database, h.clock)  // a second node: its own caches
         let start: [String: Value] = ["receiverOffice": "IV-LU", "referrerOffice": "RAV-WOL", "referrerAdvisor": "anna"]
         try h.engine.startInstance(processID: "gateways", variables: start, businessKey: "N-1", by: "anna")
         try h.complete("check", ["decision": "clarify"])  // node 1 caches the instance
@@ -296,8 +297,8 @@ struct TwoNodeTests {
 
 @Suite("Timers whose path fails")
 struct FailingTimerTests {
-    @Test func aFailingTimerIsPostponedAndRecordedNotRetriedEveryRound() throws {
-        let h = try Harness()
+    @Test(arguments: StoreBackend.available) func aFailingTimerIsPostponedAndRecordedNotRetriedEveryRound(_ backend: StoreBackend) throws {
+        let h = try Harness(backend)
         // A timer that leads into a service task whose handler fails (a mail server that is down).
         let xml = """
             <?xml version="1.0" encoding="UTF-8"?>

@@ -2,6 +2,7 @@ import Foundation
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleStore
+import NahtstelleStoreTesting
 import Synchronization
 import Testing
 
@@ -13,41 +14,35 @@ final class TestClock: Sendable {
     func advance(days: Double) { current.withLock { $0 = $0.addingTimeInterval(days * 86400) } }
 }
 
-/// An engine on a temp-file database that a test can restart between any two steps — a fresh
-/// store, a fresh engine, nothing kept in memory — to prove the outcome does not depend on it.
+/// An engine on a private database (a temp SQLite file, or a fresh PostgreSQL schema) that a
+/// test can restart between any two steps — a fresh store, a fresh engine, nothing kept in
+/// memory — to prove the outcome does not depend on it.
 final class Harness {
-    let path: String
+    let database: ScratchDatabase
     let clock = TestClock()
     private(set) var engine: Engine
 
-    init(_ fixtures: String...) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nahtstelle-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        path = dir.appendingPathComponent("engine.sqlite").path
-        engine = try Harness.open(path, clock)
+    init(_ backend: StoreBackend, _ fixtures: String...) throws {
+        database = try ScratchDatabase(backend)
+        engine = try Harness.open(database, clock)
         for fixture in fixtures { try engine.deploy(source: Harness.fixture(fixture), fileName: "\(fixture).bpmn", by: "test") }
     }
 
-    /// An engine on a copy of an existing database file (a fixture), nothing deployed.
-    init(copying database: String) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nahtstelle-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        path = dir.appendingPathComponent("engine.sqlite").path
-        try FileManager.default.copyItem(atPath: database, toPath: path)
-        engine = try Harness.open(path, clock)
+    /// An engine on a copy of an existing SQLite database file (a fixture), nothing deployed.
+    init(copying file: String) throws {
+        database = try ScratchDatabase(copyingSQLite: file)
+        engine = try Harness.open(database, clock)
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
 
     static func fixturePath(_ relative: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(relative)").path
     }
 
-    static func open(_ path: String, _ clock: TestClock) throws -> Engine {
+    static func open(_ database: ScratchDatabase, _ clock: TestClock) throws -> Engine {
         var configuration = Engine.Configuration()
         configuration.now = { clock.now }
         configuration.serviceHandlers = ["notify": NoOpServiceTaskHandler(), "generate-document": NoOpServiceTaskHandler()]
-        return Engine(store: try SQLiteEngineStore(path: path), configuration: configuration)
+        return Engine(store: try database.openStore(), configuration: configuration)
     }
 
     static func fixture(_ name: String) throws -> [UInt8] {
@@ -55,9 +50,9 @@ final class Harness {
         return [UInt8](try Data(contentsOf: url))
     }
 
-    /// Drops the engine and its store and opens new ones on the same file.
+    /// Drops the engine and its store and opens new ones on the same database.
     func restart() throws {
-        engine = try Harness.open(path, clock)
+        engine = try Harness.open(database, clock)
     }
 
     func openTasks(_ key: String? = nil) throws -> [TaskRecord] {
@@ -81,4 +76,10 @@ final class Harness {
     func expectConsistent(sourceLocation: SourceLocation = #_sourceLocation) throws {
         #expect(try engine.invariantViolations() == [], sourceLocation: sourceLocation)
     }
+}
+
+/// Shown as skipped, with the reason, when the PostgreSQL cases of this suite do not run.
+@Test(.enabled(if: StoreBackend.postgresURL != nil, Comment(rawValue: StoreBackend.postgresSkipped)))
+func engineSuiteRunsOnPostgreSQL() {
+    #expect(StoreBackend.available.contains(.postgres))
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NahtstelleEngine
 import NahtstelleFEEL
+import NahtstelleStoreTesting
 import Testing
 
 /// Conditional and default flows leaving a task (BPMN's implicit inclusive split, MIWG A.2.1),
@@ -11,8 +12,8 @@ struct ImplicitSplitTests {
         try h.openTasks(key).map(\.elementID).sorted()
     }
 
-    @Test func trueConditionsAndUnconditionalFlowsAreTakenNotTheDefault() throws {
-        let h = try Harness("implicit-split")
+    @Test(arguments: StoreBackend.available) func trueConditionsAndUnconditionalFlowsAreTakenNotTheDefault(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "implicit-split")
         try h.engine.startInstance(processID: "implicit-split", variables: [:], businessKey: "S-1", by: "anna")
         #expect(try h.task("review", key: "S-1").role == "Fallaufnahme")
         try h.restart()
@@ -26,8 +27,8 @@ struct ImplicitSplitTests {
         try h.expectConsistent()
     }
 
-    @Test func defaultFlowWhenNoConditionHolds() throws {
-        let h = try Harness("implicit-split")
+    @Test(arguments: StoreBackend.available) func defaultFlowWhenNoConditionHolds(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "implicit-split")
         try h.engine.startInstance(processID: "implicit-split", variables: [:], businessKey: "S-2", by: "anna")
         try h.complete("review", ["amount": 20], key: "S-2")  // urgent undefined: null, not true
         #expect(try openElements(h, "S-2") == ["file", "standard"])
@@ -37,8 +38,8 @@ struct ImplicitSplitTests {
         try h.expectConsistent()
     }
 
-    @Test func oneTrueConditionSuppressesTheDefault() throws {
-        let h = try Harness("implicit-split")
+    @Test(arguments: StoreBackend.available) func oneTrueConditionSuppressesTheDefault(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "implicit-split")
         try h.engine.startInstance(processID: "implicit-split", variables: [:], businessKey: "S-3", by: "anna")
         try h.complete("review", ["amount": 101, "urgent": false], key: "S-3")
         #expect(try openElements(h, "S-3") == ["costs", "file"])

@@ -3,6 +3,7 @@ import NahtstelleDefinition
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleStore
+import NahtstelleStoreTesting
 import Testing
 
 /// The BPMN MIWG reference models (`../shared/conformance/bpmn-miwg`), drawn by other tools'
@@ -32,18 +33,18 @@ struct MIWGSimulationTests {
         try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".bpmn") }.sorted()
     }
 
-    @Test func everyModelOfSupportedElementsRunsToAnEnd() throws {
+    @Test(arguments: StoreBackend.available) func everyModelOfSupportedElementsRunsToAnEnd(_ backend: StoreBackend) throws {
         let files = try Self.files()
         #expect(files.count == 21, "the 21 MIWG models in \(Self.directory)")
         var deployable: Set<String> = []
         for file in files {
             let name = String(file.dropLast(".bpmn".count))
             let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.directory + "/" + file)))
-            let probe = Engine(store: try SQLiteEngineStore(path: nil), configuration: Self.dryRunOptions())
+            let probe = Engine(store: try backend.makeStore(), configuration: Self.dryRunOptions())
             guard let deployed = try? probe.deploy(source: bytes, fileName: file, by: "test") else { continue }
             deployable.insert(name)
             for process in deployed.map(\.processID) {
-                let engine = Engine(store: try SQLiteEngineStore(path: nil), configuration: Self.dryRunOptions())
+                let engine = Engine(store: try backend.makeStore(), configuration: Self.dryRunOptions())
                 // Every user task answered with no variables, as often as it comes (loops end by defaults).
                 var simulation = Simulation(answers: try Self.answers(bytes, file: file, process: process))
                 let steps = try simulation.run(engine: engine, files: [(bytes, file)], processID: process)

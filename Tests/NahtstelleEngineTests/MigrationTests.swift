@@ -1,6 +1,7 @@
 import Foundation
 import NahtstelleEngine
 import NahtstelleFEEL
+import NahtstelleStoreTesting
 import Testing
 
 @Suite("Migrating running instances between versions, restarted between steps")
@@ -20,8 +21,8 @@ struct MigrationTests {
         plan.instances.map { MigrationTicket(instanceID: $0.instanceID, version: $0.version) }
     }
 
-    @Test func renamedTaskWithNewDeadlineMovesKeepsItsDueDateAndRunsToItsEnd() throws {
-        let h = try Harness("boundary")
+    @Test(arguments: StoreBackend.available) func renamedTaskWithNewDeadlineMovesKeepsItsDueDateAndRunsToItsEnd(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "boundary")
         let started = try h.engine.startInstance(processID: "boundary", variables: start, businessKey: "F-1", by: "anna")
         let id = try #require(started.instanceID)
         let sign = try h.task("sign")
@@ -72,8 +73,8 @@ struct MigrationTests {
         try h.expectConsistent()
     }
 
-    @Test func removedStepsAndChangedMessagesAreNamedAndNothingMoves() throws {
-        let h = try Harness("boundary")
+    @Test(arguments: StoreBackend.available) func removedStepsAndChangedMessagesAreNamedAndNothingMoves(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "boundary")
         let started = try h.engine.startInstance(processID: "boundary", variables: start, businessKey: "F-1", by: "anna")
         let id = try #require(started.instanceID)
         try deployChanged(h, "boundary") {
@@ -98,8 +99,8 @@ struct MigrationTests {
         try h.expectConsistent()
     }
 
-    @Test func anInstanceChangedAfterTheDryRunIsRefusedTheOthersMove() throws {
-        let h = try Harness("gateways")
+    @Test(arguments: StoreBackend.available) func anInstanceChangedAfterTheDryRunIsRefusedTheOthersMove(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "gateways")
         let first = try #require(try h.engine.startInstance(processID: "gateways", variables: start, businessKey: "F-1", by: "anna").instanceID)
         let second = try #require(try h.engine.startInstance(processID: "gateways", variables: start, businessKey: "F-2", by: "anna").instanceID)
         try deployChanged(h, "gateways") { $0.replacingOccurrences(of: #"name="Prüfen""#, with: #"name="Antrag prüfen""#) }
@@ -128,8 +129,8 @@ struct MigrationTests {
         try h.expectConsistent()
     }
 
-    @Test func aTokenAtAParallelJoinMovesWhenItsFlowStays() throws {
-        let h = try Harness("gateways")
+    @Test(arguments: StoreBackend.available) func aTokenAtAParallelJoinMovesWhenItsFlowStays(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "gateways")
         try h.engine.startInstance(processID: "gateways", variables: start, businessKey: "F-1", by: "anna")
         try h.complete("check", ["decision": "accepted"])
         try h.complete("left")
@@ -143,8 +144,8 @@ struct MigrationTests {
         try h.expectConsistent()
     }
 
-    @Test func aBoundaryTimerOnlyTheNewVersionHasIsArmedFromNow() throws {
-        let h = try Harness("boundary")
+    @Test(arguments: StoreBackend.available) func aBoundaryTimerOnlyTheNewVersionHasIsArmedFromNow(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "boundary")
         try h.engine.startInstance(processID: "boundary", variables: start, businessKey: "F-1", by: "anna")
         h.clock.advance(days: 2)
         try deployChanged(h, "boundary") {
@@ -169,8 +170,8 @@ struct MigrationTests {
         try h.expectConsistent()
     }
 
-    @Test func sameOrUnknownVersionsAreRefusedWithTheVersionsThatExist() throws {
-        let h = try Harness("gateways")
+    @Test(arguments: StoreBackend.available) func sameOrUnknownVersionsAreRefusedWithTheVersionsThatExist(_ backend: StoreBackend) throws {
+        let h = try Harness(backend, "gateways")
         let same = try #require(throws: EngineError.self) { try h.engine.migrationPlan(processID: "gateways", from: 1, to: 1) }
         #expect(same.code == .invalidInput && same.message.contains("gleich"))
         let unknown = try #require(throws: EngineError.self) { try h.engine.migrationPlan(processID: "gateways", from: 1, to: 7) }

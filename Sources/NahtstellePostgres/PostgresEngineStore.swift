@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import NahtstelleEngine
+import PostgresNIO
+
+/// The engine's store on PostgreSQL, for several Nahtstelle nodes on one database.
+///
+/// **Isolation.** SQLite runs one writer at a time (`BEGIN IMMEDIATE`): every command sees
+/// everything committed before it. Here write transactions are `REPEATABLE READ` (snapshot
+/// isolation): one snapshot for the whole command, and a row that another transaction changed
+/// after that snapshot cannot be changed again — PostgreSQL waits for the other transaction and,
+/// if it committed, aborts with a serialization failure (SQLSTATE `40001`; deadlocks `40P01`).
+/// `write` then rolls back and runs the body again on a fresh snapshot, as SQLite would have run
+/// it after the other command. Every engine command writes the rows it decided on with their
+/// optimistic version (the instance; for a claim the task), so two commands that read the same
+/// instance are always put one after the other, and the engine gets SQLite's answers: of two
+/// completions of one task one succeeds and the other gets the engine's own conflict («bereits
+/// erledigt»); a version that was stale before the transaction began gives the store's
+/// `EngineError(.conflict)` with the same words; `markCompleted` returns `false` for a task
+/// completed before. Two deployments of one process at once collide on the unique key
+/// (process, version): that collision is run again too, and the second gets version n+2.
+/// After `maxAttempts` runs the command fails with `EngineError.tooManyConcurrentChanges`.
+/// A body must have no effects outside the transaction (the engine's bodies touch only the
+/// transaction; its caches take committed states only).
+///
+/// Why not `SERIALIZABLE`: measured with `nahtstelle-bench engine --db`, its predicate locks on
+/// the index pages every command touches (new task and history ids all land on the rightmost
+/// B-tree page) made 8 clients working on different instances abort each other until a command
+/// ran out of attempts. What `SERIALIZABLE` adds over this — write skew between transactions that
+/// write different rows — cannot happen to the engine's commands, because each writes the
+/// instance row it read; application tables must keep that rule (or a unique constraint) too.
+///
+/// Reads run `REPEATABLE READ READ ONLY`: one consistent snapshot for the whole closure, never
+/// a serialization failure, never blocking a writer.
+///
+/// **Connections.** A pool of `pool_size` connections (default 8); each transaction holds one
+/// from `BEGIN` to `COMMIT`/`ROLLBACK`. Statements block the calling thread on postgres-nio's
+/// futures (see `PostgresSession`): the protocol is synchronous and is called off the event loops.
+/// The command path's writes are prepared once per connection; `BEGIN`, the instance update and
+/// the history line go out without waiting (their errors fail the transaction at its next
+/// statement or its `COMMIT`), so a task completion costs three round trips: mark done, insert
+/// the next task, and instance + history + `COMMIT` together.
+public final class PostgresEngineStore: EngineStore {
+    public let location: PostgresLocation
+    let pool: ConnectionPool
+    /// How often a write transaction runs before a serialization failure becomes a conflict.
+    public static let maxAttempts = 12
+
+    /// Connects to the database at `url` (`postgres://user[:password]@host[:port]/db[?…]`, see
+    /// `PostgresLocation`) and brings the engine's schema up to date.
+    /// - Parameter logger: postgres-nio's connection log (quiet unless its level is lowered).
+    public init(url: String, logger: Logger = Logger(label: "nahtstelle.postgres")) throws {
+        location = try PostgresLocation(url: url)
+        pool = try ConnectionPool(location, logger: logger)
+        try pool.withSession { session in try PostgresMigrations.migrate(session) }
+    }
+
+    public func write<T>(_ body: (any EngineTransaction) throws -> T) throws -> T {
+        try pool.withSession { session in
+            var attempt = 1
+            while true {
+                do {
+                    return try transaction(session, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ", body)
+                } catch let error as PostgresStoreError where error.isSerializationFailure {
+                    guard attempt < Self.maxAttempts else { throw EngineError.tooManyConcurrentChanges(attempts: attempt) }
+                    // A short random pause, growing: the commands that collided do not meet again at once.
+                    usleep(useconds_t.random(in: 0...(500 << min(attempt, 6))))
+                    attempt += 1
+                }
+            }
+        }
+    }
+
+    public func read<T>(_ body: (any EngineReadTransaction) throws -> T) throws -> T {
+        try pool.withSession { session in try transaction(session, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body) }
+    }
+
+    /// Runs one statement in a transaction of its own, outside the engine's record operations:
+    /// for maintenance and for tests of the schema's own guarantees (triggers, checks).
+    /// - Returns: the rows the statement changed or returned.
+    @discardableResult
+    public func execute(sql: String) throws -> Int {
+        try pool.withSession { session in
+            try transaction(session, begin: "BEGIN") { _ in try session.query(PostgresQuery(unsafeSQL: sql)).metadata.rows ?? 0 }
+        }
+    }
+
+    /// `begin` … `COMMIT` around `body`, rolled back on any error. `BEGIN` goes out with the
+    /// body's first statement (pipelined), so a transaction costs one round trip for it less;
+    /// statements sent without waiting (history lines) are checked by the `COMMIT`.
+    private func transaction<T>(_ session: PostgresSession, begin: PostgresQuery, _ body: (PostgresTransaction) throws -> T) throws -> T {
+        session.send(begin)
+        do {
+            let result = try body(PostgresTransaction(session))
+            try session.query("COMMIT")
+            return result
+        } catch {
+            session.discardSent()
+            do {
+                try session.query("ROLLBACK")
+            } catch {
+                // The connection's state is unknown: the pool closes it instead of reusing it.
+                throw BrokenSession(underlying: error)
+            }
+            throw error
+        }
+    }
+}
+
+extension PostgresStoreError {
+    /// The transaction lost a race PostgreSQL detected (`40001`), a deadlock (`40P01`), or two
+    /// deployments took the same next version of a process: running it again gives the serial outcome.
+    var isSerializationFailure: Bool {
+        sqlState == "40001" || sqlState == "40P01" || (sqlState == "23505" && constraint == "definition_process_id_version_key")
+    }
+}
