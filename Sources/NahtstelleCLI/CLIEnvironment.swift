@@ -16,9 +16,6 @@ struct CLIError: Error, CustomStringConvertible {
 
 /// What every command shares: reading input files and building an engine.
 enum CLIEnvironment {
-    /// The service-task handlers definitions may name.
-    static let serviceHandlerNames = OptimaService.serviceTaskHandlerNames
-
     static func readFile(_ path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError("\(path): Datei nicht gefunden oder nicht lesbar.")
@@ -46,11 +43,8 @@ enum CLIEnvironment {
 
     /// - Parameter dryRun: for `simulate`: user tasks need no role.
     static func engine(store: any EngineStore, draft: Bool = false, dryRun: Bool = false) throws -> Engine {
-        var configuration = Engine.Configuration()
+        var configuration = OptimaService.standaloneEngineConfiguration(requireRoles: !dryRun)
         configuration.draft = draft
-        configuration.requireRoles = !dryRun
-        for name in serviceHandlerNames { configuration.serviceHandlers[name] = NoOpServiceTaskHandler() }
-        configuration.functions = LucerneCalendar.feelFunctions
         return Engine(store: store, configuration: configuration)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import NahtstelleDefinition
 import NahtstelleEngine
+import NahtstelleOptima
 
 /// What a coordinator's upload did: deployed (a new version, or none when the content is the
 /// same), or refused with every problem located.
@@ -16,8 +17,24 @@ extension OptimaService {
     public func validateDefinition(by username: String, source: [UInt8], fileName: String) throws -> [Problem] {
         let user = try staff(username)
         try require(AccessPolicy.canManageDefinitions(user.user), "Definitionen prüfen und bereitstellen die IIZ-Koordinationsstellen.")
-        return DefinitionParser(options: engine.parserOptions).parse(bytes: source, fileName: fileName).problems
-            + ProcessContract.problems(bytes: source, fileName: fileName)
+        return checkDefinition(source: source, fileName: fileName).problems
+    }
+
+    /// The parsed file and every problem of it: the parser's and the application's contract.
+    func checkDefinition(source: [UInt8], fileName: String) -> (document: DefinitionsDocument?, problems: [Problem]) {
+        let parsed = DefinitionParser(options: engine.parserOptions).parse(bytes: source, fileName: fileName)
+        return (parsed.document, parsed.problems + ProcessContract.problems(bytes: source, fileName: fileName))
+    }
+
+    /// The engine configuration of a run without the application (the CLI, a coordinator's dry
+    /// run): OPTIMA's calendar functions, and service tasks that do nothing (no documents, no
+    /// notices).
+    public static func standaloneEngineConfiguration(requireRoles: Bool) -> Engine.Configuration {
+        var configuration = Engine.Configuration()
+        configuration.requireRoles = requireRoles
+        configuration.functions = LucerneCalendar.feelFunctions
+        for name in ["generate-document", "notify"] { configuration.serviceHandlers[name] = NoOpServiceTaskHandler() }
+        return configuration
     }
 
     /// Deploys when the file has no error: version n+1, or nothing new for identical content.

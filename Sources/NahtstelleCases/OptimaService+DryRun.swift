@@ -34,9 +34,6 @@ public struct DefinitionDryRun: Sendable {
 }
 
 extension OptimaService {
-    /// The service tasks of the OPTIMA definitions (a dry run gives each one that does nothing).
-    public static let serviceTaskHandlerNames = ["generate-document", "notify"]
-
     /// Longest answers or start variables a dry run accepts (characters).
     public static let maxDryRunInputLength = 200_000
 
@@ -79,10 +76,10 @@ extension OptimaService {
             throw CaseServiceError(.invalidForm, "Der Probelauf braucht gültige Antworten.", fieldErrors: fieldErrors)
         }
 
-        let problems = try validateDefinition(by: username, source: source, fileName: fileName).filter { $0.severity == .error }
-        let parsed = DefinitionParser(options: engine.parserOptions).parse(bytes: source, fileName: fileName)
-        let target = processID ?? parsed.document?.processes.first { $0.isExecutable }?.id ?? ""
-        guard problems.isEmpty, let document = parsed.document else {
+        let checked = checkDefinition(source: source, fileName: fileName)
+        let problems = checked.problems.filter { $0.severity == .error }
+        let target = processID ?? checked.document?.processes.first { $0.isExecutable }?.id ?? ""
+        guard problems.isEmpty, let document = checked.document else {
             return DefinitionDryRun(processID: target, steps: [], failure: nil, passed: [], waiting: [], problems: problems)
         }
         if let processID, document.process(id: processID) == nil {
@@ -97,11 +94,8 @@ extension OptimaService {
         var files: [(bytes: [UInt8], name: String)] = [(source, fileName)]
         for record in others where seen.insert(record.contentHash).inserted { files.append((record.source, record.fileName)) }
 
-        var configuration = Engine.Configuration()
-        configuration.requireRoles = false
-        configuration.functions = LucerneCalendar.feelFunctions
+        var configuration = Self.standaloneEngineConfiguration(requireRoles: false)
         configuration.now = clock
-        for name in Self.serviceTaskHandlerNames { configuration.serviceHandlers[name] = NoOpServiceTaskHandler() }
         let sandbox = Engine(store: try SQLiteEngineStore(path: nil), configuration: configuration)
 
         var simulation = Simulation(answers: parsedAnswers, startVariables: startVariables, businessKey: "PROBELAUF")
@@ -120,18 +114,8 @@ extension OptimaService {
         }
 
         // Names, the path and where the run process waits, read from the sandbox.
-        var names: [String: [String: String]] = [:]
         func name(_ processID: String, _ elementID: String, _ tx: any EngineReadTransaction) throws -> String? {
-            if names[processID] == nil {
-                var found: [String: String] = [:]
-                let process = own.contains(processID) ? document.process(id: processID)
-                    : try tx.latestDefinition(processID: processID).flatMap {
-                        DefinitionParser(options: sandbox.parserOptions).parse(bytes: $0.source, fileName: $0.fileName).document?.process(id: processID)
-                    }
-                for (id, node) in process?.nodes ?? [:] { if let n = node.name { found[id] = n } }
-                names[processID] = found
-            }
-            return names[processID]?[elementID]
+            try tx.latestDefinition(processID: processID).flatMap { try sandbox.definition(of: $0, in: tx).nodes[elementID]?.name }
         }
         let businessKey = simulation.businessKey
         let primary = try sandbox.store.read { tx in

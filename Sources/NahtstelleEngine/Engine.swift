@@ -402,6 +402,11 @@ public final class Engine: Sendable {
         return result
     }
 
+    /// The parsed process of a deployed version (compiled once per version and kept).
+    public func definition(of record: DefinitionRecord, in tx: any EngineReadTransaction) throws -> ProcessDefinition {
+        try process(record, in: tx).definition
+    }
+
     func process(_ record: DefinitionRecord, in tx: any EngineReadTransaction) throws -> CompiledProcess {
         if let hit = compiled.withLock({ $0[record.id] }) { return hit }
         let parsed = DefinitionParser(options: parserOptions).parse(bytes: record.source, fileName: record.fileName)

@@ -201,7 +201,8 @@ extension FormDefinition {
         }
     }
 
-    static func parseDateTime(_ value: Value) -> Date? {
+    /// A date and time as forms accept it: ISO, or Swiss (`24.11.2026 09:30`, office time).
+    public static func parseDateTime(_ value: Value) -> Date? {
         switch value {
         case .dateTime(let t): return t
         case .string(let raw):

@@ -36,7 +36,7 @@ struct SQLiteEngineStoreTests {
     @Test func aParameterSQLiteRefusesIsAnErrorAndStoresNothing() throws {
         // With the writer's length limit lowered, SQLite refuses to bind longer text (SQLITE_TOOBIG).
         // Unchecked, the parameter would stay NULL and the row be written without its details.
-        try store.writer.writeWithoutTransaction { db in _ = sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, 200) }
+        store.writer.writeWithoutTransaction { db in _ = sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, 200) }
         let long = String(repeating: "x", count: 300)
         let error = #expect(throws: DatabaseError.self) {
             try store.write { tx in

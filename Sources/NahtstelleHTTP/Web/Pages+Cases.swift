@@ -168,25 +168,24 @@ extension Pages {
         let advisor = caller.roles.contains(.advisor)
         let atReferrer = caller.officeID == c.referrerOfficeId, atReceiver = caller.officeID == c.receiverOfficeId
         let active = c.state == .active
-        var data: [String: Any] = [
-            "caseId": c.id, "csrf": caller.csrfToken,
-            "canMeasure": active && advisor && atReceiver,
-            "needsCostApproval": view.measureFunding.needsCostApproval,
-            "canReschedule": active && advisor && (atReferrer || atReceiver), "isReferrer": atReferrer,
-            "canResume": active && advisor && atReferrer && c.processKind == .optimaSH && c.referrerType == .rav,
+        let canMeasure = active && advisor && atReceiver
+        let canReschedule = active && advisor && (atReferrer || atReceiver)
+        let canResume = active && advisor && atReferrer && c.processKind == .optimaSH && c.referrerType == .rav
+        // What was entered and refused, for the action it belongs to.
+        let reschedule = action?.action == "reschedule" ? action : nil
+        let resume = action?.action == "resume" ? action : nil
+        return [
+            "caseId": c.id, "csrf": caller.csrfToken, "any": canMeasure || canReschedule || canResume,
+            "canMeasure": canMeasure, "needsCostApproval": view.measureFunding.needsCostApproval,
+            "canReschedule": canReschedule, "isReferrer": atReferrer, "canResume": canResume,
+            "reschedule": [
+                "date": reschedule?.values["date"] ?? "", "time": reschedule?.values["time"] ?? "09:00",
+                "reason": reschedule?.values["reason"] ?? "", "dateError": reschedule?.errors["at"] ?? "",
+                "reasonError": reschedule?.errors["reason"] ?? "", "general": reschedule?.general ?? [],
+                "placeholder": LucerneCalendar.standard.addWorkingDays(today, 10).swissFormatted,
+            ] as [String: Any],
+            "resume": ["note": resume?.values["note"] ?? "", "general": resume?.general ?? []] as [String: Any],
         ]
-        data["any"] = (data["canMeasure"] as? Bool ?? false) || (data["canReschedule"] as? Bool ?? false) || (data["canResume"] as? Bool ?? false)
-        let mine = action
-        func field(_ name: String) -> Any { mine?.values[name] ?? "" }
-        data["reschedule"] = [
-            "date": field("date"), "time": mine?.values["time"] ?? "09:00", "reason": field("reason"),
-            "dateError": mine?.action == "reschedule" ? mine?.errors["at"] ?? "" : "",
-            "reasonError": mine?.action == "reschedule" ? mine?.errors["reason"] ?? "" : "",
-            "general": mine?.action == "reschedule" ? mine?.general ?? [] : [],
-            "placeholder": LucerneCalendar.standard.addWorkingDays(today, 10).swissFormatted,
-        ] as [String: Any]
-        data["resume"] = ["note": field("note"), "general": mine?.action == "resume" ? mine?.general ?? [] : []] as [String: Any]
-        return data
     }
 
     // MARK: Actions on the case
@@ -198,11 +197,9 @@ extension Pages {
         let time = (form["time"] ?? "").trimmingCharacters(in: .whitespaces)
         let reason = String((form["reason"] ?? "").prefix(2000))
         var input = CaseActionInput(action: "reschedule", values: ["date": String(date.prefix(20)), "time": String(time.prefix(8)), "reason": reason])
-        var at: Date?
-        if let day = FormDefinition.parseDate(.string(date)), let (h, m) = Self.clockTime(time) {
-            // Office-local time (no offset): what the advisor means by 09:00.
-            at = ISODateTime.parse(day.description + "T" + (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m):00")
-        } else {
+        // Swiss date and office-local time, as the forms read «20.04.2027 09:00».
+        let at = FormDefinition.parseDateTime(.string(date + " " + time))
+        if at == nil {
             input.errors["at"] = "Neuer Termin: bitte Datum als TT.MM.JJJJ und Zeit als HH:MM angeben (z. B. 20.04.2027, 09:00)."
         }
         if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
@@ -219,14 +216,6 @@ extension Pages {
             }
         }
         return try await renderCase(caseID, caller, context, action: input, status: .unprocessableContent)
-    }
-
-    /// «HH:MM» (or «H.MM») as hour and minute.
-    static func clockTime(_ text: String) -> (Int, Int)? {
-        let parts = text.split(whereSeparator: { $0 == ":" || $0 == "." })
-        guard parts.count == 2, parts.allSatisfy({ $0.count <= 2 && $0.allSatisfy(\.isASCII) }), let h = Int(parts[0]), let m = Int(parts[1]),
-            (0..<24).contains(h), (0..<60).contains(m) else { return nil }
-        return (h, m)
     }
 
     /// The RAV resumes advising during OPTIMA-SH (intact labour offer again).

@@ -48,21 +48,16 @@ extension Pages {
     func renderMeasure(_ loaded: MeasureContext, _ caller: Caller, _ context: AppContext, values: [String: Value], errors: [String: String],
                        general: [String], status: HTTPResponse.Status) async throws -> Response {
         let c = loaded.view.optimaCase
-        let fields = Set(loaded.form.fields.map(\.id)).subtracting(Self.derivedCompanionFields)
+        let fields = loaded.form.fields.filter { !Self.derivedCompanionFields.contains($0.id) }
         let choices = FieldView.Choices(offices: loaded.offices, users: loaded.colleagues)
-        let stray = errors.filter { key, _ in !fields.contains(FieldView.baseID(key)) }.map(\.value)
+        let summary = FieldView.errorSummary(fields, errors: errors)
         let data: [String: Any] = [
             "title": loaded.needsCostApproval ? "Kostengutsprache beantragen" : "Massnahme buchen", "caseId": c.id,
             "person": c.person.lastName + " " + c.person.firstName, "needsCostApproval": loaded.needsCostApproval,
             "payer": loaded.payer, "reason": loaded.view.measureFunding.reason, "formTitle": loaded.form.title,
             "formDescription": loaded.form.description,
-            "sections": FieldView.sections(loaded.form, values: values, errors: errors, choices: choices, only: fields),
-            "errorList": loaded.form.fields.flatMap { f -> [[String: Any]] in
-                errors.filter { FieldView.baseID($0.key) == f.id }.sorted { $0.key < $1.key }.map { key, message in
-                    ["anchor": "f-" + FieldView.htmlName(key).replacingOccurrences(of: ".", with: "-"), "message": message]
-                }
-            },
-            "general": general + stray, "hasErrors": !errors.isEmpty || !general.isEmpty, "errorCount": errors.count + general.count,
+            "sections": FieldView.sections(loaded.form, values: values, errors: errors, choices: choices, only: Set(fields.map(\.id))),
+            "errorList": summary.links, "general": general + summary.unplaced, "hasErrors": !errors.isEmpty || !general.isEmpty, "errorCount": errors.count + general.count,
         ]
         return try await html("measure", data, caller, context, current: "cases", status: status)
     }
@@ -114,7 +109,6 @@ extension Pages {
 
     func settingsSubmit(_ request: Request, _ context: AppContext, _ caller: Caller, _ form: PostedForm) async throws -> Response {
         let service = self.service
-        let current = try await core.run(context) { try service.settings(by: caller.username) }
         var rates = FlatRates()
         var errors: [String: String] = [:], entered: [String: String] = [:]
         for type in InstitutionType.allCases {
@@ -128,6 +122,7 @@ extension Pages {
         }
         let settings = InstallationSettings(ravReleaseLegalBasisForIV: form["legalBasis"] == "true", flatRates: rates)
         guard errors.isEmpty else {
+            let current = try await core.run(context) { try service.settings(by: caller.username) }
             return try await renderSettings(current, caller, context, message: nil, errors: errors, entered: entered, status: .unprocessableContent)
         }
         try await core.run(context) { try service.saveSettings(settings, by: caller.username) }
@@ -153,11 +148,12 @@ extension Pages {
             }
         }
         let service = self.service
-        let (statements, names, canDocument) = try await core.run(context) { [year, month] () -> ([FlatRateStatement], [String: String], Bool) in
+        let (statements, names) = try await core.run(context) { [year, month] () -> ([FlatRateStatement], [String: String]) in
             let statements = try service.flatRateStatements(by: caller.username, year: year, month: month)
             let names = Dictionary(try service.offices().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-            return (statements, names, caller.roles.contains(.signatory))
+            return (statements, names)
         }
+        let canDocument = caller.roles.contains(.signatory)
         let period = String(format: "%04d-%02d", year, month)
         let rows: [[String: Any]] = statements.map { s in
             [

@@ -223,18 +223,14 @@ extension Pages {
             var sections = FieldView.sections(form, values: values, errors: errors, choices: choices)
             let allFields = form.fields + (companionForm(task).map { $0.0.fields.filter { !Self.derivedCompanionFields.contains($0.id) } } ?? [])
             let rendered = Set(allFields.map(\.id))
-            let stray = errors.filter { key, _ in !rendered.contains(FieldView.baseID(key)) }.map(\.value)
-            data["general"] = general + stray
-            data["hasGeneral"] = !(general + stray).isEmpty
+            let summary = FieldView.errorSummary(allFields, errors: errors)
+            data["general"] = general + summary.unplaced
+            data["hasGeneral"] = !(general + summary.unplaced).isEmpty
             data["formTitle"] = form.title
             data["formDescription"] = form.description
             data["knownCount"] = known.keys.filter { rendered.contains($0) }.count
             data["hasKnown"] = known.keys.contains { rendered.contains($0) }
-            data["errorList"] = allFields.flatMap { f -> [[String: Any]] in
-                errors.filter { FieldView.baseID($0.key) == f.id }.sorted { $0.key < $1.key }.map { key, message in
-                    ["anchor": "f-" + FieldView.htmlName(key).replacingOccurrences(of: ".", with: "-"), "message": message]
-                }
-            }
+            data["errorList"] = summary.links
             if let (companion, condition) = companionForm(task) {
                 let when = [FieldCondition(field: condition, test: .equals(.bool(true)))]
                 let applies = values[condition] == .bool(true)
@@ -360,6 +356,18 @@ extension Pages {
 }
 
 extension FieldView {
+    /// The error summary of a form page: a link to each shown field's errors (form order), and
+    /// the messages of errors on no shown field (listed without a link).
+    static func errorSummary(_ fields: [FormField], errors: [String: String]) -> (links: [[String: Any]], unplaced: [String]) {
+        let shown = Set(fields.map(\.id))
+        let links = fields.flatMap { f -> [[String: Any]] in
+            errors.filter { baseID($0.key) == f.id }.sorted { $0.key < $1.key }.map { key, message in
+                ["anchor": "f-" + htmlName(key).replacingOccurrences(of: ".", with: "-"), "message": message]
+            }
+        }
+        return (links, errors.filter { key, _ in !shown.contains(baseID(key)) }.map(\.value))
+    }
+
     /// `measures[1].name` → `measures`.
     static func baseID(_ key: String) -> String { key.split(separator: "[").first.map(String.init) ?? key }
     /// `measures[1].name` (validator, rows from 1) → `measures.0.name` (input names, rows from 0).
