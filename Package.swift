@@ -58,15 +58,16 @@ let package = Package(
         ], swiftSettings: strict),
 
         // MARK: Store (SQLite through GRDB; the only place that knows SQL)
+        .target(name: "NahtstelleSQL", swiftSettings: strict),
         .target(name: "NahtstelleSQLiteSettings", dependencies: ["CSQLiteSettings"], swiftSettings: strict),
         .target(name: "NahtstelleStore", dependencies: [
-            "NahtstelleEngine", "NahtstelleSQLiteSettings", .product(name: "GRDB", package: "GRDB.swift"),
+            "NahtstelleEngine", "NahtstelleSQL", "NahtstelleSQLiteSettings", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ], swiftSettings: strict),
 
         // MARK: Store on PostgreSQL (postgres-nio; the engine's tables only so far)
         .target(name: "NahtstellePostgres", dependencies: [
-            "NahtstelleEngine", .product(name: "PostgresNIO", package: "postgres-nio"),
+            "NahtstelleEngine", "NahtstelleSQL", .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
@@ -86,8 +87,7 @@ let package = Package(
         // MARK: OPTIMA application (cases in SQLite, the six definitions on the engine, documents, reports)
         .target(name: "NahtstelleCases", dependencies: [
             "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleOptima", "NahtstelleForms", "NahtstelleDocuments", "NahtstelleFEEL",
-            "NahtstelleXML",
-            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            "NahtstelleXML", "NahtstelleSQL", "NahtstellePostgres", .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
         // MARK: HTTP server (routes, identity, access policy, audit, metrics); calls only the application
@@ -135,8 +135,7 @@ let package = Package(
         .testTarget(name: "NahtstelleOptimaTests", dependencies: ["NahtstelleOptima", "NahtstelleFEEL"], swiftSettings: strict),
         .testTarget(name: "NahtstelleDocumentsTests", dependencies: ["NahtstelleDocuments", "NahtstelleFEEL"], swiftSettings: strict),
         .testTarget(name: "NahtstelleCasesTests", dependencies: [
-            "NahtstelleCases", "NahtstelleEngine", "NahtstelleOptima", "NahtstelleFEEL", "CLibZip",
-            .product(name: "GRDB", package: "GRDB.swift"),
+            "NahtstelleCases", "NahtstelleEngine", "NahtstelleOptima", "NahtstelleFEEL", "CLibZip", "NahtstelleSQL", "NahtstelleStoreTesting",
         ], swiftSettings: strict),
         .testTarget(name: "NahtstelleHTTPTests", dependencies: [
             "NahtstelleHTTP", "NahtstelleCases", "NahtstelleFEEL", "CLibZip",
@@ -144,7 +143,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "GRDB", package: "GRDB.swift"),
+            "NahtstelleSQL", "NahtstelleStoreTesting",
         ], swiftSettings: strict),
     ]
 )

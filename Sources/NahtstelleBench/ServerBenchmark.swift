@@ -7,6 +7,7 @@ import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleHTTP
 import NahtstelleOptima
+import NahtstelleStore
 import Synchronization
 
 /// `nahtstelle-bench server`: the inbox under load at 1 M and 10 k instances, HTTP task
@@ -60,7 +61,7 @@ enum ServerBenchmark {
         print(String(format: "demo cases added, %d running optima-sh instances in %.0f s", shRunning, Date().timeIntervalSince(t0)))
         t0 = Date()
         _ = try seed(path: small, root: root, instances: 10_000, openTasks: 1_000, completionTasks: 0)
-        let counts = try OptimaService(databasePath: big, resources: .init(root: root)).store.writer.read { db in
+        let counts = try OptimaService(databasePath: big, resources: .init(root: root)).sqliteWriter().read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM instance") ?? 0, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM task WHERE ended_at IS NULL") ?? 0)
         }
         print("big database: \(counts.0) instances, \(counts.1) open tasks")
@@ -164,7 +165,7 @@ enum ServerBenchmark {
                                                         by: "bench")
         guard let finishedTask = finished.createdTasks.first else { throw BenchError("Prozess ohne Aufgabe") }
         _ = try service.engine.complete(taskID: finishedTask.id, by: "bench.01")
-        let writer = service.store.writer
+        let writer = try service.sqliteWriter()
         let done = try writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM instance WHERE id = ?", arguments: [finished.instanceID])! }
         let copies = instances - openTasks - completionTasks - 1
         var made = 0
@@ -214,7 +215,7 @@ enum ServerBenchmark {
     /// Copies the running instances of `processID` (each with its open tasks, timers and message
     /// subscriptions, under a new instance id) until `upTo` run. Returns how many run.
     static func copyRunning(path: String, root: String, processID: String, upTo target: Int) throws -> Int {
-        let writer = try OptimaService(databasePath: path, resources: .init(root: root)).store.writer
+        let writer = try OptimaService(databasePath: path, resources: .init(root: root)).sqliteWriter()
         return try writer.write { db in
             let originals = try Int64.fetchAll(db, sql: "SELECT id FROM instance WHERE process_id = ? AND status = 'running' ORDER BY id",
                                                arguments: [processID])
@@ -368,5 +369,13 @@ enum ServerBenchmark {
             let l = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
         else { return 0 }
         return (Double(l.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
+    }
+}
+
+extension OptimaService {
+    /// The SQLite file's GRDB writer: the benchmark seeds its databases in bulk, below the engine.
+    func sqliteWriter() throws -> any DatabaseWriter {
+        guard let sqlite = store as? SQLiteEngineStore else { throw ServerBenchmark.BenchError("Der Server-Benchmark braucht eine SQLite-Datei.") }
+        return sqlite.writer
     }
 }

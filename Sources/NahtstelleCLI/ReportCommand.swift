@@ -52,8 +52,8 @@ struct ReportCommand: AsyncParsableCommand {
         let (from, to, asOf) = (period.from, period.to, period.asOf)
         try CLIEnvironment.checkDatabase(db, create: false)
         // A report only reads: a read-only copy (or a file without write permission) is enough.
-        let store = try CLIEnvironment.openStore(db, migrations: CaseSchema.register, access: .readOnly)
-        let repository = SQLiteCaseRepository(writer: store.writer)
+        let store = try CLIEnvironment.openStore(db, migrations: SQLiteEngineStore.registering(CaseSchema.sqliteMigrations), access: .readOnly)
+        let repository = SQLiteCaseRepository(tables: ApplicationTables(store: store))
         if pseudonymise {
             try await export(repository, to: to)
             return

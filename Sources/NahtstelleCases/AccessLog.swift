@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import Synchronization
 
 /// Who asks, from where: bound by the server around each service call (a task-local value, so
@@ -43,11 +43,11 @@ public struct AccessEntry: Sendable, Hashable {
 /// with `batching` on (the server), reads are collected and written together by `flush()`, which
 /// the server calls every 100 ms and on shutdown, so that a GET does not wait for an fsync.
 public final class AccessLogWriter: Sendable {
-    let writer: any DatabaseWriter
+    let writer: ApplicationTables
     private let pending = Mutex<[AccessEntry]>([])
     private let batchingEnabled = Mutex(false)
 
-    init(writer: any DatabaseWriter) { self.writer = writer }
+    init(tables: ApplicationTables) { self.writer = tables }
 
     /// Collect entries for `flush()` instead of writing each at once.
     public var batching: Bool {
@@ -65,7 +65,7 @@ public final class AccessLogWriter: Sendable {
     }
 
     /// Records inside an open write transaction (writes of case data log with their change).
-    static func insert(_ db: Database, _ e: AccessEntry) throws {
+    static func insert(_ db: SQLDatabase, _ e: AccessEntry) throws {
         try db.execute(sql: """
             INSERT INTO case_access (at, username, case_id, action, document_id, client_address, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [e.at.timeIntervalSince1970, e.username, e.caseID, e.action, e.documentID, e.clientAddress, e.requestID])

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 
 /// A signed-in session as stored (the token itself is never stored, only its SHA-256).
 public struct SessionRecord: Sendable, Hashable {
@@ -13,7 +13,7 @@ public struct SessionRecord: Sendable, Hashable {
 /// Passwords, sessions and failed logins of the server, in the database so that any node can
 /// serve any request. Hashing (bcrypt, SHA-256) is the caller's: this type stores and ages.
 public struct AuthRepository: Sendable {
-    let writer: any DatabaseWriter
+    let writer: ApplicationTables
     let clock: @Sendable () -> Date
 
     /// Idle timeout and absolute lifetime of a session.
@@ -79,7 +79,7 @@ public struct AuthRepository: Sendable {
     public func session(tokenHash: String) throws -> SessionRecord? {
         let now = clock()
         let found = try writer.read { db -> SessionRecord? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM auth_session WHERE token_hash = ?", arguments: [tokenHash]) else { return nil }
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM auth_session WHERE token_hash = ?", arguments: [tokenHash]) else { return nil }
             return SessionRecord(tokenHash: row["token_hash"], username: row["username"], csrfToken: row["csrf_token"],
                                  createdAt: Date(timeIntervalSince1970: row["created_at"]), lastSeenAt: Date(timeIntervalSince1970: row["last_seen_at"]))
         }
@@ -127,5 +127,5 @@ public struct AuthRepository: Sendable {
 
 extension OptimaService {
     /// Passwords and sessions of the server.
-    public var auth: AuthRepository { AuthRepository(writer: store.writer, clock: clock) }
+    public var auth: AuthRepository { AuthRepository(writer: tables, clock: clock) }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleDocuments
 import NahtstelleEngine
 import NahtstelleFEEL
@@ -42,7 +42,7 @@ struct DocumentGenerator: Sendable {
     /// Renders and stores `template` for a case. Throws (and so aborts the whole command) when
     /// the template needs data the case does not have, naming every missing field.
     @discardableResult
-    func generate(_ db: Database, template: String, caseID: String, variables: [String: Value], elementID: String?, actor: String,
+    func generate(_ db: SQLDatabase, template: String, caseID: String, variables: [String: Value], elementID: String?, actor: String,
                   at: Date, costApprovalID: Int64? = nil) throws -> DocumentInfo {
         let today = ISODateTime.localDate(of: at)
         let context = try TemplateData.load(db, caseID: caseID, variables: variables, actor: actor, costApprovalID: costApprovalID, today: today)
@@ -68,46 +68,36 @@ struct DocumentGenerator: Sendable {
         let version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM case_document WHERE case_id = ? AND template = ?",
                                         arguments: [caseID, template]) ?? 0) + 1
         let fileName = "\(caseID)_\(template)_v\(version).docx"
-        try db.execute(sql: """
+        let insertedID = try db.insert(sql: """
             INSERT INTO case_document (case_id, template, version, file_name, bytes, size, created_at, created_by, element_id, cost_approval_id,
                                        template_version)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [caseID, template, version, fileName, Data(bytes), bytes.count, at.timeIntervalSince1970, actor, elementID,
                              costApprovalID, templateVersion])
-        return DocumentInfo(id: db.lastInsertedRowID, caseId: caseID, template: template, title: title(template), version: version,
+        return DocumentInfo(id: insertedID, caseId: caseID, template: template, title: title(template), version: version,
                             fileName: fileName, size: bytes.count, createdAt: at, createdBy: actor, elementID: elementID,
                             costApprovalID: costApprovalID, templateVersion: templateVersion)
     }
 
-    func list(_ db: Database, caseID: String) throws -> [DocumentInfo] {
-        try Row.fetchAll(db, sql: """
+    func list(_ db: SQLDatabase, caseID: String) throws -> [DocumentInfo] {
+        try SQLRow.fetchAll(db, sql: """
             SELECT id, case_id, template, version, file_name, size, created_at, created_by, element_id, cost_approval_id, template_version
             FROM case_document WHERE case_id = ? ORDER BY id
             """, arguments: [caseID]).map(info)
     }
 
-    func document(_ db: Database, id: Int64) throws -> CaseDocument? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM case_document WHERE id = ?", arguments: [id]) else { return nil }
+    func document(_ db: SQLDatabase, id: Int64) throws -> CaseDocument? {
+        guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM case_document WHERE id = ?", arguments: [id]) else { return nil }
         let data: Data = row["bytes"]
         return CaseDocument(info: info(row), bytes: [UInt8](data))
     }
 
-    private func info(_ row: Row) -> DocumentInfo {
+    private func info(_ row: SQLRow) -> DocumentInfo {
         let template: String = row["template"]
         return DocumentInfo(id: row["id"], caseId: row["case_id"], template: template, title: title(template), version: row["version"],
                             fileName: row["file_name"], size: row["size"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
                             createdBy: row["created_by"], elementID: row["element_id"], costApprovalID: row["cost_approval_id"],
                             templateVersion: row["template_version"])
-    }
-}
-
-extension EngineReadTransaction {
-    /// The GRDB connection of the application's own tables, in this very transaction.
-    func database() throws -> Database {
-        guard let db = (self as? SQLiteTransaction)?.db else {
-            throw CaseServiceError(.processFailed, "Die OPTIMA-Anwendung braucht den SQLite-Speicher (SQLiteEngineStore).")
-        }
-        return db
     }
 }
 

@@ -1,12 +1,11 @@
-import GRDB
+import NahtstelleSQL
 
 extension CaseSchema {
     /// Issue 10 (the advisors' desk): per-user read receipts of notifications, follow-up dates
     /// ("Wiedervorlage"), case notes, saved inbox filters, letters marked as sent, the PDFs of
     /// document versions and the e-mail notices of tasks.
-    static func registerDesk(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("cases-4-desk") { db in
-            try db.execute(sql: """
+    static let deskMigrations: [SQLMigration] = [
+        SQLMigration(name: "cases-4-desk", sql: """
                 -- A notification to a role reaches every holder of it: each reads it for themself.
                 CREATE TABLE notification_read (
                     notification_id INTEGER NOT NULL REFERENCES notification(id),
@@ -104,15 +103,12 @@ extension CaseSchema {
                     key TEXT PRIMARY KEY CHECK (key = 'last-task-id' OR key = 'overdue-since'),
                     value REAL NOT NULL
                 ) WITHOUT ROWID;
-                """)
-        }
-        migrator.registerMigration("cases-5-notification-indexes") { db in
-            // Every page's header counts the unread notifications: those to the person by index
-            // (not a scan of every office's notifications), and their receipts by person.
-            try db.execute(sql: """
+                """),
+        // Every page's header counts the unread notifications: those to the person by index
+        // (not a scan of every office's notifications), and their receipts by person.
+        SQLMigration(name: "cases-5-notification-indexes", sql: """
                 CREATE INDEX notification_user ON notification(username, created_at) WHERE username IS NOT NULL;
                 CREATE INDEX notification_read_user ON notification_read(username, notification_id);
-                """)
-        }
-    }
+                """),
+    ]
 }

@@ -1,12 +1,11 @@
-import GRDB
+import NahtstelleSQL
 
 extension CaseSchema {
     /// Issue 14 (OPTIMA fidelity): integral case management as a rule of office *and* person, the
     /// installation's settings (the legal basis for releasing ALE recipients during OPTIMA-IV), and
     /// measures booked without a Kostengutsprache.
-    static func registerFidelity(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("cases-3-fidelity") { db in
-            try db.execute(sql: """
+    static let fidelityMigrations: [SQLMigration] = [
+        SQLMigration(name: "cases-3-fidelity", sql: """
                 -- The office takes on case management only for persons with wirtschaftliche Sozialhilfe
                 -- (Soziale Dienste Stadt Luzern); meaningful only with integral_case_management = 1.
                 ALTER TABLE office ADD COLUMN integral_case_management_financial_only INTEGER NOT NULL DEFAULT 0
@@ -19,12 +18,10 @@ extension CaseSchema {
                     changed_at REAL NOT NULL,
                     changed_by TEXT NOT NULL
                 ) WITHOUT ROWID;
-                """)
-        }
+                """),
         // Issue 14, item 6: a measure of a person entitled at the receiver is booked without a
         // Kostengutsprache; the receiver pays (concept Kap. 5.2).
-        migrator.registerMigration("cases-4-own-entitlement-measures") { db in
-            try db.execute(sql: """
+        SQLMigration(name: "cases-4-own-entitlement-measures", sql: """
                 CREATE TABLE own_entitlement_measure (
                     id INTEGER PRIMARY KEY,
                     case_id TEXT NOT NULL REFERENCES optima_case(id),
@@ -52,7 +49,6 @@ extension CaseSchema {
                     BEGIN SELECT RAISE(ABORT, 'Gebuchte Massnahmen werden nicht geändert'); END;
                 CREATE TRIGGER own_entitlement_measure_no_delete BEFORE DELETE ON own_entitlement_measure
                     BEGIN SELECT RAISE(ABORT, 'Gebuchte Massnahmen werden nicht gelöscht'); END;
-                """)
-        }
-    }
+                """),
+    ]
 }

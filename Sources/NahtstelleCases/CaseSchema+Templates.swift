@@ -1,4 +1,4 @@
-import GRDB
+import NahtstelleSQL
 
 extension CaseSchema {
     /// Issue 11 (templates in the browser): the uploaded versions of the Word templates and, per
@@ -7,9 +7,8 @@ extension CaseSchema {
     /// Version 1 of a template is the shipped file `templates/<name>.docx`; versions 2, 3, … are
     /// coordinators' uploads, kept here with their bytes, never changed or removed. A document
     /// made before this migration has no recorded version (NULL).
-    static func registerTemplates(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("cases-5-template-versions") { db in
-            try db.execute(sql: """
+    static let templateMigrations: [SQLMigration] = [
+        SQLMigration(name: "cases-5-template-versions", sql: """
                 CREATE TABLE template_version (
                     id INTEGER PRIMARY KEY,
                     template TEXT NOT NULL CHECK (length(template) BETWEEN 1 AND 64 AND template NOT GLOB '*[^a-z0-9-]*'),
@@ -29,7 +28,6 @@ extension CaseSchema {
                     BEGIN SELECT RAISE(ABORT, 'Vorlagenversionen werden nie gelöscht'); END;
 
                 ALTER TABLE case_document ADD COLUMN template_version INTEGER CHECK (template_version IS NULL OR template_version >= 1);
-                """)
-        }
-    }
+                """),
+    ]
 }

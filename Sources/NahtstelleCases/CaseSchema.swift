@@ -1,4 +1,4 @@
-import GRDB
+import NahtstelleSQL
 
 /// The tables of the OPTIMA application, registered after the engine's (same file, same
 /// transactions). Constraints live here, not in Swift: a bug above cannot book a measure
@@ -9,9 +9,9 @@ import GRDB
 /// whose expression is NULL passes, so rules on nullable columns test `IS NOT NULL` first.
 /// Dates are ISO text (`2026-11-24`, sortable); instants are Unix seconds (REAL, as the engine's).
 public enum CaseSchema {
-    public static func register(_ migrator: inout DatabaseMigrator) {
-        migrator.registerMigration("cases-1-schema") { db in
-            try db.execute(sql: """
+    /// The application's migrations on SQLite, in order (registered after the engine's).
+    public static let sqliteMigrations: [SQLMigration] = [
+        SQLMigration(name: "cases-1-schema", sql: """
                 CREATE TABLE office (
                     id TEXT PRIMARY KEY CHECK (length(id) BETWEEN 1 AND 64),
                     name TEXT NOT NULL CHECK (length(name) >= 1),
@@ -195,13 +195,11 @@ public enum CaseSchema {
                 );
                 CREATE INDEX notification_office ON notification(office_id, created_at);
                 CREATE INDEX notification_case ON notification(case_id);
-                """)
-        }
+                """),
 
         // Health data is sensitive (DSG): who read which case or document, append-only. Writes are
         // in the engine's history (every command, with its actor).
-        migrator.registerMigration("cases-2-access-log") { db in
-            try db.execute(sql: """
+        SQLMigration(name: "cases-2-access-log", sql: """
                 CREATE TABLE case_access (
                     id INTEGER PRIMARY KEY,
                     at REAL NOT NULL,
@@ -216,14 +214,12 @@ public enum CaseSchema {
                     BEGIN SELECT RAISE(ABORT, 'case_access is append-only'); END;
                 CREATE TRIGGER case_access_no_delete BEFORE DELETE ON case_access
                     BEGIN SELECT RAISE(ABORT, 'case_access is append-only'); END;
-                """)
-        }
+                """),
 
         // The server (docs/server.md): passwords (bcrypt hashes), sessions in the database so that any
         // node serves any request (tokens stored as SHA-256 only), failed logins for the rate limit,
         // and the access log with the client's address, the request id and the server's actions.
-        migrator.registerMigration("cases-3-server") { db in
-            try db.execute(sql: """
+        SQLMigration(name: "cases-3-server", sql: """
                 CREATE TABLE auth_credential (
                     username TEXT PRIMARY KEY REFERENCES app_user(username),
                     password_hash TEXT NOT NULL CHECK (password_hash LIKE '$2%'),
@@ -266,10 +262,6 @@ public enum CaseSchema {
                     BEGIN SELECT RAISE(ABORT, 'case_access is append-only'); END;
                 CREATE TRIGGER case_access_no_delete BEFORE DELETE ON case_access
                     BEGIN SELECT RAISE(ABORT, 'case_access is append-only'); END;
-                """)
-        }
-        registerFidelity(&migrator)
-        registerDesk(&migrator)
-        registerTemplates(&migrator)
-    }
+                """),
+    ] + fidelityMigrations + deskMigrations + templateMigrations
 }

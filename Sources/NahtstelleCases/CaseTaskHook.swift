@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -90,7 +90,7 @@ struct CaseTaskHook: Sendable {
         }
     }
 
-    private func recordCostApprovalStep(_ db: Database, _ completion: TaskCompletion, today: LocalDate) throws {
+    private func recordCostApprovalStep(_ db: SQLDatabase, _ completion: TaskCompletion, today: LocalDate) throws {
         let v = completion.variables
         guard let id = Self.int64(completion.instanceVariables["costApprovalId"]) else {
             throw CaseServiceError(.processFailed, "Zu dieser Kostengutsprache-Aufgabe ist keine Kostengutsprache erfasst "

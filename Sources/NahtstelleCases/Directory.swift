@@ -1,4 +1,4 @@
-import GRDB
+import NahtstelleSQL
 import NahtstelleOptima
 
 /// An office as stored: the domain `Office` plus what letters need (department, address parts,
@@ -78,38 +78,38 @@ public struct StaffMember: Sendable, Hashable, Identifiable {
 
 /// Reads and writes offices and users inside a transaction.
 enum Directory {
-    static func office(_ db: Database, _ id: String) throws -> OfficeEntry? {
-        try Row.fetchOne(db, sql: "SELECT * FROM office WHERE id = ?", arguments: [id]).map(officeEntry)
+    static func office(_ db: SQLDatabase, _ id: String) throws -> OfficeEntry? {
+        try SQLRow.fetchOne(db, sql: "SELECT * FROM office WHERE id = ?", arguments: [id]).map(officeEntry)
     }
 
-    static func offices(_ db: Database) throws -> [OfficeEntry] {
-        try Row.fetchAll(db, sql: "SELECT * FROM office ORDER BY type, name").map(officeEntry)
+    static func offices(_ db: SQLDatabase) throws -> [OfficeEntry] {
+        try SQLRow.fetchAll(db, sql: "SELECT * FROM office ORDER BY type, name").map(officeEntry)
     }
 
-    static func staff(_ db: Database, _ username: String) throws -> StaffMember? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM app_user WHERE username = ?", arguments: [username]) else { return nil }
+    static func staff(_ db: SQLDatabase, _ username: String) throws -> StaffMember? {
+        guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM app_user WHERE username = ?", arguments: [username]) else { return nil }
         let roles = try String.fetchAll(db, sql: "SELECT role FROM user_role WHERE username = ?", arguments: [username])
         return staffMember(row, roles: roles)
     }
 
-    static func staff(_ db: Database, office: String) throws -> [StaffMember] {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM app_user WHERE office_id = ? ORDER BY last_name, first_name", arguments: [office])
+    static func staff(_ db: SQLDatabase, office: String) throws -> [StaffMember] {
+        let rows = try SQLRow.fetchAll(db, sql: "SELECT * FROM app_user WHERE office_id = ? ORDER BY last_name, first_name", arguments: [office])
         return try rows.map { row in
             let name: String = row["username"]
             return staffMember(row, roles: try String.fetchAll(db, sql: "SELECT role FROM user_role WHERE username = ?", arguments: [name]))
         }
     }
 
-    static func allStaff(_ db: Database) throws -> [StaffMember] {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM app_user ORDER BY office_id, last_name, first_name")
-        let roles = try Row.fetchAll(db, sql: "SELECT username, role FROM user_role")
+    static func allStaff(_ db: SQLDatabase) throws -> [StaffMember] {
+        let rows = try SQLRow.fetchAll(db, sql: "SELECT * FROM app_user ORDER BY office_id, last_name, first_name")
+        let roles = try SQLRow.fetchAll(db, sql: "SELECT username, role FROM user_role")
         var byUser: [String: [String]] = [:]
         for row in roles { byUser[row["username"], default: []].append(row["role"]) }
         return rows.map { staffMember($0, roles: byUser[$0["username"]] ?? []) }
     }
 
     /// Inserts or replaces an office (idempotent seeding).
-    static func save(_ db: Database, _ o: OfficeEntry) throws {
+    static func save(_ db: SQLDatabase, _ o: OfficeEntry) throws {
         try db.execute(sql: """
             INSERT INTO office (id, name, type, department, street, postal_code, city, phone, email, integral_case_management, unemployment_fund,
                 integral_case_management_financial_only)
@@ -125,7 +125,7 @@ enum Directory {
     }
 
     /// Inserts or replaces a user and their roles (idempotent seeding).
-    static func save(_ db: Database, _ u: StaffMember) throws {
+    static func save(_ db: SQLDatabase, _ u: StaffMember) throws {
         try db.execute(sql: """
             INSERT INTO app_user (username, first_name, last_name, display_name, office_id, function, phone, email)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -139,7 +139,7 @@ enum Directory {
         }
     }
 
-    private static func officeEntry(_ row: Row) -> OfficeEntry {
+    private static func officeEntry(_ row: SQLRow) -> OfficeEntry {
         OfficeEntry(id: row["id"], name: row["name"], type: InstitutionType(rawValue: row["type"]) ?? .sd, department: row["department"],
                     street: row["street"], postalCode: row["postal_code"], city: row["city"], phone: row["phone"], email: row["email"],
                     integralCaseManagement: (row["integral_case_management"] as Int? ?? 0) == 1,
@@ -147,7 +147,7 @@ enum Directory {
                     integralCaseManagementOnlyWithFinancialAssistance: (row["integral_case_management_financial_only"] as Int? ?? 0) == 1)
     }
 
-    private static func staffMember(_ row: Row, roles: [String]) -> StaffMember {
+    private static func staffMember(_ row: SQLRow, roles: [String]) -> StaffMember {
         StaffMember(username: row["username"], firstName: row["first_name"], lastName: row["last_name"], officeId: row["office_id"],
                     roles: Set(roles.compactMap(Role.init(rawValue:))), function: row["function"], phone: row["phone"], email: row["email"])
     }

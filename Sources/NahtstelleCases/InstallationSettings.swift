@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleFEEL
 import NahtstelleOptima
 
@@ -21,8 +21,8 @@ public struct InstallationSettings: Sendable, Hashable {
     static let ravReleaseKey = "rav-release-legal-basis-iv"
     static func rateKey(_ type: InstitutionType) -> String { "flat-rate-" + type.rawValue.lowercased() }
 
-    static func load(_ db: Database) throws -> InstallationSettings {
-        let rows = try Row.fetchAll(db, sql: "SELECT key, value FROM installation_setting")
+    static func load(_ db: SQLDatabase) throws -> InstallationSettings {
+        let rows = try SQLRow.fetchAll(db, sql: "SELECT key, value FROM installation_setting")
         var values: [String: String] = [:]
         for row in rows { values[row["key"]] = row["value"] }
         var rates = FlatRates.conceptModelA
@@ -32,7 +32,7 @@ public struct InstallationSettings: Sendable, Hashable {
         return InstallationSettings(ravReleaseLegalBasisForIV: values[ravReleaseKey] == "true", flatRates: rates)
     }
 
-    func save(_ db: Database, by actor: String, at: Date) throws {
+    func save(_ db: SQLDatabase, by actor: String, at: Date) throws {
         var entries = [(Self.ravReleaseKey, ravReleaseLegalBasisForIV ? "true" : "false")]
         for type in InstitutionType.allCases { entries.append((Self.rateKey(type), SwissFormat.plainAmount(flatRates[type]))) }
         for (key, value) in entries {

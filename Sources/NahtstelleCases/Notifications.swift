@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -19,15 +19,15 @@ public struct NotificationEntry: Sendable, Hashable, Identifiable {
 }
 
 enum NotificationRows {
-    static func insert(_ db: Database, caseID: String?, office: String, role: Role?, username: String?, kind: String, text: String,
+    static func insert(_ db: SQLDatabase, caseID: String?, office: String, role: Role?, username: String?, kind: String, text: String,
                        at: Date) throws {
         try db.execute(sql: """
             INSERT INTO notification (case_id, office_id, role, username, kind, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [caseID, office, role?.rawValue, username, kind, text, at.timeIntervalSince1970])
     }
 
-    static func fetch(_ db: Database, whereClause: String, arguments: StatementArguments, ordered: Bool = false) throws -> [NotificationEntry] {
-        try Row.fetchAll(db, sql: "SELECT * FROM notification WHERE \(whereClause)" + (ordered ? "" : " ORDER BY created_at DESC, id DESC"),
+    static func fetch(_ db: SQLDatabase, whereClause: String, arguments: SQLArguments, ordered: Bool = false) throws -> [NotificationEntry] {
+        try SQLRow.fetchAll(db, sql: "SELECT * FROM notification WHERE \(whereClause)" + (ordered ? "" : " ORDER BY created_at DESC, id DESC"),
                          arguments: arguments)
             .map { row in
                 NotificationEntry(id: row["id"], caseId: row["case_id"], officeId: row["office_id"],
@@ -38,7 +38,7 @@ enum NotificationRows {
     }
 
     /// What a user sees: addressed to them, or to a role they hold in their office.
-    static func forUser(_ db: Database, _ user: StaffMember, unreadOnly: Bool) throws -> [NotificationEntry] {
+    static func forUser(_ db: SQLDatabase, _ user: StaffMember, unreadOnly: Bool) throws -> [NotificationEntry] {
         let (clause, arguments) = addressedTo(user)
         return try fetch(db, whereClause: clause + (unreadOnly ? " AND read_at IS NULL" : ""), arguments: arguments)
     }
@@ -46,33 +46,33 @@ enum NotificationRows {
     /// The user's unread notifications, newest first, at most `limit`: unread by the person
     /// (a notification to a role is read per person), filtered in SQL instead of loading every
     /// notification the office ever had.
-    static func unread(_ db: Database, _ user: StaffMember, limit: Int) throws -> [NotificationEntry] {
+    static func unread(_ db: SQLDatabase, _ user: StaffMember, limit: Int) throws -> [NotificationEntry] {
         let (clause, arguments) = unreadClause(user)
         return try fetch(db, whereClause: clause + " ORDER BY created_at DESC, id DESC LIMIT ?", arguments: arguments + [limit], ordered: true)
     }
 
     /// One notification by id, when it is addressed to the user (else `nil`).
-    static func one(_ db: Database, _ user: StaffMember, id: Int64) throws -> NotificationEntry? {
+    static func one(_ db: SQLDatabase, _ user: StaffMember, id: Int64) throws -> NotificationEntry? {
         let (clause, arguments) = addressedTo(user)
         return try fetch(db, whereClause: clause + " AND id = ?", arguments: arguments + [id]).first
     }
 
     /// How many notifications the user has not read, counted up to `cap`.
-    static func unreadCount(_ db: Database, _ user: StaffMember, upTo cap: Int) throws -> Int {
+    static func unreadCount(_ db: SQLDatabase, _ user: StaffMember, upTo cap: Int) throws -> Int {
         let (clause, arguments) = unreadClause(user)
         return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM notification WHERE \(clause) LIMIT ?)",
                                 arguments: arguments + [cap]) ?? 0
     }
 
-    private static func addressedTo(_ user: StaffMember) -> (String, StatementArguments) {
+    private static func addressedTo(_ user: StaffMember) -> (String, SQLArguments) {
         let roles = user.roles.map(\.rawValue).sorted()
         let roleClause = roles.isEmpty ? "0" : roles.map { _ in "role = ?" }.joined(separator: " OR ")
-        var arguments: StatementArguments = [user.username, user.officeId]
+        var arguments: SQLArguments = [user.username, user.officeId]
         for role in roles { arguments += [role] }
         return ("(username = ? OR (office_id = ? AND username IS NULL AND (\(roleClause))))", arguments)
     }
 
-    private static func unreadClause(_ user: StaffMember) -> (String, StatementArguments) {
+    private static func unreadClause(_ user: StaffMember) -> (String, SQLArguments) {
         let (clause, arguments) = addressedTo(user)
         return (clause + " AND read_at IS NULL AND NOT EXISTS "
                 + "(SELECT 1 FROM notification_read r WHERE r.notification_id = notification.id AND r.username = ?)",
@@ -111,7 +111,7 @@ struct NotifyHandler: ServiceTaskHandler {
     }
 
     /// - Parameter at: when the step runs (a timer may fire late, after downtime).
-    static func text(_ element: String, stored: StoredCase, variables v: [String: Value], db: Database, at: Date) -> String {
+    static func text(_ element: String, stored: StoredCase, variables v: [String: Value], db: SQLDatabase, at: Date) -> String {
         let c = stored.optimaCase
         let who = "\(c.id) (\(c.person.lastName) \(c.person.firstName))"
         let measure = v["measure"]?.stringValue.map { "«\($0)»" } ?? ""

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleForms
@@ -61,7 +61,7 @@ extension OptimaService {
         let today = self.today
         let limit = max(1, min(filter.limit, 200))
         // One read transaction: the caller, the page of tasks and the names of their cases.
-        let (items, found) = try read { db -> ([InboxItem], Bool) in
+        let (items, found) = try snapshot { db, tx -> ([InboxItem], Bool) in
             guard let user = try Directory.staff(db, username) else { return ([], false) }
             var roles = user.roles.filter { $0 != .coordinator }.map(\.rawValue).sorted()
             if let role = filter.role { roles = roles.contains(role.rawValue) ? [role.rawValue] : [] }
@@ -78,8 +78,7 @@ extension OptimaService {
             case .week?: query.dueBefore = ISODateTime.startOfDay(today.adding(days: 7))
             case nil: break
             }
-            let tx = SQLiteTransaction(db: db)
-            let hidden = try Self.hiddenTasks(db, username: user.username, today: today)
+                        let hidden = try Self.hiddenTasks(db, username: user.username, today: today)
             var tasks: [TaskRecord] = []
             if filter.followUp == .only {
                 // Only the few tasks the caller put on follow-up: looked up by id, filtered like the query.
@@ -99,7 +98,7 @@ extension OptimaService {
             }
             var names: [String: (String, ProcessKind)] = [:]
             for key in Set(tasks.compactMap(\.businessKey)) {
-                if let row = try Row.fetchOne(db, sql: "SELECT person_last_name, person_first_name, process_kind FROM optima_case WHERE id = ?",
+                if let row = try SQLRow.fetchOne(db, sql: "SELECT person_last_name, person_first_name, process_kind FROM optima_case WHERE id = ?",
                                               arguments: [key]),
                     let kind = ProcessKind(rawValue: row["process_kind"]) {
                     names[key] = ((row["person_last_name"] as String) + " " + (row["person_first_name"] as String), kind)
@@ -195,7 +194,7 @@ extension OptimaService {
         guard AccessPolicy.worksCases(user.user) else { return Page(items: [], next: nil) }
         let limit = max(1, min(limit, 200))
         var clauses = ["(referrer_office_id = ? OR receiver_office_id = ?)"]
-        var arguments: StatementArguments = [user.officeId, user.officeId]
+        var arguments: SQLArguments = [user.officeId, user.officeId]
         if let state { clauses.append("state = ?"); _ = arguments.append(contentsOf: [state.rawValue]) }
         if let q = query?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
             let pattern = "%" + q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
@@ -218,7 +217,7 @@ extension OptimaService {
             guard !ids.isEmpty else { return [] }
             let placeholders = ids.map { _ in "?" }.joined(separator: ",")
             let byID = Dictionary(uniqueKeysWithValues: try CaseRows.all(db, whereClause: "id IN (\(placeholders))",
-                                                                          arguments: StatementArguments(ids)).map { ($0.id, $0) })
+                                                                          arguments: SQLArguments(ids)).map { ($0.id, $0) })
             return ids.compactMap { byID[$0] }
         }
         try logAccess(username, "list-cases", caseID: nil)
@@ -282,14 +281,14 @@ extension OptimaService {
         try require(AccessPolicy.canReadAudit(user.user), "Das Zugriffsprotokoll sehen die IIZ-Koordinationsstellen.")
         try accessLog.flush()
         var clauses = ["1"]
-        var arguments: StatementArguments = []
+        var arguments: SQLArguments = []
         if let caseID { clauses.append("case_id = ?"); _ = arguments.append(contentsOf: [caseID]) }
         if let filterUser { clauses.append("username = ?"); _ = arguments.append(contentsOf: [filterUser]) }
         if let from { clauses.append("at >= ?"); _ = arguments.append(contentsOf: [from.timeIntervalSince1970]) }
         if let to { clauses.append("at < ?"); _ = arguments.append(contentsOf: [to.timeIntervalSince1970]) }
         let sql = "SELECT * FROM case_access WHERE \(clauses.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
         return try read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments + [max(1, min(limit, 5000))]).map { row in
+            try SQLRow.fetchAll(db, sql: sql, arguments: arguments + [max(1, min(limit, 5000))]).map { row in
                 AccessEntry(id: row["id"], at: Date(timeIntervalSince1970: row["at"]), username: row["username"], caseID: row["case_id"],
                             action: row["action"], documentID: row["document_id"], clientAddress: row["client_address"],
                             requestID: row["request_id"])
@@ -329,7 +328,7 @@ extension OptimaService {
     /// Records a write of case data done through the server, with its request (own transaction).
     public func logWrite(_ username: String, _ action: String, caseID: String?, documentID: Int64? = nil) throws {
         let entry = accessEntry(username, action, caseID: caseID, documentID: documentID)
-        do { try store.writer.write { db in try AccessLogWriter.insert(db, entry) } } catch { throw CaseServiceError.wrapping(error) }
+        do { try tables.write { db in try AccessLogWriter.insert(db, entry) } } catch { throw CaseServiceError.wrapping(error) }
     }
 
     /// The deployed processes with every version (any signed-in user: definitions hold no case data).

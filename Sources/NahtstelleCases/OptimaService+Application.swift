@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleForms
@@ -252,7 +252,7 @@ extension OptimaService {
     }
 
     /// `OPT-2026-0001`, numbered per year of application.
-    static func nextCaseID(_ db: Database, year: Int) throws -> String {
+    static func nextCaseID(_ db: SQLDatabase, year: Int) throws -> String {
         let prefix = "OPT-\(year)-"
         let last = try String.fetchOne(db, sql: "SELECT id FROM optima_case WHERE id LIKE ? ORDER BY id DESC LIMIT 1", arguments: [prefix + "%"])
         let number = (last.flatMap { Int($0.dropFirst(prefix.count)) } ?? 0) + 1

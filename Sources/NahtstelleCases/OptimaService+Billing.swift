@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleFEEL
 import NahtstelleOptima
 
@@ -87,7 +87,7 @@ extension OptimaService {
 
 /// The billing facts read from the database, for the service and the read-only report.
 enum FlatRateRows {
-    static func cases(_ db: Database) throws -> [FlatRateCase] {
+    static func cases(_ db: SQLDatabase) throws -> [FlatRateCase] {
         try CaseRows.all(db).map { stored in
             let c = stored.optimaCase
             return FlatRateCase(caseID: c.id, referrerOfficeId: c.referrerOfficeId, receiverOfficeId: c.receiverOfficeId,
@@ -96,7 +96,7 @@ enum FlatRateRows {
     }
 
     /// The statements of the report period `from...to` up to the month of `asOf`, at the installation's rates.
-    static func summary(_ db: Database, from: LocalDate, to: LocalDate, asOf: LocalDate) throws -> FlatRateSummary {
+    static func summary(_ db: SQLDatabase, from: LocalDate, to: LocalDate, asOf: LocalDate) throws -> FlatRateSummary {
         let names = Dictionary(try Directory.offices(db).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         return FlatRateBilling.summary(cases: try cases(db), from: from, to: to, asOf: asOf, rates: try InstallationSettings.load(db).flatRates,
                                        officeNames: names)

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleDefinition
 import NahtstelleEngine
 import NahtstelleOptima
@@ -62,7 +62,7 @@ extension OptimaService {
         _ = try staff(username)
         return try read { db in
             var counts: [Int64: Int] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            for row in try SQLRow.fetchAll(db, sql: """
                 SELECT definition_id, COUNT(*) AS n FROM instance INDEXED BY instance_running WHERE status = 'running' GROUP BY definition_id
                 """) {
                 counts[row["definition_id"]] = row["n"]
@@ -91,7 +91,7 @@ extension OptimaService {
         let now = clock().timeIntervalSince1970
         return try read { db in
             var counts: [String: NodeCounts] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            for row in try SQLRow.fetchAll(db, sql: """
                 SELECT t.element_id AS e, COUNT(DISTINCT t.instance_id) AS w, COUNT(*) AS n, SUM(t.due_at < ?) AS late
                 FROM instance i INDEXED BY instance_running JOIN task t ON t.instance_id = i.id
                 WHERE i.definition_id = ? AND i.status = 'running' AND t.ended_at IS NULL GROUP BY t.element_id
@@ -99,7 +99,7 @@ extension OptimaService {
                 counts[row["e"], default: NodeCounts()] = NodeCounts(waiting: row["w"], open: row["n"], overdue: row["late"] ?? 0)
             }
             for table in ["job", "subscription"] {
-                for row in try Row.fetchAll(db, sql: """
+                for row in try SQLRow.fetchAll(db, sql: """
                     SELECT x.element_id AS e, COUNT(DISTINCT x.instance_id) AS w
                     FROM instance i INDEXED BY instance_running JOIN \(table) x ON x.instance_id = i.id
                     WHERE i.definition_id = ? AND i.status = 'running' GROUP BY x.element_id

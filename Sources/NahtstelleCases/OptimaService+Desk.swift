@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -182,12 +182,12 @@ extension OptimaService {
         let user = try staff(username)
         let today = self.today.description
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM follow_up WHERE username = ? AND until > ? ORDER BY until, id",
+            try SQLRow.fetchAll(db, sql: "SELECT * FROM follow_up WHERE username = ? AND until > ? ORDER BY until, id",
                              arguments: [user.username, today]).compactMap(Self.followUp)
         }
     }
 
-    static func followUp(_ row: Row) -> FollowUp? {
+    static func followUp(_ row: SQLRow) -> FollowUp? {
         guard let until = LocalDate(iso: row["until"] as String) else { return nil }
         let target: FollowUp.Target
         if let task: Int64 = row["task_id"] { target = .task(task) } else if let c: String = row["case_id"] { target = .case(c) } else { return nil }
@@ -195,9 +195,9 @@ extension OptimaService {
     }
 
     /// Task ids (and their dates) the user has put on follow-up that are still hidden today.
-    static func hiddenTasks(_ db: Database, username: String, today: LocalDate) throws -> [Int64: LocalDate] {
+    static func hiddenTasks(_ db: SQLDatabase, username: String, today: LocalDate) throws -> [Int64: LocalDate] {
         var out: [Int64: LocalDate] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT task_id, until FROM follow_up WHERE username = ? AND until > ? AND task_id IS NOT NULL",
+        for row in try SQLRow.fetchAll(db, sql: "SELECT task_id, until FROM follow_up WHERE username = ? AND until > ? AND task_id IS NOT NULL",
                                     arguments: [username, today.description]) {
             if let until = LocalDate(iso: row["until"] as String) { out[row["task_id"]] = until }
         }
@@ -238,9 +238,9 @@ extension OptimaService {
                                    field: "text")
         }
         let (note, _) = try perform(user.username, "add-note", caseOf: { _ in caseID }) { cmd, db -> CaseNote in
-            try db.execute(sql: "INSERT INTO case_note (case_id, author, office_id, text, created_at) VALUES (?, ?, ?, ?, ?)",
+            let insertedID = try db.insert(sql: "INSERT INTO case_note (case_id, author, office_id, text, created_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [caseID, user.username, user.officeId, trimmed, cmd.now.timeIntervalSince1970])
-            let id = db.lastInsertedRowID
+            let id = insertedID
             try Self.appendCaseHistory(cmd, db, caseID: caseID, command: "add-note", elementID: nil,
                                        details: ["noteId": .number(Decimal(id)), "office": .string(user.officeId)])
             return CaseNote(id: id, caseId: caseID, author: user.username, authorName: user.displayName, officeId: user.officeId,
@@ -251,7 +251,7 @@ extension OptimaService {
 
     /// An entry of the case's timeline for a command of the desk. The history is read per process
     /// instance: the entry goes to the case's OPTIMA instance.
-    static func appendCaseHistory(_ cmd: EngineCommand, _ db: Database, caseID: String, command: String, elementID: String?,
+    static func appendCaseHistory(_ cmd: EngineCommand, _ db: SQLDatabase, caseID: String, command: String, elementID: String?,
                                   details: [String: Value]) throws {
         let instance = try Int64.fetchOne(db, sql: "SELECT optima_instance_id FROM optima_case WHERE id = ?", arguments: [caseID])
         try cmd.transaction.appendHistory(HistoryRecord(at: cmd.now, actor: cmd.actor, command: command, instanceID: instance, businessKey: caseID,
@@ -266,8 +266,8 @@ extension OptimaService {
         return try read { try Self.notes($0, caseID: caseID) }
     }
 
-    static func notes(_ db: Database, caseID: String) throws -> [CaseNote] {
-        try Row.fetchAll(db, sql: """
+    static func notes(_ db: SQLDatabase, caseID: String) throws -> [CaseNote] {
+        try SQLRow.fetchAll(db, sql: """
             SELECT n.*, u.display_name FROM case_note n LEFT JOIN app_user u ON u.username = n.author WHERE n.case_id = ? ORDER BY n.id
             """, arguments: [caseID]).map { row in
             CaseNote(id: row["id"], caseId: row["case_id"], author: row["author"], authorName: row["display_name"], officeId: row["office_id"],
@@ -281,12 +281,12 @@ extension OptimaService {
     public func savedFilters(by username: String) throws -> [SavedFilter] {
         let user = try staff(username)
         return try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM saved_filter WHERE username = ? ORDER BY name COLLATE NOCASE, id", arguments: [user.username])
+            try SQLRow.fetchAll(db, sql: "SELECT * FROM saved_filter WHERE username = ? ORDER BY name COLLATE NOCASE, id", arguments: [user.username])
                 .map(Self.savedFilter)
         }
     }
 
-    static func savedFilter(_ row: Row) -> SavedFilter {
+    static func savedFilter(_ row: SQLRow) -> SavedFilter {
         SavedFilter(id: row["id"], name: row["name"], role: (row["role"] as String?).flatMap(Role.init(rawValue:)), process: row["process"],
                     due: (row["due"] as String?).flatMap(TaskFilter.Due.init(rawValue:)),
                     assignee: (row["assignee"] as String?).flatMap(TaskFilter.Assignee.init(rawValue:)),
@@ -322,7 +322,7 @@ extension OptimaService {
                 ON CONFLICT (username, name) DO UPDATE SET role = excluded.role, process = excluded.process, due = excluded.due,
                     assignee = excluded.assignee, saved_at = excluded.saved_at
                 """, arguments: [user.username, name, role?.rawValue, process, due?.rawValue, assignee?.rawValue, cmd.now.timeIntervalSince1970])
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM saved_filter WHERE username = ? AND name = ?", arguments: [user.username, name])
+            guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM saved_filter WHERE username = ? AND name = ?", arguments: [user.username, name])
             else { throw CaseServiceError(.processFailed, "Der Filter «\(name)» wurde nicht gespeichert.") }
             return Self.savedFilter(row)
         }
@@ -349,7 +349,7 @@ extension OptimaService {
 
 extension NotificationRows {
     /// The notifications one person has read (a notification to a role is read per person).
-    static func readBy(_ db: Database, _ username: String) throws -> Set<Int64> {
+    static func readBy(_ db: SQLDatabase, _ username: String) throws -> Set<Int64> {
         Set(try Int64.fetchAll(db, sql: "SELECT notification_id FROM notification_read WHERE username = ?", arguments: [username]))
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -28,14 +28,13 @@ extension OptimaService {
     /// The header's facts in one read transaction: name, office, counts for the navigation.
     public func deskSummary(by username: String) throws -> DeskSummary {
         let now = clock()
-        let summary = try read { db -> DeskSummary? in
+        let summary = try snapshot { db, tx -> DeskSummary? in
             guard let user = try Directory.staff(db, username) else { return nil }
             let officeName = try Directory.office(db, user.officeId)?.name ?? user.officeId
             let roles = user.roles.filter { $0 != .coordinator }.map(\.rawValue).sorted()
             var open = 0, overdue = 0
             if !roles.isEmpty {
-                let tx = SQLiteTransaction(db: db)
-                var query = TaskQuery(office: user.officeId, roles: roles, assignee: user.username, includeUnassigned: true)
+                                var query = TaskQuery(office: user.officeId, roles: roles, assignee: user.username, includeUnassigned: true)
                 open = try tx.countTasks(matching: query, upTo: DeskSummary.countCap)
                 query.dueBefore = now
                 overdue = try tx.countTasks(matching: query, upTo: DeskSummary.countCap)

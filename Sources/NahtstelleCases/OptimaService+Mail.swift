@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleOptima
 
 /// Why a person gets an e-mail notice of a task.
@@ -58,7 +58,7 @@ extension OptimaService {
     public func collectMailNotices(batch: Int = 500) throws -> Int {
         let now = clock().timeIntervalSince1970
         do {
-            return try store.writer.write { db -> Int in
+            return try tables.write { db -> Int in
                 let lastID = try Double.fetchOne(db, sql: "SELECT value FROM mail_cursor WHERE key = 'last-task-id'")
                 guard let lastID else {
                     let maxID = try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM task") ?? 0
@@ -69,29 +69,30 @@ extension OptimaService {
                 let overdueSince = try Double.fetchOne(db, sql: "SELECT value FROM mail_cursor WHERE key = 'overdue-since'") ?? now
                 var entered = 0
                 var staffByOffice: [String: [StaffMember]] = [:]
-                func recipients(_ row: Row) throws -> [StaffMember] {
+                func recipients(_ row: SQLRow) throws -> [StaffMember] {
                     if let assignee: String = row["assignee"] { return try Directory.staff(db, assignee).map { [$0] } ?? [] }
                     guard let office: String = row["office"] else { return [] }
                     if staffByOffice[office] == nil { staffByOffice[office] = try Directory.staff(db, office: office) }
                     let role = (row["role"] as String?).flatMap(Role.init(rawValue:))
                     return (staffByOffice[office] ?? []).filter { member in role.map { member.roles.contains($0) } ?? true }
                 }
-                func enter(_ row: Row, _ kind: MailNoticeKind) throws {
+                func enter(_ row: SQLRow, _ kind: MailNoticeKind) throws {
                     for member in try recipients(row) {
                         guard let email = member.email, Self.isPlainAddress(email) else { continue }
                         try db.execute(sql: """
-                            INSERT OR IGNORE INTO mail_notice (task_id, username, kind, email, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)
-                            """, arguments: [row["id"], member.username, kind.rawValue, email, now, now])
+                            INSERT INTO mail_notice (task_id, username, kind, email, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)
+                            ON CONFLICT DO NOTHING
+                            """, arguments: [row.value("id"), member.username, kind.rawValue, email, now, now])
                         entered += db.changesCount
                     }
                 }
-                let created = try Row.fetchAll(db, sql: "SELECT id, office, role, assignee, ended_at FROM task WHERE id > ? ORDER BY id LIMIT ?",
+                let created = try SQLRow.fetchAll(db, sql: "SELECT id, office, role, assignee, ended_at FROM task WHERE id > ? ORDER BY id LIMIT ?",
                                                arguments: [Int64(lastID), batch])
                 for row in created where (row["ended_at"] as Double?) == nil { try enter(row, .new) }
                 if let last = created.last {
                     try db.execute(sql: "UPDATE mail_cursor SET value = ? WHERE key = 'last-task-id'", arguments: [Double(last["id"] as Int64)])
                 }
-                let overdue = try Row.fetchAll(db, sql: """
+                let overdue = try SQLRow.fetchAll(db, sql: """
                     SELECT id, office, role, assignee FROM task t
                     WHERE ended_at IS NULL AND due_at IS NOT NULL AND due_at < ? AND due_at >= ?
                         AND NOT EXISTS (SELECT 1 FROM mail_notice n WHERE n.task_id = t.id AND n.kind = 'overdue')
@@ -107,7 +108,7 @@ extension OptimaService {
     public func dueMailNotices(limit: Int = 50) throws -> [MailNotice] {
         let now = clock().timeIntervalSince1970
         return try read { db in
-            try Row.fetchAll(db, sql: """
+            try SQLRow.fetchAll(db, sql: """
                 SELECT * FROM mail_notice WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
                 """, arguments: [now, limit]).compactMap { row in
                 MailNoticeKind(rawValue: row["kind"]).map {
@@ -122,7 +123,7 @@ extension OptimaService {
     public func mailNoticeSent(_ id: Int64) throws {
         let now = clock().timeIntervalSince1970
         do {
-            try store.writer.write { db in
+            try tables.write { db in
                 try db.execute(sql: "UPDATE mail_notice SET sent_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?", arguments: [now, id])
             }
         } catch { throw CaseServiceError.wrapping(error) }
@@ -133,7 +134,7 @@ extension OptimaService {
     public func mailNoticeFailed(_ id: Int64, error message: String) throws {
         let now = clock().timeIntervalSince1970
         do {
-            try store.writer.write { db in
+            try tables.write { db in
                 let attempts = (try Int.fetchOne(db, sql: "SELECT attempts FROM mail_notice WHERE id = ?", arguments: [id]) ?? 0) + 1
                 let delay = min(3600, 60 * pow(2, Double(attempts - 1)))
                 try db.execute(sql: """
@@ -146,8 +147,8 @@ extension OptimaService {
     /// Notices sent, waiting and given up (for the metrics and tests).
     public func mailNoticeCounts() throws -> (sent: Int, waiting: Int, failed: Int) {
         try read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT COUNT(sent_at), SUM(sent_at IS NULL AND failed_at IS NULL), COUNT(failed_at) FROM mail_notice
+            let row = try SQLRow.fetchOne(db, sql: """
+                SELECT COUNT(sent_at), COALESCE(SUM(CASE WHEN sent_at IS NULL AND failed_at IS NULL THEN 1 ELSE 0 END), 0), COUNT(failed_at) FROM mail_notice
                 """)
             return ((row?[0] as Int?) ?? 0, (row?[1] as Int?) ?? 0, (row?[2] as Int?) ?? 0)
         }

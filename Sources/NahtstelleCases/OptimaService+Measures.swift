@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -32,8 +32,8 @@ public struct OwnEntitlementMeasureEntry: Sendable, Hashable, Identifiable {
 }
 
 extension CaseRows {
-    static func ownEntitlementMeasures(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> [OwnEntitlementMeasureEntry] {
-        try Row.fetchAll(db, sql: """
+    static func ownEntitlementMeasures(_ db: SQLDatabase, whereClause: String, arguments: SQLArguments) throws -> [OwnEntitlementMeasureEntry] {
+        try SQLRow.fetchAll(db, sql: """
             SELECT own_entitlement_measure.*, office.type AS paying_type FROM own_entitlement_measure
             JOIN office ON office.id = own_entitlement_measure.paying_office_id
             WHERE \(whereClause) ORDER BY own_entitlement_measure.id
@@ -96,14 +96,14 @@ extension OptimaService {
         let values = result.values
         let today = self.today
         let (id, _) = try perform(username, "book-own-entitlement-measure", caseOf: { _ in caseID }) { cmd, db -> Int64 in
-            try db.execute(sql: """
+            let insertedID = try db.insert(sql: """
                 INSERT INTO own_entitlement_measure (case_id, measure, provider, provider_address, period_from, period_to, amount_rappen,
                     paying_office_id, funding_reason, booked_at, booked_by)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [caseID, values["measure"]?.stringValue, values["provider"]?.stringValue,
                                  values["providerAddress"]?.stringValue, from.description, to.description, CaseRows.rappen(amount),
                                  c.receiverOfficeId, reason, today.description, username])
-            let id = db.lastInsertedRowID
+            let id = insertedID
             // The case's history (who did what, when) lists the booking beside the process steps.
             let details: Value = .context([
                 "ownEntitlementMeasure": .context([

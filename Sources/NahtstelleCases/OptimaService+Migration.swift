@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleEngine
 
 /// Instance migration for coordinators: a corrected definition reaches the running cases (they

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -96,9 +96,9 @@ extension OptimaService {
     }
 
     /// Letters among the documents that match (newest first).
-    static func letters(_ db: Database, generator: DocumentGenerator, whereClause: String, arguments: StatementArguments) throws -> [OutboxLetter] {
+    static func letters(_ db: SQLDatabase, generator: DocumentGenerator, whereClause: String, arguments: SQLArguments) throws -> [OutboxLetter] {
         let templates = LetterRules.templates.map { "d.template = '\($0)'" }.joined(separator: " OR ")
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try SQLRow.fetchAll(db, sql: """
             SELECT d.id, d.case_id, d.template, d.version, d.file_name, d.size, d.created_at, d.created_by, d.element_id, d.cost_approval_id,
                 c.referrer_office_id, c.receiver_office_id, c.referrer_advisor, c.person_last_name, c.person_first_name, c.person_street,
                 c.person_postal_code, c.person_city,
@@ -237,11 +237,11 @@ extension OptimaService {
             return .ready(bytes: [UInt8](stored), fileName: fileName)
         }
         guard pdfQueue.soffice != nil else { return .unavailable(message: DocumentPDFQueue.missingMessage, retryAfter: nil) }
-        let writer = store.writer
+        let writer = tables
         let clock = self.clock
         let job = DocumentPDFQueue.Job(documentID: id, fileName: doc.info.fileName, docx: doc.bytes) { pdf in
             try writer.write { db in
-                try db.execute(sql: "INSERT OR IGNORE INTO document_pdf (document_id, bytes, size, created_at) VALUES (?, ?, ?, ?)",
+                _ = try db.execute(sql: "INSERT INTO document_pdf (document_id, bytes, size, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                                arguments: [id, Data(pdf), pdf.count, clock().timeIntervalSince1970])
             }
         }

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleForms
@@ -322,13 +322,13 @@ extension OptimaService {
         }
     }
 
-    func insertCostApproval(_ db: Database, caseID: String, values v: [String: Value], by username: String, today: LocalDate) throws -> Int64 {
+    func insertCostApproval(_ db: SQLDatabase, caseID: String, values v: [String: Value], by username: String, today: LocalDate) throws -> Int64 {
         let positions = v["positions"]?.listValue ?? []
         let total = positions.reduce(Decimal(0)) { sum, row in sum + (row.contextValue?["amount"]?.numberValue ?? 0) }
         guard let from = v["periodFrom"].flatMap(TemplateData.localDate), let to = v["periodTo"].flatMap(TemplateData.localDate) else {
             throw CaseServiceError(.invalidInput, "Kostengutsprache: Dauer von/bis fehlt. Bitte beide Daten angeben (TT.MM.JJJJ).")
         }
-        try db.execute(sql: """
+        let insertedID = try db.insert(sql: """
             INSERT INTO cost_approval (case_id, measure, provider, provider_address, period_from, period_to, positions_json, amount_rappen,
                 paying_office_id, requested_at, requested_by, signature_due)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -336,7 +336,7 @@ extension OptimaService {
                              from.description, to.description, Value.list(positions).jsonString(), CaseRows.rappen(total),
                              v["payingOffice"]?.stringValue, today.description, username,
                              deadlines.costApprovalSignatureDue(requestedAt: today).description])
-        return db.lastInsertedRowID
+        return insertedID
     }
 
     /// The variables a KGS request carries into its event sub-process instance.

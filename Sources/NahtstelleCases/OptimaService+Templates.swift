@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleDocuments
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -49,7 +49,7 @@ extension OptimaService {
         return name
     }
 
-    private func overview(_ db: Database, _ name: String) throws -> TemplateOverview {
+    private func overview(_ db: SQLDatabase, _ name: String) throws -> TemplateOverview {
         let meta = templates.schema?.templates[name]
         return TemplateOverview(name: name, title: meta?.title ?? name, description: meta?.description ?? "",
                                 versions: try generator.versions.list(db, name), hasSample: templateSample(name) != nil)
@@ -117,7 +117,7 @@ extension OptimaService {
         let file = Self.templateFileName(fileName, name: name)
         let entry = accessEntry(username, "upload-template", caseID: nil)
         do {
-            return try store.writer.write { db -> TemplateUpload in
+            return try tables.write { db -> TemplateUpload in
                 let latest = try generator.versions.latestVersion(db, name)
                 if try generator.versions.bytes(db, name, version: latest) == bytes {
                     return .stored(version: latest, isNew: false, warnings: problems)

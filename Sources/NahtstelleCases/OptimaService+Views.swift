@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -82,7 +82,7 @@ extension OptimaService {
     /// Who read a case (newest first): the audit trail of reads.
     public func accessLog(caseID: String) throws -> [(at: Date, username: String, action: String, documentID: Int64?)] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM case_access WHERE case_id = ? ORDER BY id DESC", arguments: [caseID]).map { row in
+            try SQLRow.fetchAll(db, sql: "SELECT * FROM case_access WHERE case_id = ? ORDER BY id DESC", arguments: [caseID]).map { row in
                 (Date(timeIntervalSince1970: row["at"]), row["username"], row["action"], row["document_id"])
             }
         }
@@ -120,11 +120,10 @@ extension OptimaService {
         let user = try staff(username)
         let today = self.today
         // One read transaction: every part of the page from the same snapshot.
-        let view = try read { db -> CaseView? in
+        let view = try snapshot { db, tx -> CaseView? in
             guard let stored = try CaseRows.load(db, id: caseID), AccessPolicy.canSeeCase(user.user, stored.optimaCase) else { return nil }
             let c = stored.optimaCase
-            let tx = SQLiteTransaction(db: db)
-            let instances = try tx.instances(businessKey: caseID).sorted { $0.id < $1.id }
+                        let instances = try tx.instances(businessKey: caseID).sorted { $0.id < $1.id }
             var tasks: [TaskRecord] = []
             for instance in instances { tasks += try tx.tasks(instanceID: instance.id) }
             guard let referrer = try Directory.office(db, c.referrerOfficeId), let receiver = try Directory.office(db, c.receiverOfficeId) else {

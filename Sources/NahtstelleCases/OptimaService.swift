@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import Logging
 import NahtstelleDefinition
 import NahtstelleDocuments
@@ -17,7 +17,11 @@ import NahtstelleStore
 /// German message that says how to fix the input; nothing is changed then.
 public final class OptimaService: Sendable {
     public let engine: Engine
-    public let store: SQLiteEngineStore
+    public let store: any EngineStore
+    /// The application's tables outside engine commands.
+    public let tables: ApplicationTables
+    /// Where the state lives (SQLite file, memory, PostgreSQL).
+    public let location: StoreLocation
     public let repository: SQLiteCaseRepository
     public let templates: TemplateLibrary
     public let forms: FormCatalog
@@ -52,9 +56,16 @@ public final class OptimaService: Sendable {
 
     /// Opens (and migrates) the database and builds the engine with the OPTIMA handlers.
     /// - Parameters:
-    ///   - databasePath: the SQLite file; `nil` for a private in-memory database.
+    ///   - databasePath: the SQLite file or a `postgres://` URL (see `StoreLocation`); `nil` for a
+    ///     private in-memory database.
     ///   - now: the clock (tests move it to fire deadlines and timers).
-    public init(databasePath: String?, resources: Resources, now: @escaping @Sendable () -> Date = { Date() },
+    public convenience init(databasePath: String?, resources: Resources, now: @escaping @Sendable () -> Date = { Date() },
+                            logger: Logger = Logger(label: "nahtstelle.cases"), pdfQueue: DocumentPDFQueue = DocumentPDFQueue()) throws {
+        try self.init(location: databasePath.map(StoreLocation.init) ?? .memory, resources: resources, now: now, logger: logger, pdfQueue: pdfQueue)
+    }
+
+    /// Opens (and migrates) the store at `location` and builds the engine with the OPTIMA handlers.
+    public init(location: StoreLocation, resources: Resources, now: @escaping @Sendable () -> Date = { Date() },
                 logger: Logger = Logger(label: "nahtstelle.cases"), pdfQueue: DocumentPDFQueue = DocumentPDFQueue()) throws {
         let forms: FormCatalog
         do { forms = try FormCatalog(directory: resources.forms) } catch {
@@ -64,7 +75,7 @@ public final class OptimaService: Sendable {
         do { templates = try TemplateLibrary(directory: resources.templates) } catch {
             throw CaseServiceError(.documentFailed, error.description)
         }
-        let store = try SQLiteEngineStore(path: databasePath, migrations: CaseSchema.register)
+        let store = try location.open()
         let generator = DocumentGenerator(templates: templates, versions: TemplateVersions(library: templates))
         var configuration = Engine.Configuration()
         configuration.now = now
@@ -75,20 +86,22 @@ public final class OptimaService: Sendable {
         configuration.onTaskCompleted = { completion, tx in try hook.handle(completion, tx) }
         // A reduced procedure starts by message at the hand-over: link it to its case in the same transaction.
         configuration.onInstanceStarted = { instance, tx in
-            guard instance.processID.hasPrefix("reduced-"), let key = instance.businessKey, let db = (tx as? SQLiteTransaction)?.db else { return }
-            try db.execute(sql: "UPDATE optima_case SET reduced_instance_id = ? WHERE id = ? AND reduced_instance_id IS NULL",
+            guard instance.processID.hasPrefix("reduced-"), let key = instance.businessKey else { return }
+            try tx.database().execute(sql: "UPDATE optima_case SET reduced_instance_id = ? WHERE id = ? AND reduced_instance_id IS NULL",
                            arguments: [instance.id, key])
         }
         configuration.logger = logger
         self.engine = Engine(store: store, configuration: configuration)
         self.store = store
-        self.repository = SQLiteCaseRepository(writer: store.writer)
+        self.tables = ApplicationTables(store: store)
+        self.location = location
+        self.repository = SQLiteCaseRepository(tables: tables)
         self.templates = templates
         self.forms = forms
         self.deadlines = Deadlines()
         self.generator = generator
         self.clock = now
-        self.accessLog = AccessLogWriter(writer: store.writer)
+        self.accessLog = AccessLogWriter(tables: tables)
         self.resources = resources
         self.pdfQueue = pdfQueue
     }
@@ -102,7 +115,7 @@ public final class OptimaService: Sendable {
     /// - Parameter caseOf: the case the command changed; through the server (an `AccessContext`
     ///   is bound) the write is entered in the access log inside the same transaction.
     func perform<T>(_ actor: String, _ name: String, caseOf: ((T) -> String?)? = nil,
-                    _ body: (EngineCommand, Database) throws -> T) throws -> (T, CommandResult) {
+                    _ body: (EngineCommand, SQLDatabase) throws -> T) throws -> (T, CommandResult) {
         do {
             return try engine.perform(actor: actor, name: name) { cmd in
                 let db = try cmd.transaction.database()
@@ -117,8 +130,13 @@ public final class OptimaService: Sendable {
         }
     }
 
-    func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do { return try store.writer.read(body) } catch { throw CaseServiceError.wrapping(error) }
+    func read<T>(_ body: (SQLDatabase) throws -> T) throws -> T {
+        do { return try tables.read(body) } catch { throw CaseServiceError.wrapping(error) }
+    }
+
+    /// The application's tables and the engine's records from one snapshot.
+    func snapshot<T>(_ body: (SQLDatabase, any EngineReadTransaction) throws -> T) throws -> T {
+        do { return try tables.snapshot(body) } catch { throw CaseServiceError.wrapping(error) }
     }
 
     // MARK: Deployment

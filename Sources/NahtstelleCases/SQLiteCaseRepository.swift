@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleFEEL
 import NahtstelleOptima
 
@@ -9,11 +9,11 @@ import NahtstelleOptima
 /// for the protocol (imports, tools) and write the case row only — cost approvals are recorded
 /// by the service, where the database rules (no booking without approval) apply.
 public final class SQLiteCaseRepository: CaseRepository {
-    public let writer: any DatabaseWriter
+    public let writer: ApplicationTables
     public let deadlines: Deadlines
 
-    public init(writer: any DatabaseWriter, deadlines: Deadlines = Deadlines()) {
-        self.writer = writer
+    public init(tables: ApplicationTables, deadlines: Deadlines = Deadlines()) {
+        self.writer = tables
         self.deadlines = deadlines
     }
 
@@ -94,14 +94,14 @@ public final class SQLiteCaseRepository: CaseRepository {
 
     /// The visibility rule of §3 in the query (`AccessPolicy`): own office as referrer or receiver;
     /// coordinators see no case contents.
-    static func visibleCases(_ db: Database, user: User) throws -> [StoredCase] {
+    static func visibleCases(_ db: SQLDatabase, user: User) throws -> [StoredCase] {
         guard AccessPolicy.worksCases(user) else { return [] }
         return try CaseRows.all(db, whereClause: "referrer_office_id = ? OR receiver_office_id = ?", arguments: [user.officeId, user.officeId])
     }
 
     /// Every case applied for up to `to` (a superset of those with an event in the period:
     /// nothing happens to a case before its application), with the AHV number for pseudonymising.
-    static func reportRecords(_ db: Database, to: LocalDate, deadlines: Deadlines) throws -> [(ahv: String, record: CaseReportRecord)] {
+    static func reportRecords(_ db: SQLDatabase, to: LocalDate, deadlines: Deadlines) throws -> [(ahv: String, record: CaseReportRecord)] {
         try CaseRows.all(db, whereClause: "applied_at <= ?", arguments: [to.description]).map { stored in
             (stored.optimaCase.person.ahvNumber, CaseReportRecord(case: stored.optimaCase, deadlines: deadlines))
         }

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleFEEL
 import NahtstelleOptima
 
@@ -60,7 +60,7 @@ public struct CostApprovalEntry: Sendable, Hashable, Identifiable {
     }
 }
 
-/// Row reading and writing of cases and cost approvals, inside a transaction.
+/// SQLRow reading and writing of cases and cost approvals, inside a transaction.
 enum CaseRows {
     static func date(_ d: LocalDate?) -> String? { d?.description }
     static func date(_ s: String?) -> LocalDate? { s.flatMap { LocalDate(iso: $0) } }
@@ -74,13 +74,13 @@ enum CaseRows {
 
     static func chf(_ rappen: Int64) -> Decimal { Decimal(rappen) / 100 }
 
-    static func load(_ db: Database, id: String) throws -> StoredCase? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM optima_case WHERE id = ?", arguments: [id]) else { return nil }
+    static func load(_ db: SQLDatabase, id: String) throws -> StoredCase? {
+        guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM optima_case WHERE id = ?", arguments: [id]) else { return nil }
         return try storedCase(db, row)
     }
 
-    static func all(_ db: Database, whereClause: String = "1", arguments: StatementArguments = []) throws -> [StoredCase] {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM optima_case WHERE \(whereClause) ORDER BY applied_at, id", arguments: arguments)
+    static func all(_ db: SQLDatabase, whereClause: String = "1", arguments: SQLArguments = []) throws -> [StoredCase] {
+        let rows = try SQLRow.fetchAll(db, sql: "SELECT * FROM optima_case WHERE \(whereClause) ORDER BY applied_at, id", arguments: arguments)
         // Cost approvals of all these cases in one query (report runs must not do one query per case).
         let approvals = try costApprovals(db, whereClause: "case_id IN (SELECT id FROM optima_case WHERE \(whereClause))", arguments: arguments)
         let byCase = Dictionary(grouping: approvals, by: \.caseId)
@@ -90,13 +90,13 @@ enum CaseRows {
         return rows.map { storedCase($0, approvals: byCase[$0["id"]] ?? [], measures: measuresByCase[$0["id"]] ?? []) }
     }
 
-    static func storedCase(_ db: Database, _ row: Row) throws -> StoredCase {
+    static func storedCase(_ db: SQLDatabase, _ row: SQLRow) throws -> StoredCase {
         let id: String = row["id"]
         return storedCase(row, approvals: try costApprovals(db, whereClause: "case_id = ?", arguments: [id]),
                           measures: try ownEntitlementMeasures(db, whereClause: "case_id = ?", arguments: [id]))
     }
 
-    static func storedCase(_ row: Row, approvals: [CostApprovalEntry], measures: [OwnEntitlementMeasureEntry]) -> StoredCase {
+    static func storedCase(_ row: SQLRow, approvals: [CostApprovalEntry], measures: [OwnEntitlementMeasureEntry]) -> StoredCase {
         let topics: [CaseTopic] = ((try? Value.parseJSON(row["topics_json"] as String))?.listValue ?? [])
             .compactMap { $0.stringValue.flatMap(CaseTopic.init(rawValue:)) }
         let birth = date(row["person_birth_date"] as String?) ?? LocalDate(year: 1900, month: 1, day: 1)
@@ -126,7 +126,7 @@ enum CaseRows {
             createdAt: Date(timeIntervalSince1970: row["created_at"]), createdBy: row["created_by"])
     }
 
-    static func insert(_ db: Database, _ s: StoredCase) throws {
+    static func insert(_ db: SQLDatabase, _ s: StoredCase) throws {
         let c = s.optimaCase
         try db.execute(sql: """
             INSERT INTO optima_case (id, referrer_office_id, referrer_type, referrer_advisor, receiver_office_id, receiver_type,
@@ -151,7 +151,7 @@ enum CaseRows {
     }
 
     /// Writes the lifecycle facts of a case (everything that changes after submission).
-    static func updateLifecycle(_ db: Database, _ c: OptimaCase) throws {
+    static func updateLifecycle(_ db: SQLDatabase, _ c: OptimaCase) throws {
         try db.execute(sql: """
             UPDATE optima_case SET state = ?, receiver_advisor = ?, decided_at = ?, decision = ?, rejection_reason = ?, rejection_text = ?,
                 handover_meeting_at = ?, handover_at = ?, next_status_meeting_at = ?, closed_at = ?, closing_reason = ?, outcome = ?
@@ -168,18 +168,18 @@ enum CaseRows {
 
     // MARK: Cost approvals
 
-    static func costApprovals(_ db: Database, whereClause: String, arguments: StatementArguments) throws -> [CostApprovalEntry] {
-        try Row.fetchAll(db, sql: """
+    static func costApprovals(_ db: SQLDatabase, whereClause: String, arguments: SQLArguments) throws -> [CostApprovalEntry] {
+        try SQLRow.fetchAll(db, sql: """
             SELECT cost_approval.*, office.type AS paying_type FROM cost_approval JOIN office ON office.id = cost_approval.paying_office_id
             WHERE \(whereClause) ORDER BY cost_approval.id
             """, arguments: arguments).map(costApproval)
     }
 
-    static func costApproval(_ db: Database, id: Int64) throws -> CostApprovalEntry? {
+    static func costApproval(_ db: SQLDatabase, id: Int64) throws -> CostApprovalEntry? {
         try costApprovals(db, whereClause: "cost_approval.id = ?", arguments: [id]).first
     }
 
-    static func costApproval(_ row: Row) -> CostApprovalEntry {
+    static func costApproval(_ row: SQLRow) -> CostApprovalEntry {
         CostApprovalEntry(
             id: row["id"], caseId: row["case_id"], measure: row["measure"], provider: row["provider"], providerAddress: row["provider_address"],
             periodFrom: date(row["period_from"] as String?) ?? LocalDate(year: 1900, month: 1, day: 1),

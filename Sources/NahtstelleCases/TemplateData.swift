@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleFEEL
 import NahtstelleOptima
 
@@ -28,7 +28,7 @@ struct TemplateData {
     let costApproval: CostApprovalEntry?
     let today: LocalDate
 
-    static func load(_ db: Database, caseID: String, variables: [String: Value], actor: String, costApprovalID: Int64?,
+    static func load(_ db: SQLDatabase, caseID: String, variables: [String: Value], actor: String, costApprovalID: Int64?,
                      today: LocalDate) throws -> TemplateData {
         guard let stored = try CaseRows.load(db, id: caseID) else {
             throw CaseServiceError(.notFound, "Der Fall \(caseID) existiert nicht; das Dokument kann nicht erstellt werden.")

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleDocuments
 import NahtstelleFEEL
 import Synchronization
@@ -37,18 +37,18 @@ final class TemplateVersions: Sendable {
 
     func isKnown(_ name: String) -> Bool { names.contains(name) }
 
-    func latestVersion(_ db: Database, _ name: String) throws -> Int {
+    func latestVersion(_ db: SQLDatabase, _ name: String) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT MAX(version) FROM template_version WHERE template = ?", arguments: [name]) ?? 1
     }
 
     /// The compiled latest version and its number.
-    func current(_ db: Database, _ name: String) throws -> (template: DocumentTemplate, version: Int) {
+    func current(_ db: SQLDatabase, _ name: String) throws -> (template: DocumentTemplate, version: Int) {
         let version = try latestVersion(db, name)
         return (try template(db, name, version: version), version)
     }
 
     /// One compiled version. Version 1 comes from the file (recompiled when the file changed).
-    func template(_ db: Database, _ name: String, version: Int) throws -> DocumentTemplate {
+    func template(_ db: SQLDatabase, _ name: String, version: Int) throws -> DocumentTemplate {
         if version == 1 { return try library.template(name) }
         let key = "\(name)#\(version)"
         if let cached = compiled.withLock({ $0[key] }) { return cached }
@@ -64,7 +64,7 @@ final class TemplateVersions: Sendable {
     }
 
     /// The bytes of one version; `nil` when it does not exist.
-    func bytes(_ db: Database, _ name: String, version: Int) throws -> [UInt8]? {
+    func bytes(_ db: SQLDatabase, _ name: String, version: Int) throws -> [UInt8]? {
         if version == 1 {
             return FileManager.default.contents(atPath: library.path(of: name)).map { [UInt8]($0) }
         }
@@ -73,8 +73,8 @@ final class TemplateVersions: Sendable {
     }
 
     /// Every version of a template, newest first (version 1, the shipped file, last).
-    func list(_ db: Database, _ name: String) throws -> [TemplateVersionInfo] {
-        let uploads = try Row.fetchAll(db, sql: """
+    func list(_ db: SQLDatabase, _ name: String) throws -> [TemplateVersionInfo] {
+        let uploads = try SQLRow.fetchAll(db, sql: """
             SELECT version, size, file_name, uploaded_at, uploaded_by, warnings_json FROM template_version
             WHERE template = ? ORDER BY version DESC
             """, arguments: [name]).map { row in
@@ -89,7 +89,7 @@ final class TemplateVersions: Sendable {
     }
 
     /// Stores version n+1 (inside the caller's transaction).
-    func insert(_ db: Database, _ name: String, bytes: [UInt8], fileName: String, warnings: [TemplateProblem], by actor: String,
+    func insert(_ db: SQLDatabase, _ name: String, bytes: [UInt8], fileName: String, warnings: [TemplateProblem], by actor: String,
                 at: Date) throws -> Int {
         let version = try latestVersion(db, name) + 1
         try db.execute(sql: """

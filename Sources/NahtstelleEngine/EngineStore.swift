@@ -33,6 +33,8 @@ public protocol EngineReadTransaction {
     func openTasks(instanceID: Int64) throws -> [TaskRecord]
     func tasks(matching query: TaskQuery) throws -> [TaskRecord]
     func countTasks(matching query: TaskQuery) throws -> Int
+    /// The count up to `cap` (a navigation shows "999+" without walking every open task).
+    func countTasks(matching query: TaskQuery, upTo cap: Int) throws -> Int
     func job(id: Int64) throws -> JobRecord?
     func jobs(instanceID: Int64) throws -> [JobRecord]
     /// Jobs due at or before `date`, earliest first.

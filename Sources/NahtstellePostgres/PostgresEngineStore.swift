@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NahtstelleEngine
+import NahtstelleSQL
 import PostgresNIO
 
 /// The engine's store on PostgreSQL, for several Nahtstelle nodes on one database.
@@ -49,10 +50,12 @@ public final class PostgresEngineStore: EngineStore {
     /// Connects to the database at `url` (`postgres://user[:password]@host[:port]/db[?…]`, see
     /// `PostgresLocation`) and brings the engine's schema up to date.
     /// - Parameter logger: postgres-nio's connection log (quiet unless its level is lowered).
-    public init(url: String, logger: Logger = Logger(label: "nahtstelle.postgres")) throws {
+    /// - Parameter applicationMigrations: the application's own tables (PostgreSQL dialect),
+    ///   applied after the engine's in the same locked migration transaction.
+    public init(url: String, applicationMigrations: [SQLMigration] = [], logger: Logger = Logger(label: "nahtstelle.postgres")) throws {
         location = try PostgresLocation(url: url)
         pool = try ConnectionPool(location, logger: logger)
-        try pool.withSession { session in try PostgresMigrations.migrate(session) }
+        try pool.withSession { session in try PostgresMigrations.migrate(session, applicationMigrations: applicationMigrations) }
     }
 
     public func write<T>(_ body: (any EngineTransaction) throws -> T) throws -> T {

@@ -93,7 +93,7 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         return "postgres://\(user)@\(place)/\(database)"
     }
 
-    static func redacted(_ url: String) -> String {
+    public static func redacted(_ url: String) -> String {
         guard var components = URLComponents(string: url), components.password != nil else { return url }
         components.password = "***"
         return components.string ?? url

@@ -1,4 +1,5 @@
 import Foundation
+import NahtstelleSQL
 import PostgresNIO
 
 /// The engine's schema on PostgreSQL: the same tables, keys, constraints and migration names as
@@ -154,7 +155,9 @@ enum PostgresMigrations {
 
     /// Applies the migrations the database lacks, in one transaction. An advisory lock keeps two
     /// nodes starting at once from migrating together: the second waits, then finds all done.
-    static func migrate(_ session: PostgresSession) throws {
+    /// The engine's migrations, then the application's (`applicationMigrations`, PostgreSQL dialect).
+    static func migrate(_ session: PostgresSession, applicationMigrations: [SQLMigration] = []) throws {
+        let all = engine + applicationMigrations.map { Migration(name: $0.name, sql: $0.sql) }
         try session.query("BEGIN ISOLATION LEVEL READ COMMITTED")
         do {
             // Any constant shared by every Nahtstelle node: "NAHTSTEL" as a number.
@@ -166,12 +169,12 @@ enum PostgresMigrations {
                 )
                 """)
             let applied = Set(try session.query("SELECT name FROM nahtstelle_migration").map { try $0.decode(String.self) })
-            let known = Set(engine.map(\.name))
+            let known = Set(all.map(\.name))
             if let unknown = applied.subtracting(known).sorted().first {
                 throw PostgresStoreError(.unknownMigration, "Die Datenbank hat die Migration »\(unknown)«, die dieses Programm nicht kennt: "
                                          + "sie wurde von einer neueren Version eingerichtet. Bitte diese Version von Nahtstelle verwenden.")
             }
-            for migration in engine where !applied.contains(migration.name) {
+            for migration in all where !applied.contains(migration.name) {
                 for statement in migration.statements { try session.query(PostgresQuery(unsafeSQL: statement)) }
                 try session.query("INSERT INTO nahtstelle_migration (name) VALUES (\(migration.name))")
             }

@@ -195,6 +195,10 @@ public struct PostgresTransaction: EngineTransaction {
         try row(TaskQuerySQL.count(q)) { try $0.int(0) } ?? 0
     }
 
+    public func countTasks(matching q: TaskQuery, upTo cap: Int) throws -> Int {
+        try row(TaskQuerySQL.count(q, upTo: cap)) { try $0.int(0) } ?? 0
+    }
+
     public func insertTask(_ r: TaskRecord) throws -> Int64 {
         let rows = try session.execute(prepared: """
             INSERT INTO task (instance_id, process_id, business_key, element_id, name, role, office, assignee, form_key, state, due_at,

@@ -72,4 +72,14 @@ enum TaskQuerySQL {
         b.sql(clause)
         return b.query
     }
+
+    /// The count stopped at `cap` rows: the index walk ends there.
+    static func count(_ q: TaskQuery, upTo cap: Int) -> PostgresQuery {
+        var b = Builder()
+        b.sql("SELECT COUNT(*) FROM (SELECT 1 FROM task WHERE ")
+        let clause = whereClause(q, &b)
+        b.sql(clause)
+        b.sql(" LIMIT \(b.bind(Int64(max(0, cap))))) capped")
+        return b.query
+    }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import NahtstelleCases
 import NahtstelleEngine
 import NahtstelleFEEL
@@ -143,13 +143,13 @@ struct CostApprovalScenarioTests {
         let entry = try t.service.requestCostApproval(by: w.p.advisor, caseID: w.caseID, formData: costApprovalForm())
         #expect(try !t.openTasks(w.caseID).contains { $0.elementID == "book-measure" })
         // Straight to the database: booking an unsigned KGS is refused.
-        #expect(throws: DatabaseError.self) {
-            try t.service.store.writer.write { db in
+        #expect(throws: SQLConstraintError.self) {
+            try t.service.tables.write { db in
                 try db.execute(sql: "UPDATE cost_approval SET booked_at = '2026-03-12', booked_by = 'p.baumann' WHERE id = ?", arguments: [entry.id])
             }
         }
-        #expect(throws: DatabaseError.self) {
-            try t.service.store.writer.write { db in
+        #expect(throws: SQLConstraintError.self) {
+            try t.service.tables.write { db in
                 try db.execute(sql: """
                     INSERT INTO cost_approval (case_id, measure, provider, period_from, period_to, positions_json, amount_rappen,
                         paying_office_id, requested_at, requested_by, signature_due, booked_at)
@@ -160,13 +160,13 @@ struct CostApprovalScenarioTests {
         }
         // Nor a rejected one; and a signed decision cannot be turned around.
         try t.complete("sign-cost-approval", w.caseID, by: w.p.signatory, ["decision": "rejected", "reason": "Massnahme nicht zweckmässig."])
-        #expect(throws: DatabaseError.self) {
-            try t.service.store.writer.write { db in
+        #expect(throws: SQLConstraintError.self) {
+            try t.service.tables.write { db in
                 try db.execute(sql: "UPDATE cost_approval SET booked_at = '2026-03-12' WHERE id = ?", arguments: [entry.id])
             }
         }
-        #expect(throws: DatabaseError.self) {
-            try t.service.store.writer.write { db in
+        #expect(throws: SQLConstraintError.self) {
+            try t.service.tables.write { db in
                 try db.execute(sql: "UPDATE cost_approval SET decision = 'approved' WHERE id = ?", arguments: [entry.id])
             }
         }

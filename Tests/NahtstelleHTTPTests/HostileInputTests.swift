@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import NahtstelleSQL
 import Hummingbird
 import HummingbirdTesting
 import NahtstelleCases
@@ -12,12 +12,12 @@ struct HostileInputTests {
     /// Every table's rows (but the access log and the failed-login log), as one text.
     static func snapshot(_ s: TestServer) throws -> String {
         try s.service.accessLog.flush()
-        return try s.service.store.writer.read { db in
+        return try s.service.tables.read { db in
             let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
             var out = ""
             for table in tables where table != "case_access" && table != "auth_failure" {
                 out += "== \(table)\n"
-                out += try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"").map(\.description).sorted().joined(separator: "\n")
+                out += try SQLRow.fetchAll(db, sql: "SELECT * FROM \"\(table)\"").map(\.description).sorted().joined(separator: "\n")
             }
             return out
         }
