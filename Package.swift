@@ -109,7 +109,7 @@ let package = Package(
         // MARK: Executables
         .executableTarget(name: "NahtstelleCLI", dependencies: [
             "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleForms", "NahtstelleDocuments", "NahtstelleFEEL",
-            "NahtstelleOptima", "NahtstelleCases", "NahtstelleHTTP", .product(name: "GRDB", package: "GRDB.swift"),
+            "NahtstelleOptima", "NahtstelleCases", "NahtstelleHTTP", "NahtstellePostgres", "NahtstelleSQL", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),

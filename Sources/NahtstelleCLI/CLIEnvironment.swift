@@ -6,6 +6,8 @@ import NahtstelleDefinition
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
+import NahtstellePostgres
+import NahtstelleSQL
 import NahtstelleStore
 
 /// A user-facing CLI error: printed as is, exit code 1.
@@ -56,9 +58,13 @@ extension CLIEnvironment {
     }
 
     /// Checks `--db` before SQLite sees it: an empty path, a folder, a missing file (unless the
-    /// command sets up an installation, which creates the file and its folder).
+    /// command sets up an installation, which creates the file and its folder). A `postgres://`
+    /// address is checked for its form here and reached when the store opens.
     static func checkDatabase(_ path: String, create: Bool) throws {
-        try refusePostgreSQL(path)
+        if StoreLocation(path).isPostgres {
+            do { _ = try PostgresLocation(url: path) } catch let error as PostgresStoreError { throw CLIError(error.message) }
+            return
+        }
         guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw CLIError("--db ist leer. Bitte den Pfad zur Datenbankdatei angeben, z. B. --db var/nahtstelle.sqlite.")
         }
@@ -83,19 +89,19 @@ extension CLIEnvironment {
         }
     }
 
-    /// A `postgres://` address: only the engine's store exists on PostgreSQL so far (issue 13); the
-    /// application's tables (cases, users, sessions) are still SQLite's. Said before anything opens.
-    static func refusePostgreSQL(_ db: String) throws {
-        guard db.hasPrefix("postgres://") || db.hasPrefix("postgresql://") else { return }
-        throw CLIError("--db postgres://…: PostgreSQL wird bisher nur vom Speicher der Engine unterstützt; Fälle, Benutzer und Sitzungen "
-                       + "liegen noch in SQLite. Bitte eine SQLite-Datei angeben, z. B. --db var/nahtstelle.sqlite.")
-    }
-
     /// Opens the store, turning open errors into messages a user can act on.
+    /// On PostgreSQL the database always holds the application's tables too (a PostgreSQL
+    /// installation is created by `serve`, `demo` or `store copy`), and `access` does not apply:
+    /// reading commands only read.
     static func openStore(_ path: String, migrations: (inout DatabaseMigrator) -> Void = { _ in },
-                          access: SQLiteEngineStore.Access = .readWrite) throws -> SQLiteEngineStore {
+                          access: SQLiteEngineStore.Access = .readWrite) throws -> any EngineStore {
         do {
+            if case .postgres(let url) = StoreLocation(path) {
+                return try PostgresEngineStore(url: url, applicationMigrations: CaseSchema.postgresMigrations.map { SQLMigration(name: $0.name, sql: $0.sql) })
+            }
             return try SQLiteEngineStore(path: path, migrations: migrations, access: access)
+        } catch let error as PostgresStoreError {
+            throw CLIError(error.message)
         } catch let error as StoreError {
             throw CLIError(error.message)
         } catch let error as DatabaseError {
@@ -121,7 +127,9 @@ extension CLIEnvironment {
     }
 
     /// Whether the file holds OPTIMA cases: a read-only look, no migrations, no second store.
+    /// A PostgreSQL database always does: it is set up with the application's tables.
     static func holdsCases(_ path: String) throws -> Bool {
+        if StoreLocation(path).isPostgres { return true }
         guard FileManager.default.fileExists(atPath: path) else { return false }
         _ = SQLiteEngineStore.processSettings  // before SQLite's first connection
         var configuration = Configuration()

@@ -60,7 +60,6 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65_535).contains(portNumber) else { throw CLIError("--port \(portNumber): bitte einen Port von 0 bis 65535 angeben.") }
         let loadDemo = demo || truthy(env["NAHTSTELLE_DEMO"])
         let secure = secureCookies || truthy(env["NAHTSTELLE_SECURE_COOKIES"])
-        try CLIEnvironment.refusePostgreSQL(dbPath)
 
         var options = CaseOptions()
         options.db = dbPath
@@ -121,7 +120,8 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             if let path = reportKeyFile ?? env["NAHTSTELLE_REPORT_KEY_FILE"], !path.isEmpty { return try ReportKey.load(path: path) }
             guard demo else { return nil }
-            let folder = (dbPath as NSString).deletingLastPathComponent
+            // Beside the SQLite file; with PostgreSQL in var/ (each node its own demo key).
+            let folder = StoreLocation(dbPath).isPostgres ? "var" : (dbPath as NSString).deletingLastPathComponent
             return try ReportKey.loadOrCreateDemo(path: ((folder.isEmpty ? "." : folder) as NSString).appendingPathComponent("report-demo.key"))
         } catch let error as CaseServiceError {
             throw CLIError("--report-key-file: " + error.message)

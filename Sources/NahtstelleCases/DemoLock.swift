@@ -5,14 +5,21 @@ import Glibc
 
 /// Serialises demo runs on one database across processes: an exclusive `flock` on a file beside
 /// the database. The kernel releases it when the process ends, however it ends, so a killed run
-/// never blocks the next one (a lock row in the database would stay behind).
+/// never blocks the next one (a lock row in the database would stay behind). For a PostgreSQL
+/// database the file is in the temporary folder, named after the address: it serialises the
+/// runs on one machine; with several machines the demo is loaded from one of them.
 final class DemoLock {
     private var descriptor: Int32
 
     /// Takes the lock, waiting for another run to finish.
     /// - Parameter waiting: called once when another run holds the lock.
     init(databasePath: String, waiting: () -> Void) throws {
-        let path = databasePath + ".demo-lock"
+        var path = databasePath + ".demo-lock"
+        if StoreLocation(databasePath).isPostgres {
+            // FNV-1a of the address: stable across processes (Swift's hashValue is not).
+            let hash = databasePath.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+            path = (NSTemporaryDirectory() as NSString).appendingPathComponent("nahtstelle-demo-\(String(hash, radix: 16)).lock")
+        }
         descriptor = open(path, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw CaseServiceError(.invalidInput, "\(path): Sperrdatei für den Demo-Lauf kann nicht angelegt werden (\(String(cString: strerror(errno)))). "

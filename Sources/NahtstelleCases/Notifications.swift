@@ -60,7 +60,7 @@ enum NotificationRows {
     /// How many notifications the user has not read, counted up to `cap`.
     static func unreadCount(_ db: SQLDatabase, _ user: StaffMember, upTo cap: Int) throws -> Int {
         let (clause, arguments) = unreadClause(user)
-        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM notification WHERE \(clause) LIMIT ?)",
+        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM notification WHERE \(clause) LIMIT ?) capped",
                                 arguments: arguments + [cap]) ?? 0
     }
 

@@ -199,8 +199,10 @@ extension OptimaService {
         if let q = query?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
             let pattern = "%" + q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
-            clauses.append("(id LIKE ? ESCAPE '\\' OR person_last_name LIKE ? ESCAPE '\\' OR person_first_name LIKE ? ESCAPE '\\' "
-                           + "OR person_ahv LIKE ? ESCAPE '\\' OR (person_last_name || ' ' || person_first_name) LIKE ? ESCAPE '\\')")
+            // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+            clauses.append("(lower(id) LIKE lower(?) ESCAPE '\\' OR lower(person_last_name) LIKE lower(?) ESCAPE '\\' "
+                           + "OR lower(person_first_name) LIKE lower(?) ESCAPE '\\' OR person_ahv LIKE ? ESCAPE '\\' "
+                           + "OR lower(person_last_name || ' ' || person_first_name) LIKE lower(?) ESCAPE '\\')")
             _ = arguments.append(contentsOf: [pattern, pattern, pattern, pattern, pattern])
         }
         if let cursor { clauses.append("id < ?"); _ = arguments.append(contentsOf: [cursor]) }
@@ -280,7 +282,7 @@ extension OptimaService {
         let user = try staff(username)
         try require(AccessPolicy.canReadAudit(user.user), "Das Zugriffsprotokoll sehen die IIZ-Koordinationsstellen.")
         try accessLog.flush()
-        var clauses = ["1"]
+        var clauses = ["1 = 1"]
         var arguments: SQLArguments = []
         if let caseID { clauses.append("case_id = ?"); _ = arguments.append(contentsOf: [caseID]) }
         if let filterUser { clauses.append("username = ?"); _ = arguments.append(contentsOf: [filterUser]) }

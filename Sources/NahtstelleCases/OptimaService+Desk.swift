@@ -85,7 +85,7 @@ extension OptimaService {
                                    + "Ihrer Stelle. Bitte die Liste neu laden.", field: "id")
         }
         _ = try perform(user.username, "read-notification", caseOf: { _ in notice.caseId }) { cmd, db in
-            try db.execute(sql: "INSERT OR IGNORE INTO notification_read (notification_id, username, read_at) VALUES (?, ?, ?)",
+            try db.execute(sql: "INSERT INTO notification_read (notification_id, username, read_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                            arguments: [id, user.username, cmd.now.timeIntervalSince1970])
         }
     }
@@ -98,7 +98,7 @@ extension OptimaService {
         guard !unread.isEmpty else { return 0 }
         _ = try perform(user.username, "read-notifications", caseOf: { _ in nil }) { cmd, db in
             for id in unread {
-                try db.execute(sql: "INSERT OR IGNORE INTO notification_read (notification_id, username, read_at) VALUES (?, ?, ?)",
+                try db.execute(sql: "INSERT INTO notification_read (notification_id, username, read_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                                arguments: [id, user.username, cmd.now.timeIntervalSince1970])
             }
         }
@@ -281,7 +281,7 @@ extension OptimaService {
     public func savedFilters(by username: String) throws -> [SavedFilter] {
         let user = try staff(username)
         return try read { db in
-            try SQLRow.fetchAll(db, sql: "SELECT * FROM saved_filter WHERE username = ? ORDER BY name COLLATE NOCASE, id", arguments: [user.username])
+            try SQLRow.fetchAll(db, sql: "SELECT * FROM saved_filter WHERE username = ? ORDER BY lower(name), name, id", arguments: [user.username])
                 .map(Self.savedFilter)
         }
     }

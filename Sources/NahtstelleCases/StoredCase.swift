@@ -79,7 +79,7 @@ enum CaseRows {
         return try storedCase(db, row)
     }
 
-    static func all(_ db: SQLDatabase, whereClause: String = "1", arguments: SQLArguments = []) throws -> [StoredCase] {
+    static func all(_ db: SQLDatabase, whereClause: String = "1 = 1", arguments: SQLArguments = []) throws -> [StoredCase] {
         let rows = try SQLRow.fetchAll(db, sql: "SELECT * FROM optima_case WHERE \(whereClause) ORDER BY applied_at, id", arguments: arguments)
         // Cost approvals of all these cases in one query (report runs must not do one query per case).
         let approvals = try costApprovals(db, whereClause: "case_id IN (SELECT id FROM optima_case WHERE \(whereClause))", arguments: arguments)

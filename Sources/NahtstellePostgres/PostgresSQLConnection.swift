@@ -8,6 +8,7 @@ import PostgresNIO
 /// from `SUM` → integer when whole; `double precision` → real; text types → text; `bytea` → blob).
 struct PostgresSQLConnection: SQLConnection {
     let session: PostgresSession
+    var dialect: SQLDialect { .postgres }
 
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         try Self.constraints { try session.query(Self.query(sql, arguments)).metadata.rows ?? 0 }

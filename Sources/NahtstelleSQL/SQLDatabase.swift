@@ -1,10 +1,16 @@
 /// What a backend runs: one statement at a time, inside the transaction the backend holds.
 /// `sql` uses `?` placeholders; a backend with numbered ones (PostgreSQL's `$1`) translates.
 public protocol SQLConnection {
+    var dialect: SQLDialect { get }
     /// Runs a statement that returns no rows; the rows it changed.
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int
     /// Runs a query; its rows with their column names.
     func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow]
+}
+
+/// The two backends, for the few places their SQL differs.
+public enum SQLDialect: Sendable {
+    case sqlite, postgres
 }
 
 /// The application's tables inside one transaction of the store, on either backend.
@@ -21,6 +27,14 @@ public final class SQLDatabase {
 
     public init(_ connection: any SQLConnection) {
         self.connection = connection
+    }
+
+    public var dialect: SQLDialect { connection.dialect }
+
+    /// SQLite's `INDEXED BY index` after a table name (its planner needs the hint where the
+    /// statistics mislead it); nothing on PostgreSQL, which has no such clause.
+    public func indexedBy(_ index: String) -> String {
+        dialect == .sqlite ? " INDEXED BY \(index)" : ""
     }
 
     /// Runs one statement; returns (and keeps as `changesCount`) the rows it changed.

@@ -6,6 +6,7 @@ import NahtstelleSQL
 /// statement per SQL text on the connection, values in SQLite's five storage classes.
 struct SQLiteConnection: SQLConnection {
     let db: Database
+    var dialect: SQLDialect { .sqlite }
 
     func execute(_ sql: String, _ arguments: [SQLValue]) throws -> Int {
         try Self.constraints {

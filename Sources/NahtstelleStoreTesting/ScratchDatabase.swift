@@ -25,6 +25,13 @@ public enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertibl
 
     public var description: String { rawValue }
 
+    /// The backend the application's suites (cases, HTTP) run on in this test process:
+    /// `NAHTSTELLE_TEST_BACKEND=postgres` (with `NAHTSTELLE_TEST_POSTGRES_URL`) runs every one of
+    /// their tests on PostgreSQL; `scripts/test` runs them once per backend.
+    public static let forApplicationSuites: StoreBackend = {
+        ProcessInfo.processInfo.environment["NAHTSTELLE_TEST_BACKEND"] == "postgres" ? .postgres : .sqlite
+    }()
+
     /// A store on a private database of its own that lives as long as the store: SQLite in
     /// memory, PostgreSQL in a fresh schema.
     public func makeStore() throws -> any EngineStore {

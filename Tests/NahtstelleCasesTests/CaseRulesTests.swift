@@ -222,7 +222,7 @@ struct CaseRulesTests {
         #expect(try t.documents(w.caseID).filter { $0.template == "antragsformular-rav" }.map(\.version) == [1, 2])
         // The database refuses to overwrite or delete a stored document.
         #expect(throws: SQLConstraintError.self) {
-            try t.service.tables.write { try $0.execute(sql: "UPDATE case_document SET bytes = x'00', size = 1 WHERE id = ?", arguments: [first.id]) }
+            try t.service.tables.write { try $0.execute(sql: "UPDATE case_document SET bytes = ?, size = 1 WHERE id = ?", arguments: [[UInt8](arrayLiteral: 0), first.id]) }
         }
         #expect(throws: SQLConstraintError.self) {
             try t.service.tables.write { try $0.execute(sql: "DELETE FROM case_document WHERE id = ?", arguments: [first.id]) }

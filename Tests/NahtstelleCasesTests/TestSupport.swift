@@ -4,6 +4,7 @@ import Foundation
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
+import NahtstelleStoreTesting
 import Testing
 
 /// The repository root (for `workflows/`, `forms/`, `templates/`).
@@ -14,25 +15,24 @@ func d(_ iso: String) -> LocalDate { LocalDate(iso: iso) ?? LocalDate(year: 1900
 
 func at(_ iso: String) -> Date { ISODateTime.parse(iso) ?? Date(timeIntervalSince1970: 0) }
 
-/// A service on a temp-file database with the shipped definitions, restartable between any two
-/// steps (new store, new engine, same file) to prove nothing depends on memory.
+/// A service on a private database with the shipped definitions (a temporary SQLite file, or a
+/// fresh PostgreSQL schema with `NAHTSTELLE_TEST_BACKEND=postgres`), restartable between any two
+/// steps (new store, new engine, same database) to prove nothing depends on memory.
 final class TestOffice {
-    let directory: String
+    let scratch: ScratchDatabase
+    /// The SQLite file or the PostgreSQL URL.
     let path: String
     let clock: MovableClock
     private(set) var service: OptimaService
 
     init(start: String = "2026-03-02T08:00:00+01:00") throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("nahtstelle-cases-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        path = (directory as NSString).appendingPathComponent("optima.sqlite")
+        scratch = try ScratchDatabase(StoreBackend.forApplicationSuites)
+        path = scratch.location
         clock = MovableClock(at(start))
         service = try TestOffice.open(path, clock)
         try service.seedDemoData()
         try service.deployWorkflows()
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     static func open(_ path: String, _ clock: MovableClock) throws -> OptimaService {
         try OptimaService(databasePath: path, resources: .init(root: repositoryRoot), now: { clock.now })

@@ -13,7 +13,9 @@ struct HostileInputTests {
     static func snapshot(_ s: TestServer) throws -> String {
         try s.service.accessLog.flush()
         return try s.service.tables.read { db in
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            let tables = try String.fetchAll(db, sql: s.service.location.isPostgres
+                ? "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1"
+                : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
             var out = ""
             for table in tables where table != "case_access" && table != "auth_failure" {
                 out += "== \(table)\n"

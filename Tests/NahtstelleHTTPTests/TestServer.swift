@@ -5,28 +5,29 @@ import HummingbirdTesting
 import NahtstelleCases
 import NahtstelleFEEL
 import NahtstelleHTTP
+import NahtstelleStoreTesting
 import NIOCore
 import Testing
 
 let repositoryRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
 
-/// A server on a temp-file database with the demo offices and users (password `testpasswort1`,
+/// A server on a private database (a temporary SQLite file, or a fresh PostgreSQL schema with
+/// `NAHTSTELLE_TEST_BACKEND=postgres`) with the demo offices and users (password `testpasswort1`,
 /// bcrypt cost 4 for speed) and the shipped definitions; driven in process.
 final class TestServer: @unchecked Sendable {
     static let password = "testpasswort1"
-    let directory: String
+    let scratch: ScratchDatabase
     let clock: MovableClock
     let service: OptimaService
     let core: ServerCore
 
     /// - Parameter reportKey: the pseudonymised export's key (none: the export answers 503).
     init(reportKey: ReportKey? = nil) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("nahtstelle-http-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDatabase(StoreBackend.forApplicationSuites)
         clock = MovableClock(ISODateTime.parse("2026-03-02T08:00:00+01:00")!)
         let clock = self.clock
-        service = try OptimaService(databasePath: (directory as NSString).appendingPathComponent("t.sqlite"),
+        service = try OptimaService(databasePath: scratch.location,
                                     resources: .init(root: repositoryRoot), now: { clock.now },
                                     // No LibreOffice in process: PDFs answer 503 here (the Python tests convert for real).
                                     pdfQueue: DocumentPDFQueue(soffice: nil))
@@ -37,8 +38,6 @@ final class TestServer: @unchecked Sendable {
         settings.reportKey = reportKey
         core = ServerCore(service: service, settings: settings, threads: 4)
     }
-
-    deinit { try? FileManager.default.removeItem(atPath: directory) }
 
     var application: some ApplicationProtocol { Application(router: NahtstelleServer.router(core: core)) }
 
