@@ -27,7 +27,17 @@ public final class Engine: Sendable {
         /// Whether every user task needs a role when deploying; dry runs (`simulate`) need none
         /// (see `DefinitionParser.Options.requireRoles`).
         public var requireRoles = true
+        /// This node's name in job leases (several nodes on one database share the due timers).
+        public var nodeID = Engine.Configuration.defaultNodeID()
+        /// How long a node holds the due jobs it took; a node that dies holding them has them
+        /// taken over by another node when the lease ends.
+        public var timerLease: TimeInterval = 60
         public init() {}
+
+        /// Host name, process id and a random part: unique per running process.
+        public static func defaultNodeID() -> String {
+            "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
+        }
     }
 
     public let store: any EngineStore
@@ -265,8 +275,12 @@ public final class Engine: Sendable {
 
     /// Fires every job due at `now`, each in its own transaction; returns how many fired.
     /// Jobs that fail are logged and left for the next round (with their incident in the log).
+    /// The jobs are leased to this node first (`EngineTransaction.leaseDueJobs`), so that nodes
+    /// sharing a database fire different jobs.
     public func fireDueJobs(now: Date? = nil, limit: Int = 100) throws -> Int {
-        let due = try store.read { try $0.dueJobs(before: now ?? configuration.now(), limit: limit) }
+        let at = now ?? configuration.now()
+        let (owner, until) = (configuration.nodeID, at.addingTimeInterval(configuration.timerLease))
+        let due = try store.write { try $0.leaseDueJobs(now: at, limit: limit, owner: owner, until: until) }
         var fired = 0
         for job in due {
             do {

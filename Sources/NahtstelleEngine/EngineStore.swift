@@ -72,6 +72,12 @@ public protocol EngineTransaction: EngineReadTransaction {
     func insertJob(_ record: JobRecord) throws -> Int64
     func updateJob(_ record: JobRecord) throws
     func deleteJob(id: Int64) throws
+    /// Takes up to `limit` jobs due at `now` that no node holds (never leased, or its lease ended
+    /// before `now`), earliest first, and holds them for `owner` until `until`: of several nodes
+    /// looking at once each gets other jobs (on PostgreSQL `FOR UPDATE SKIP LOCKED`). The lease
+    /// only shares the work out; that a job fires once is the firing transaction's guarantee
+    /// (it deletes or re-arms the job). `updateJob` ends a lease.
+    func leaseDueJobs(now: Date, limit: Int, owner: String, until: Date) throws -> [JobRecord]
     func insertSubscription(_ record: SubscriptionRecord) throws -> Int64
     func deleteSubscription(id: Int64) throws
     func appendHistory(_ record: HistoryRecord) throws

@@ -27,7 +27,9 @@ public struct TimerScheduler: Service {
             var wait = pollInterval
             if let next = try engine.store.read({ try $0.nextJobDue() }) {
                 let seconds = max(0, next.timeIntervalSinceNow)
-                if seconds < 1 { wait = .milliseconds(Int(seconds * 1000) + 5) }
+                // A job due already that this round did not fire is another node's (leased) or
+                // waits for its retry: look again after the poll interval, not at once.
+                if seconds < 1 && (seconds > 0 || fired > 0) { wait = .milliseconds(Int(seconds * 1000) + 5) }
             }
             try? await Task.sleep(for: wait)
         }

@@ -151,6 +151,11 @@ enum PostgresMigrations {
             -- The running instances of a deployed version in id order (a migration's dry run walks them).
             CREATE INDEX instance_running ON instance(definition_id, id) WHERE status = 'running';
             """),
+        Migration(name: "engine-4-job-leases", sql: """
+            -- Which node holds a due job while it fires it, and until when (see leaseDueJobs).
+            ALTER TABLE job ADD COLUMN lease_owner text COLLATE "C";
+            ALTER TABLE job ADD COLUMN lease_until double precision;
+            """),
     ]
 
     /// Applies the migrations the database lacks, in one transaction. An advisory lock keeps two

@@ -268,8 +268,25 @@ public struct PostgresTransaction: EngineTransaction {
             """)
     }
 
+    /// `FOR UPDATE SKIP LOCKED`: the rows another node is leasing right now are passed over, not
+    /// waited for. A row another node leased and committed after this transaction's snapshot is a
+    /// serialization failure, and the store runs the lease again on a fresh snapshot.
+    public func leaseDueJobs(now: Date, limit: Int, owner: String, until: Date) throws -> [JobRecord] {
+        let at = now.timeIntervalSince1970
+        let leased = try rows("""
+            UPDATE job SET lease_owner = \(owner), lease_until = \(until.timeIntervalSince1970)
+            WHERE id IN (SELECT id FROM job WHERE due_at <= \(at) AND (lease_until IS NULL OR lease_until <= \(at))
+                         ORDER BY due_at, id LIMIT \(Int64(limit)) FOR UPDATE SKIP LOCKED)
+            RETURNING \(unescaped: Self.jobColumns)
+            """, jobRecord)
+        return leased.sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }
+    }
+
     public func updateJob(_ r: JobRecord) throws {
-        _ = try execute("UPDATE job SET due_at = \(r.dueAt.timeIntervalSince1970), repeats_left = \(Int64(r.repeatsLeft)) WHERE id = \(r.id)")
+        _ = try execute("""
+            UPDATE job SET due_at = \(r.dueAt.timeIntervalSince1970), repeats_left = \(Int64(r.repeatsLeft)), lease_owner = NULL, lease_until = NULL
+            WHERE id = \(r.id)
+            """)
     }
 
     public func deleteJob(id: Int64) throws {

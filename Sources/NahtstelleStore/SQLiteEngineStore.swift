@@ -297,6 +297,10 @@ public final class SQLiteEngineStore: EngineStore {
             // counts, a migration's candidates) without a scan of every instance ever started.
             try db.execute(sql: "CREATE INDEX instance_running ON instance(definition_id) WHERE status = 'running'")
         }
+        migrator.registerMigration("engine-4-job-leases") { db in
+            // Which node holds a due job while it fires it, and until when (see leaseDueJobs).
+            try db.execute(sql: "ALTER TABLE job ADD COLUMN lease_owner TEXT; ALTER TABLE job ADD COLUMN lease_until REAL")
+        }
     }
 }
 
@@ -747,8 +751,19 @@ public struct SQLiteTransaction: EngineTransaction {
         return lastInsertedRowID
     }
 
+    public func leaseDueJobs(now: Date, limit: Int, owner: String, until: Date) throws -> [JobRecord] {
+        let leased = try rows("""
+            UPDATE job SET lease_owner = ?, lease_until = ?
+            WHERE id IN (SELECT id FROM job WHERE due_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY due_at, id LIMIT ?)
+            RETURNING \(Self.jobColumns)
+            """, bind: { st in
+                try st.bind(1, owner); try st.bind(2, until); try st.bind(3, now); try st.bind(4, now); try st.bind(5, limit)
+            }, jobRecord)
+        return leased.sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }
+    }
+
     public func updateJob(_ r: JobRecord) throws {
-        try execute("UPDATE job SET due_at = ?, repeats_left = ? WHERE id = ?") { st in
+        try execute("UPDATE job SET due_at = ?, repeats_left = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?") { st in
             try st.bind(1, r.dueAt); try st.bind(2, r.repeatsLeft); try st.bind(3, r.id)
         }
     }

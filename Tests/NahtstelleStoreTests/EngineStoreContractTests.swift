@@ -266,6 +266,33 @@ struct EngineStoreContractTests {
     }
 
     @Test(arguments: StoreBackend.available)
+    func dueJobsAreLeasedToOneNodeUntilTheLeaseEnds(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let instance = try store.write { try StoreSamples.seedInstance($0) }
+        let ids = try store.write { tx in
+            try [10.0, 20, 30, 500].map { due in
+                try tx.insertJob(JobRecord(instanceID: instance, elementID: "timer", dueAt: Date(timeIntervalSince1970: due), target: .scope(0)))
+            }
+        }
+        let at = { (t: Double) in Date(timeIntervalSince1970: t) }
+        // Node a takes two of the three due, earliest first; b gets the third, then nothing.
+        #expect(try store.write { try $0.leaseDueJobs(now: at(100), limit: 2, owner: "a", until: at(160)) }.map(\.id) == [ids[0], ids[1]])
+        #expect(try store.write { try $0.leaseDueJobs(now: at(100), limit: 10, owner: "b", until: at(160)) }.map(\.id) == [ids[2]])
+        #expect(try store.write { try $0.leaseDueJobs(now: at(150), limit: 10, owner: "b", until: at(210)) }.isEmpty)
+        // a fires its first job (deleted) and re-arms its second (the update ends the lease) …
+        try store.write { tx in
+            try tx.deleteJob(id: ids[0])
+            var rearmed = try #require(try tx.job(id: ids[1]))
+            rearmed.dueAt = at(120)
+            try tx.updateJob(rearmed)
+        }
+        #expect(try store.write { try $0.leaseDueJobs(now: at(150), limit: 10, owner: "b", until: at(210)) }.map(\.id) == [ids[1]])
+        // … and b dies holding ids[2] (leased until 160): after that, c takes it over.
+        #expect(try store.write { try $0.leaseDueJobs(now: at(159), limit: 10, owner: "c", until: at(219)) }.isEmpty)
+        #expect(try store.write { try $0.leaseDueJobs(now: at(161), limit: 10, owner: "c", until: at(221)) }.map(\.id) == [ids[2]])
+    }
+
+    @Test(arguments: StoreBackend.available)
     func definitionsAndMessagesAreFoundByTheirNewestVersion(_ backend: StoreBackend) throws {
         let store = try backend.makeStore()
         try store.write { tx in

@@ -73,9 +73,9 @@ struct PostgresEngineStoreTests {
     func migrationsRunOnceAndANewerSchemaIsRefused() throws {
         let database = try ScratchDatabase(.postgres)
         let store = try PostgresEngineStore(url: database.location)
-        #expect(try store.execute(sql: "SELECT name FROM nahtstelle_migration") == 3)
+        #expect(try store.execute(sql: "SELECT name FROM nahtstelle_migration") == 4)
         _ = try PostgresEngineStore(url: database.location)  // a second node starting: nothing to do
-        #expect(try store.execute(sql: "SELECT name FROM nahtstelle_migration") == 3)
+        #expect(try store.execute(sql: "SELECT name FROM nahtstelle_migration") == 4)
         try store.execute(sql: "INSERT INTO nahtstelle_migration (name) VALUES ('engine-99-future')")
         let error = #expect(throws: PostgresStoreError.self) { try PostgresEngineStore(url: database.location) }
         #expect(error?.code == .unknownMigration)
