@@ -127,9 +127,9 @@ extension CLIEnvironment {
     }
 
     /// Whether the file holds OPTIMA cases: a read-only look, no migrations, no second store.
-    /// A PostgreSQL database always does: it is set up with the application's tables.
+    /// On PostgreSQL (whose database always has the tables): whether a case is stored.
     static func holdsCases(_ path: String) throws -> Bool {
-        if StoreLocation(path).isPostgres { return true }
+        if StoreLocation(path).isPostgres { return try ApplicationTables(store: try openStore(path)).holdsCases() }
         guard FileManager.default.fileExists(atPath: path) else { return false }
         _ = SQLiteEngineStore.processSettings  // before SQLite's first connection
         var configuration = Configuration()

@@ -86,14 +86,22 @@ struct StartCommand: ParsableCommand {
     @Argument(help: "Prozess-ID.") var process: String
     @Option(name: .long, help: "Startvariablen (JSON-Datei).") var variables: String?
     @Option(name: .long, help: "Geschäftsschlüssel, z. B. die Fallnummer.") var key: String?
+    @Option(name: .long, help: "Wie viele Instanzen mit denselben Variablen (für Last- und Mehrknotentests; ohne --key).") var count: Int = 1
+
+    func validate() throws {
+        guard (1...100_000).contains(count) else { throw ValidationError("--count \(count): bitte eine Zahl von 1 bis 100000 angeben.") }
+        if count > 1, key != nil { throw ValidationError("--key gilt für eine Instanz: mit --count mehr als 1 bitte ohne --key.") }
+    }
 
     func run() throws {
         let engine = try database.directEngine("start")
         let vars = try CLIEnvironment.readVariables(variables)
-        let result = try engine.startInstance(processID: process, variables: vars, businessKey: key, by: database.user)
-        print("instance \(result.instanceID ?? 0) \(result.status?.rawValue ?? "")")
-        for task in result.openTasks { print(task.line) }
-        CLIEnvironment.printWarnings(result)
+        for _ in 0..<count {
+            let result = try engine.startInstance(processID: process, variables: vars, businessKey: key, by: database.user)
+            print("instance \(result.instanceID ?? 0) \(result.status?.rawValue ?? "")")
+            for task in result.openTasks { print(task.line) }
+            CLIEnvironment.printWarnings(result)
+        }
     }
 }
 

@@ -23,6 +23,11 @@ public struct ApplicationTables: Sendable {
         try store.read { tx in try body(tx.database()) }
     }
 
+    /// Whether any OPTIMA case is stored.
+    public func holdsCases() throws -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM optima_case)") ?? false }
+    }
+
     /// The application's tables and the engine's records from the same snapshot.
     public func snapshot<T>(_ body: (SQLDatabase, any EngineReadTransaction) throws -> T) throws -> T {
         try store.read { tx in try body(tx.database(), tx) }
