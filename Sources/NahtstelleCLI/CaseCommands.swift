@@ -9,7 +9,7 @@ import NahtstelleStore
 
 /// Options of the OPTIMA case commands: the database and where workflows, forms and templates are.
 struct CaseOptions: ParsableArguments {
-    @Option(name: .long, help: "SQLite-Datei der Installation.")
+    @Option(name: .long, help: "Datenbank der Installation: SQLite-Datei oder postgres://benutzer@host/db.")
     var db: String = "var/nahtstelle.sqlite"
 
     @Option(name: .long, help: "Ordner mit workflows/, forms/ und templates/ (Standard: aktueller Ordner).")

@@ -10,7 +10,7 @@ import ServiceLifecycle
 
 /// Options every command on a database file shares.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "SQLite-Datei der Installation.")
+    @Option(name: .long, help: "Datenbank der Installation: SQLite-Datei oder postgres://benutzer@host/db.")
     var db: String = "var/nahtstelle.sqlite"
 
     @Option(name: .long, help: "Benutzername für das Protokoll (bei Fällen: eine erfasste Person, z. B. h.lustenberger).")

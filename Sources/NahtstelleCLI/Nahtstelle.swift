@@ -25,6 +25,8 @@ struct Nahtstelle: AsyncParsableCommand {
             ServeCommand.self,
             UsersCommand.self,
             CheckCommand.self,
+            StoreCommand.self,
+            BackupCommand.self,
         ]
     )
 }

@@ -16,7 +16,7 @@ struct ReportCommand: AsyncParsableCommand {
             Schlüssel aus --key-file, mindestens 16 Bytes) verknüpft die Fälle einer Person.
             """)
 
-    @Option(name: .long, help: "SQLite-Datei der Installation.")
+    @Option(name: .long, help: "Datenbank der Installation: SQLite-Datei oder postgres://benutzer@host/db.")
     var db: String = "var/nahtstelle.sqlite"
 
     @Option(name: .long, help: "Erster Tag des Zeitraums (JJJJ-MM-TT oder TT.MM.JJJJ).")

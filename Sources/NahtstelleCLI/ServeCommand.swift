@@ -21,7 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     static let demoPassword = "optima-demo-2026"
 
-    @Option(name: .long, help: "SQLite-Datei (Standard: var/nahtstelle.sqlite).")
+    @Option(name: .long, help: "SQLite-Datei (Standard: var/nahtstelle.sqlite) oder postgres://benutzer@host/db (mehrere Knoten).")
     var db: String?
     @Option(name: .long, help: "Adresse, an der der Server lauscht (Standard: 127.0.0.1).")
     var host: String?

@@ -78,7 +78,7 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Opens the store with the engine's and the application's tables, migrated.
-    func open() throws -> any EngineStore {
+    public func open() throws -> any EngineStore {
         switch self {
         case .sqlite(let path):
             try SQLiteEngineStore(path: path, migrations: SQLiteEngineStore.registering(CaseSchema.sqliteMigrations))

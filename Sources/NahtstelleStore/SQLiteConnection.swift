@@ -72,3 +72,29 @@ extension SQLiteEngineStore {
         }
     }
 }
+
+extension SQLiteEngineStore {
+    /// An online backup with SQLite's backup API: one consistent snapshot of the whole file,
+    /// taken from a reader while writers go on (WAL). Written beside `path` under a temporary
+    /// name and renamed when complete, so `path` never holds half a backup.
+    /// - Throws: `StoreError` when `path` exists already.
+    public func backup(to path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.invalidPath, path: path, "Die Datei gibt es schon. Bitte einen neuen Namen für die Sicherung angeben; "
+                             + "eine bestehende Sicherung wird nie überschrieben.")
+        }
+        let partial = path + ".partial-\(getpid())"
+        try? FileManager.default.removeItem(atPath: partial)
+        do {
+            do {
+                let target = try DatabaseQueue(path: partial)
+                try writer.backup(to: target)
+                try target.close()
+            }
+            try FileManager.default.moveItem(atPath: partial, toPath: path)
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw error
+        }
+    }
+}
