@@ -53,7 +53,7 @@ struct ReportCommand: AsyncParsableCommand {
         try CLIEnvironment.checkDatabase(db, create: false)
         // A report only reads: a read-only copy (or a file without write permission) is enough.
         let store = try CLIEnvironment.openStore(db, migrations: SQLiteEngineStore.registering(CaseSchema.sqliteMigrations), access: .readOnly)
-        let repository = SQLiteCaseRepository(tables: ApplicationTables(store: store))
+        let repository = StoredCaseReader(tables: ApplicationTables(store: store))
         if pseudonymise {
             try await export(repository, to: to)
             return
@@ -72,7 +72,7 @@ struct ReportCommand: AsyncParsableCommand {
         do throws(OptimaError) { return try read() } catch { throw CLIError(error.message) }
     }
 
-    private func export(_ repository: SQLiteCaseRepository, to: LocalDate) async throws {
+    private func export(_ repository: StoredCaseReader, to: LocalDate) async throws {
         guard let keyFile else {
             throw CLIError("--pseudonymise braucht --key-file mit dem geheimen Schlüssel (mindestens 16 zufällige Bytes, "
                            + "z. B. erzeugt mit: head -c 32 /dev/urandom > var/report.key).")

@@ -14,6 +14,7 @@ public struct ApplicationTables: Sendable {
 
     /// One write transaction. On PostgreSQL the body may run again after a serialization
     /// failure (see `PostgresEngineStore`): it must have no effects outside the transaction.
+    @discardableResult
     public func write<T>(_ body: (SQLDatabase) throws -> T) throws -> T {
         try store.write { tx in try body(tx.database()) }
     }

@@ -195,7 +195,7 @@ extension OptimaService {
         let limit = max(1, min(limit, 200))
         var clauses = ["(referrer_office_id = ? OR receiver_office_id = ?)"]
         var arguments: SQLArguments = [user.officeId, user.officeId]
-        if let state { clauses.append("state = ?"); _ = arguments.append(contentsOf: [state.rawValue]) }
+        if let state { clauses.append("state = ?"); arguments.append(contentsOf: [state.rawValue]) }
         if let q = query?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
             let pattern = "%" + q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
@@ -203,13 +203,13 @@ extension OptimaService {
             clauses.append("(lower(id) LIKE lower(?) ESCAPE '\\' OR lower(person_last_name) LIKE lower(?) ESCAPE '\\' "
                            + "OR lower(person_first_name) LIKE lower(?) ESCAPE '\\' OR person_ahv LIKE ? ESCAPE '\\' "
                            + "OR lower(person_last_name || ' ' || person_first_name) LIKE lower(?) ESCAPE '\\')")
-            _ = arguments.append(contentsOf: [pattern, pattern, pattern, pattern, pattern])
+            arguments.append(contentsOf: [pattern, pattern, pattern, pattern, pattern])
         }
-        if let cursor { clauses.append("id < ?"); _ = arguments.append(contentsOf: [cursor]) }
+        if let cursor { clauses.append("id < ?"); arguments.append(contentsOf: [cursor]) }
         let waiting = "SELECT case_id FROM follow_up WHERE username = ? AND until > ? AND case_id IS NOT NULL"
         switch followUp {
-        case .hide: clauses.append("id NOT IN (\(waiting))"); _ = arguments.append(contentsOf: [user.username, today.description])
-        case .only: clauses.append("id IN (\(waiting))"); _ = arguments.append(contentsOf: [user.username, today.description])
+        case .hide: clauses.append("id NOT IN (\(waiting))"); arguments.append(contentsOf: [user.username, today.description])
+        case .only: clauses.append("id IN (\(waiting))"); arguments.append(contentsOf: [user.username, today.description])
         case .show: break
         }
         let whereClause = clauses.joined(separator: " AND ")
@@ -284,10 +284,10 @@ extension OptimaService {
         try accessLog.flush()
         var clauses = ["1 = 1"]
         var arguments: SQLArguments = []
-        if let caseID { clauses.append("case_id = ?"); _ = arguments.append(contentsOf: [caseID]) }
-        if let filterUser { clauses.append("username = ?"); _ = arguments.append(contentsOf: [filterUser]) }
-        if let from { clauses.append("at >= ?"); _ = arguments.append(contentsOf: [from.timeIntervalSince1970]) }
-        if let to { clauses.append("at < ?"); _ = arguments.append(contentsOf: [to.timeIntervalSince1970]) }
+        if let caseID { clauses.append("case_id = ?"); arguments.append(contentsOf: [caseID]) }
+        if let filterUser { clauses.append("username = ?"); arguments.append(contentsOf: [filterUser]) }
+        if let from { clauses.append("at >= ?"); arguments.append(contentsOf: [from.timeIntervalSince1970]) }
+        if let to { clauses.append("at < ?"); arguments.append(contentsOf: [to.timeIntervalSince1970]) }
         let sql = "SELECT * FROM case_access WHERE \(clauses.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
         return try read { db in
             try SQLRow.fetchAll(db, sql: sql, arguments: arguments + [max(1, min(limit, 5000))]).map { row in

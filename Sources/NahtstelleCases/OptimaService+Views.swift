@@ -112,7 +112,7 @@ extension OptimaService {
     public func cases(_ username: String) throws -> [StoredCase] {
         let user = try staff(username)
         try logAccess(username, "list-cases", caseID: nil)
-        return try read { try SQLiteCaseRepository.visibleCases($0, user: user.user) }.reversed()
+        return try read { try StoredCaseReader.visibleCases($0, user: user.user) }.reversed()
     }
 
     /// The case page (visibility enforced).
@@ -226,7 +226,7 @@ extension OptimaService {
         }
         let asOf = asOf ?? min(to, today)
         let (records, flatRates) = try read { db in
-            (try SQLiteCaseRepository.reportRecords(db, to: to, deadlines: deadlines).map(\.record),
+            (try StoredCaseReader.reportRecords(db, to: to, deadlines: deadlines).map(\.record),
              try FlatRateRows.summary(db, from: from, to: to, asOf: asOf))
         }
         var report = OptimaReport.compute(cases: records, from: from, to: to, asOf: asOf)
@@ -240,7 +240,7 @@ extension OptimaService {
         let exporter: PseudonymisedExport
         do { exporter = try PseudonymisedExport(secret: secret) } catch { throw CaseServiceError.wrapping(error) }
         let limit = to ?? LocalDate(year: 9999, month: 12, day: 31)
-        let items = try read { try SQLiteCaseRepository.reportRecords($0, to: limit, deadlines: deadlines) }
+        let items = try read { try StoredCaseReader.reportRecords($0, to: limit, deadlines: deadlines) }
         return exporter.export(items.map { (ahvNumber: $0.ahv, record: $0.record) })
     }
 }

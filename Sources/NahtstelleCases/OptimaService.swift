@@ -22,7 +22,7 @@ public final class OptimaService: Sendable {
     public let tables: ApplicationTables
     /// Where the state lives (SQLite file, memory, PostgreSQL).
     public let location: StoreLocation
-    public let repository: SQLiteCaseRepository
+    public let repository: StoredCaseReader
     public let templates: TemplateLibrary
     public let forms: FormCatalog
     public let deadlines: Deadlines
@@ -95,7 +95,7 @@ public final class OptimaService: Sendable {
         self.store = store
         self.tables = ApplicationTables(store: store)
         self.location = location
-        self.repository = SQLiteCaseRepository(tables: tables)
+        self.repository = StoredCaseReader(tables: tables)
         self.templates = templates
         self.forms = forms
         self.deadlines = Deadlines()

@@ -1,16 +1,13 @@
 import NahtstelleFEEL
 
-/// Storage of OPTIMA cases, implemented by the store layer (SQLite).
+/// Reading stored OPTIMA cases: what reports and views need. The application's stored cases
+/// implement this (`StoredCaseReader`); they are written only by the application's commands,
+/// which keep case facts and process state in one transaction.
 ///
-/// Implementations apply `VisibilityRule` in `cases(visibleTo:)` (ideally in the query) and
-/// throw `OptimaError` with code `.notFound` / `.alreadyExists` where stated.
-public protocol CaseRepository: Sendable {
-    /// Stores a new case. Throws `.alreadyExists` when the id is taken.
-    func create(_ optimaCase: OptimaCase) async throws -> OptimaCase
+/// Implementations apply `VisibilityRule` in `cases(visibleTo:)` (ideally in the query).
+public protocol CaseReading: Sendable {
     /// The case with this id, or `nil`.
     func load(id: String) async throws -> OptimaCase?
-    /// Replaces a stored case. Throws `.notFound` when there is none with this id.
-    func update(_ optimaCase: OptimaCase) async throws
     /// The cases in which the office is referrer or receiver.
     func cases(forOffice officeId: String) async throws -> [OptimaCase]
     /// The cases the user may see: those of the user's office; all for coordinators.
@@ -19,6 +16,16 @@ public protocol CaseRepository: Sendable {
     /// hand-over, closing, cost approval request or decision, or a due date); a superset is fine,
     /// `OptimaReport.compute` filters by date.
     func reportRecords(from: LocalDate, to: LocalDate) async throws -> [CaseReportRecord]
+}
+
+/// Storage of OPTIMA cases that also writes them whole: for tests and prototypes of the layers
+/// above (`InMemoryCaseRepository`). Throws `OptimaError` with code `.notFound` /
+/// `.alreadyExists` where stated.
+public protocol CaseRepository: CaseReading {
+    /// Stores a new case. Throws `.alreadyExists` when the id is taken.
+    func create(_ optimaCase: OptimaCase) async throws -> OptimaCase
+    /// Replaces a stored case. Throws `.notFound` when there is none with this id.
+    func update(_ optimaCase: OptimaCase) async throws
 }
 
 /// A repository in memory: for tests and prototypes of the layers above.
