@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "NahtstelleDefinitionTests", dependencies: ["NahtstelleDefinition", "NahtstelleXML"], swiftSettings: strict),
         .testTarget(name: "NahtstelleEngineTests", dependencies: ["NahtstelleEngine", "NahtstelleStore", "NahtstelleStoreTesting", "NahtstelleFEEL"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "NahtstelleStoreTests", dependencies: [
-            "NahtstelleStore", "NahtstellePostgres", "NahtstelleStoreTesting", "NahtstelleEngine", .product(name: "GRDB", package: "GRDB.swift"),
+            "NahtstelleStore", "NahtstellePostgres", "NahtstelleStoreTesting", "NahtstelleEngine", "NahtstelleSQL", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ], swiftSettings: strict),
         .testTarget(name: "NahtstelleFormsTests", dependencies: ["NahtstelleForms", "NahtstelleFEEL"], swiftSettings: strict),
