@@ -50,6 +50,8 @@ public enum MailNoticeText {
 extension OptimaService {
     /// How often a notice is tried before it is given up.
     public static let mailMaxAttempts = 12
+    /// On PostgreSQL, how old a new task must be before its notice is entered (see `collectMailNotices`).
+    public static let mailCommitMargin: TimeInterval = 30
 
     /// Enters the notices of tasks created or overdue since the last call (each task, person and
     /// kind once). The first call only marks where to start: tasks from before notices were turned
@@ -86,8 +88,14 @@ extension OptimaService {
                         entered += db.changesCount
                     }
                 }
-                let created = try SQLRow.fetchAll(db, sql: "SELECT id, office, role, assignee, ended_at FROM task WHERE id > ? ORDER BY id LIMIT ?",
-                                               arguments: [Int64(lastID), batch])
+                // New tasks by id after the cursor. SQLite has one writer, so ids become visible in
+                // order. On PostgreSQL concurrent commands commit out of id order: a task with a
+                // lower id can appear after a higher one was seen, and the cursor would pass it.
+                // There only tasks older than `mailCommitMargin` count; commands commit long before.
+                let settled = db.dialect == .postgres ? now - Self.mailCommitMargin : Double.greatestFiniteMagnitude
+                let created = try SQLRow.fetchAll(db, sql: """
+                    SELECT id, office, role, assignee, ended_at FROM task WHERE id > ? AND created_at <= ? ORDER BY id LIMIT ?
+                    """, arguments: [Int64(lastID), settled, batch])
                 for row in created where (row["ended_at"] as Double?) == nil { try enter(row, .new) }
                 if let last = created.last {
                     try db.execute(sql: "UPDATE mail_cursor SET value = ? WHERE key = 'last-task-id'", arguments: [Double(last["id"] as Int64)])
