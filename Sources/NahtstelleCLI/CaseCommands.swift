@@ -84,7 +84,8 @@ struct DemoCommand: ParsableCommand {
             }
         }
         print("\(written) Dokumente in \(documents)/<Fall>/ geschrieben.")
-        print("Weiter: nahtstelle cases --db \(options.db) --user h.lustenberger | nahtstelle inbox --db \(options.db) --user c.studer")
+        let db = StoreLocation(options.db).description  // a PostgreSQL URL without its password
+        print("Weiter: nahtstelle cases --db \(db) --user h.lustenberger | nahtstelle inbox --db \(db) --user c.studer")
     }
 
     /// Creates `path` as a folder (with its parents) or says in words why it cannot be one.
