@@ -46,6 +46,12 @@ public final class PostgresEngineStore: EngineStore {
     let pool: ConnectionPool
     /// How often a write transaction runs before a serialization failure becomes a conflict.
     public static let maxAttempts = 12
+    /// How often a write runs when an application table's unique key is taken (see `write`).
+    /// More than `maxAttempts`: new cases take the next number of their year, and of n
+    /// applications submitted at the same moment the last one meets n − 1 others on the key (each
+    /// attempt waits at the insert for the one before it to commit, then runs again — cheap, the
+    /// case row is the body's first write). A real duplicate fails after that many quick runs.
+    public static let uniqueViolationAttempts = 32
 
     /// Connects to the database at `url` (`postgres://user[:password]@host[:port]/db[?…]`, see
     /// `PostgresLocation`) and brings the engine's schema up to date.
@@ -67,6 +73,13 @@ public final class PostgresEngineStore: EngineStore {
                 } catch let error as PostgresStoreError where error.isSerializationFailure {
                     guard attempt < Self.maxAttempts else { throw EngineError.tooManyConcurrentChanges(attempts: attempt) }
                     // A short random pause, growing: the commands that collided do not meet again at once.
+                    usleep(useconds_t.random(in: 0...(500 << min(attempt, 6))))
+                    attempt += 1
+                } catch let error as SQLConstraintError where error.isUniqueViolation && attempt < Self.uniqueViolationAttempts {
+                    // An application table's key taken by a command that committed after this
+                    // one's snapshot (two new cases choosing the same next number): run again,
+                    // where the other's row is seen. A key that is still taken then is a real
+                    // duplicate, and its error goes to the caller.
                     usleep(useconds_t.random(in: 0...(500 << min(attempt, 6))))
                     attempt += 1
                 }

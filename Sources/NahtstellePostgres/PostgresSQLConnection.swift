@@ -20,7 +20,7 @@ struct PostgresSQLConnection: SQLConnection {
         do {
             return try body()
         } catch let error as PostgresStoreError where error.sqlState?.hasPrefix("23") == true || error.sqlState == "NZ002" {
-            throw SQLConstraintError(message: error.message)
+            throw SQLConstraintError(message: error.message, isUniqueViolation: error.sqlState == "23505")
         }
     }
 

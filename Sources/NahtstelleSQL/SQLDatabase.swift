@@ -111,9 +111,14 @@ extension SQLValueConvertible {
 public struct SQLConstraintError: Error, CustomStringConvertible {
     /// The database's own message (for a trigger, its German rule).
     public let message: String
+    /// A UNIQUE or PRIMARY KEY violation: on a store with concurrent writers (PostgreSQL) the sign
+    /// of a race two commands ran into (both chose the same next number); the store runs the
+    /// command again on a fresh snapshot, where the other's row is seen.
+    public let isUniqueViolation: Bool
 
-    public init(message: String) {
+    public init(message: String, isUniqueViolation: Bool = false) {
         self.message = message
+        self.isUniqueViolation = isUniqueViolation
     }
 
     public var description: String { "Die Datenbank lehnt die Änderung ab: \(message)" }

@@ -27,7 +27,7 @@ import pytest
 
 from conftest import ROOT, nahtstelle_bin
 from server_support import Server, wait_for
-from test_server import new_check_tasks
+from test_server import alv_application, new_check_tasks
 
 TIMER_PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -126,6 +126,17 @@ def test_fifty_claims_and_completions_spread_over_three_nodes(nodes):
     assert statuses.count(409) == 49, statuses
     entries = psql(nodes.url, "SELECT COUNT(*) FROM history WHERE task_id = %d AND command = 'complete'" % complete_task)
     assert entries == "1"
+
+    # 24 applications at once through the three nodes: each gets its own case number (two that
+    # chose the same next number meet on the key; the later one runs again and takes the next).
+    def submit(i):
+        cl = nodes.servers[i % 3].client("n.frei")
+        return cl.post("/api/cases", {"receiverOffice": "rav-wolhusen", "values": alv_application(400 + i, last="Gleichzeitig%d" % i)})
+
+    with concurrent.futures.ThreadPoolExecutor(24) as pool:
+        answers = list(pool.map(submit, range(24)))
+    assert [status for status, _ in answers] == [201] * 24, answers
+    assert len({created["id"] for _, created in answers}) == 24
 
 
 def test_two_hundred_timers_due_at_once_fire_once_each(nodes, tmp_path):
