@@ -52,6 +52,8 @@ extension OptimaService {
     public static let mailMaxAttempts = 12
     /// On PostgreSQL, how old a new task must be before its notice is entered (see `collectMailNotices`).
     public static let mailCommitMargin: TimeInterval = 30
+    /// How long a node holds the notices it took for sending (see `claimDueMailNotices`).
+    public static let mailSendLease: TimeInterval = 120
 
     /// Enters the notices of tasks created or overdue since the last call (each task, person and
     /// kind once). The first call only marks where to start: tasks from before notices were turned
@@ -112,19 +114,30 @@ extension OptimaService {
         } catch { throw CaseServiceError.wrapping(error) }
     }
 
-    /// Notices due to be sent now (oldest first).
-    public func dueMailNotices(limit: Int = 50) throws -> [MailNotice] {
+    /// Takes the notices due to be sent now (oldest first) for this node: each is held for
+    /// `mailSendLease` (its next attempt moved that far), so that other nodes sharing the database
+    /// do not send it too; `mailNoticeSent` or `mailNoticeFailed` settles it. A node that dies
+    /// while sending leaves it due again when the lease ends (a notice may then go out twice —
+    /// at least once, never lost). On PostgreSQL rows another node is taking are skipped.
+    public func claimDueMailNotices(limit: Int = 50) throws -> [MailNotice] {
         let now = clock().timeIntervalSince1970
-        return try read { db in
-            try SQLRow.fetchAll(db, sql: """
-                SELECT * FROM mail_notice WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?
-                """, arguments: [now, limit]).compactMap { row in
-                MailNoticeKind(rawValue: row["kind"]).map {
-                    MailNotice(id: row["id"], taskID: row["task_id"], username: row["username"], email: row["email"], kind: $0,
-                               attempts: row["attempts"])
+        do {
+            return try tables.write { db in
+                let rows = try SQLRow.fetchAll(db, sql: """
+                    SELECT * FROM mail_notice WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?
+                    ORDER BY next_attempt_at, id LIMIT ?\(db.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : "")
+                    """, arguments: [now, limit])
+                for row in rows {
+                    try db.execute(sql: "UPDATE mail_notice SET next_attempt_at = ? WHERE id = ?", arguments: [now + Self.mailSendLease, row.value("id")])
+                }
+                return rows.compactMap { row in
+                    MailNoticeKind(rawValue: row["kind"]).map {
+                        MailNotice(id: row["id"], taskID: row["task_id"], username: row["username"], email: row["email"], kind: $0,
+                                   attempts: row["attempts"])
+                    }
                 }
             }
-        }
+        } catch { throw CaseServiceError.wrapping(error) }
     }
 
     /// Records a notice as sent (it is never sent again).

@@ -68,7 +68,7 @@ struct MailNoticeService: Service {
             do {
                 let entered = try await core.run { try service.collectMailNotices() }
                 if entered > 0 { logger.info("E-Mail-Hinweise vorgemerkt", metadata: ["anzahl": "\(entered)"]) }
-                let due = try await core.run { try service.dueMailNotices() }
+                let due = try await core.run { try service.claimDueMailNotices() }
                 for notice in due {
                     if Task.isShuttingDownGracefully { break }
                     do {
