@@ -12,6 +12,7 @@ Needs the throw-away cluster of `scripts/pg-cluster` (scripts/test starts it and
 NAHTSTELLE_TEST_POSTGRES_URL); every test gets a database of its own and drops it.
 """
 import concurrent.futures
+import http.client
 import datetime
 import json
 import os
@@ -203,7 +204,7 @@ def test_kill_9_of_one_node_while_clients_complete_through_all(nodes):
                 cl.token = token
                 try:
                     status, _ = cl.post("/api/tasks/%d/complete" % task, body)
-                except OSError:
+                except (OSError, http.client.HTTPException):  # killed before or while it answered
                     # The node died: not acknowledged (may or may not be done); go on through a survivor.
                     with lock:
                         remaining.append(task)
