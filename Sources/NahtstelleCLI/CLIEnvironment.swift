@@ -7,7 +7,6 @@ import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
 import NahtstellePostgres
-import NahtstelleSQL
 import NahtstelleStore
 
 /// A user-facing CLI error: printed as is, exit code 1.
@@ -96,9 +95,8 @@ extension CLIEnvironment {
     static func openStore(_ path: String, migrations: (inout DatabaseMigrator) -> Void = { _ in },
                           access: SQLiteEngineStore.Access = .readWrite) throws -> any EngineStore {
         do {
-            if case .postgres(let url) = StoreLocation(path) {
-                return try PostgresEngineStore(url: url, applicationMigrations: CaseSchema.postgresMigrations.map { SQLMigration(name: $0.name, sql: $0.sql) })
-            }
+            let location = StoreLocation(path)
+            if location.isPostgres { return try location.open() }
             return try SQLiteEngineStore(path: path, migrations: migrations, access: access)
         } catch let error as PostgresStoreError {
             throw CLIError(error.message)

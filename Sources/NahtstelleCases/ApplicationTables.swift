@@ -86,7 +86,7 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         case .memory:
             try SQLiteEngineStore(path: nil, migrations: SQLiteEngineStore.registering(CaseSchema.sqliteMigrations))
         case .postgres(let url):
-            try PostgresEngineStore(url: url, applicationMigrations: CaseSchema.postgresMigrations.map { SQLMigration(name: $0.name, sql: $0.sql) })
+            try PostgresEngineStore(url: url, applicationMigrations: CaseSchema.postgresMigrations)
         }
     }
 }

@@ -1,3 +1,5 @@
+import NahtstelleSQL
+
 extension CaseSchema {
     /// The application's tables on PostgreSQL: the final state of the SQLite migrations
     /// (`sqliteMigrations`, `cases-1-schema` … `cases-5-template-versions`) with the same table, column,
@@ -27,8 +29,8 @@ extension CaseSchema {
     ///   none). PostgreSQL allows no subquery in a trigger's WHEN: the receiver-pays rule of
     ///   `own_entitlement_measure` tests in its function.
     /// - A text primary key is NOT NULL (SQLite, for history's sake, lets one be NULL).
-    public static let postgresMigrations: [(name: String, sql: String)] = [
-        ("cases-1-schema", """
+    public static let postgresMigrations: [SQLMigration] = [
+        SQLMigration(name: "cases-1-schema", sql: """
             -- json_valid(x) of SQLite: NULL for NULL, else whether x is JSON.
             CREATE FUNCTION nahtstelle_json_valid(value text) RETURNS boolean LANGUAGE plpgsql IMMUTABLE AS $$
                 BEGIN IF value IS NULL THEN RETURN NULL; END IF; PERFORM value::json; RETURN true; EXCEPTION WHEN others THEN RETURN false; END $$;

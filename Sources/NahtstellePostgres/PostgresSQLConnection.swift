@@ -26,17 +26,9 @@ struct PostgresSQLConnection: SQLConnection {
 
     func query(_ sql: String, _ arguments: [SQLValue]) throws -> [SQLRow] {
         let result = try Self.constraints { try session.query(Self.query(sql, arguments)) }
-        var columns: [String]?
-        return try result.rows.map { row in
-            var values: [SQLValue] = []
-            var names: [String] = []
-            for cell in row {
-                if columns == nil { names.append(cell.columnName) }
-                values.append(try Self.value(cell, sql: sql))
-            }
-            if columns == nil { columns = names }
-            return SQLRow(columns: columns ?? names, values: values)
-        }
+        // Every row has the same columns: their names from the first.
+        let columns = result.rows.first.map { row in row.map(\.columnName) } ?? []
+        return try result.rows.map { row in SQLRow(columns: columns, values: try row.map { try Self.value($0, sql: sql) }) }
     }
 
     static func query(_ sql: String, _ arguments: [SQLValue]) -> PostgresQuery {
