@@ -2,8 +2,9 @@
 import PackageDescription
 
 /// Nahtstelle: layered targets. Read from the bottom up:
-/// C shims → XML / FEEL → definition model and parser → engine (runtime) → stores (SQLite;
-/// PostgreSQL for the engine's tables so far) → forms / documents → domain → CLI and bench executables.
+/// C shims → XML / FEEL → definition model and parser → engine (runtime) → stores (SQLite,
+/// PostgreSQL) → forms / documents → domain → application → its tables (NahtstelleCaseStore, the
+/// application's only SQL) → HTTP → CLI and bench executables.
 ///
 /// Platforms: Linux only (Debian with a Swift 6 toolchain, tools version 6.1 or newer).
 /// The code imports Glibc and the C libraries come from Debian's packages; no Apple platform is
@@ -57,7 +58,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
 
-        // MARK: Store (SQLite through GRDB; the only place that knows SQL)
+        // MARK: Store (SQLite through GRDB; with NahtstellePostgres and NahtstelleCaseStore the only places that know SQL)
         .target(name: "NahtstelleSQL", swiftSettings: strict),
         .target(name: "NahtstelleSQLiteSettings", dependencies: ["CSQLiteSettings"], swiftSettings: strict),
         .target(name: "NahtstelleStore", dependencies: [
@@ -65,7 +66,7 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ], swiftSettings: strict),
 
-        // MARK: Store on PostgreSQL (postgres-nio; the engine's tables only so far)
+        // MARK: Store on PostgreSQL (postgres-nio)
         .target(name: "NahtstellePostgres", dependencies: [
             "NahtstelleEngine", "NahtstelleSQL", .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
@@ -84,10 +85,17 @@ let package = Package(
             "NahtstelleFEEL", .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
 
-        // MARK: OPTIMA application (cases in SQLite, the six definitions on the engine, documents, reports)
+        // MARK: OPTIMA application (cases, the six definitions on the engine, documents, reports)
+        // Knows no SQL: its tables are the `ApplicationRecords` protocol, implemented by NahtstelleCaseStore.
         .target(name: "NahtstelleCases", dependencies: [
-            "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleOptima", "NahtstelleForms", "NahtstelleDocuments", "NahtstelleFEEL",
-            "NahtstelleXML", "NahtstelleSQL", "NahtstellePostgres", .product(name: "Logging", package: "swift-log"),
+            "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleOptima", "NahtstelleForms", "NahtstelleDocuments", "NahtstelleFEEL",
+            "NahtstelleXML", .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
+
+        // MARK: The application's tables (schema, migrations and every query of NahtstelleCases, on SQLite and PostgreSQL)
+        .target(name: "NahtstelleCaseStore", dependencies: [
+            "NahtstelleCases", "NahtstelleEngine", "NahtstelleSQL", "NahtstelleStore", "NahtstellePostgres", "NahtstelleOptima", "NahtstelleFEEL",
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
 
         // MARK: HTTP server (routes, identity, access policy, audit, metrics); calls only the application
@@ -109,14 +117,14 @@ let package = Package(
         // MARK: Executables
         .executableTarget(name: "NahtstelleCLI", dependencies: [
             "NahtstelleDefinition", "NahtstelleEngine", "NahtstelleStore", "NahtstelleForms", "NahtstelleDocuments", "NahtstelleFEEL",
-            "NahtstelleOptima", "NahtstelleCases", "NahtstelleHTTP", "NahtstellePostgres", "NahtstelleSQL", .product(name: "GRDB", package: "GRDB.swift"),
+            "NahtstelleOptima", "NahtstelleCases", "NahtstelleCaseStore", "NahtstelleHTTP", "NahtstellePostgres", "NahtstelleSQL", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .executableTarget(name: "NahtstelleBench", dependencies: [
             "NahtstelleEngine", "NahtstelleStore", "NahtstellePostgres", "NahtstelleDocuments", "CLibZip",
-            "NahtstelleCases", "NahtstelleHTTP", "NahtstelleOptima", "NahtstelleFEEL",
+            "NahtstelleCases", "NahtstelleCaseStore", "NahtstelleHTTP", "NahtstelleOptima", "NahtstelleFEEL",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "GRDB", package: "GRDB.swift"),
@@ -135,10 +143,11 @@ let package = Package(
         .testTarget(name: "NahtstelleOptimaTests", dependencies: ["NahtstelleOptima", "NahtstelleFEEL"], swiftSettings: strict),
         .testTarget(name: "NahtstelleDocumentsTests", dependencies: ["NahtstelleDocuments", "NahtstelleFEEL"], swiftSettings: strict),
         .testTarget(name: "NahtstelleCasesTests", dependencies: [
-            "NahtstelleCases", "NahtstelleEngine", "NahtstelleOptima", "NahtstelleFEEL", "CLibZip", "NahtstelleSQL", "NahtstelleStoreTesting",
+            "NahtstelleCases", "NahtstelleCaseStore", "NahtstelleEngine", "NahtstelleOptima", "NahtstelleFEEL", "CLibZip", "NahtstelleSQL",
+            "NahtstelleStoreTesting",
         ], swiftSettings: strict),
         .testTarget(name: "NahtstelleHTTPTests", dependencies: [
-            "NahtstelleHTTP", "NahtstelleCases", "NahtstelleFEEL", "CLibZip",
+            "NahtstelleHTTP", "NahtstelleCases", "NahtstelleCaseStore", "NahtstelleFEEL", "CLibZip",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),

@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import Logging
 import NahtstelleCases
+import NahtstelleCaseStore
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleHTTP

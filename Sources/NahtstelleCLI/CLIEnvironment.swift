@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRDB
 import NahtstelleCases
+import NahtstelleCaseStore
 import NahtstelleDefinition
 import NahtstelleEngine
 import NahtstelleFEEL
@@ -96,7 +97,7 @@ extension CLIEnvironment {
                           access: SQLiteEngineStore.Access = .readWrite) throws -> any EngineStore {
         do {
             let location = StoreLocation(path)
-            if location.isPostgres { return try location.open() }
+            if location.isPostgres { return try location.open().store }
             return try SQLiteEngineStore(path: path, migrations: migrations, access: access)
         } catch let error as PostgresStoreError {
             throw CLIError(error.message)
@@ -127,7 +128,9 @@ extension CLIEnvironment {
     /// Whether the file holds OPTIMA cases: a read-only look, no migrations, no second store.
     /// On PostgreSQL (whose database always has the tables): whether a case is stored.
     static func holdsCases(_ path: String) throws -> Bool {
-        if StoreLocation(path).isPostgres { return try ApplicationTables(store: try openStore(path)).holdsCases() }
+        if StoreLocation(path).isPostgres {
+            return try ApplicationTables(storage: SQLApplicationStorage(store: try openStore(path), location: StoreLocation(path))).holdsCases()
+        }
         guard FileManager.default.fileExists(atPath: path) else { return false }
         _ = SQLiteEngineStore.processSettings  // before SQLite's first connection
         var configuration = Configuration()

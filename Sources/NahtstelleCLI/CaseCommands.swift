@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRDB
 import NahtstelleCases
+import NahtstelleCaseStore
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima

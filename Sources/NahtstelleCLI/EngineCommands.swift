@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Logging
 import NahtstelleCases
+import NahtstelleCaseStore
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleStore

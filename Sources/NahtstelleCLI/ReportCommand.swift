@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NahtstelleCases
+import NahtstelleCaseStore
 import NahtstelleFEEL
 import NahtstelleOptima
 import NahtstelleStore
@@ -53,7 +54,7 @@ struct ReportCommand: AsyncParsableCommand {
         try CLIEnvironment.checkDatabase(db, create: false)
         // A report only reads: a read-only copy (or a file without write permission) is enough.
         let store = try CLIEnvironment.openStore(db, migrations: SQLiteEngineStore.registering(CaseSchema.sqliteMigrations), access: .readOnly)
-        let repository = StoredCaseReader(tables: ApplicationTables(store: store))
+        let repository = StoredCaseReader(tables: ApplicationTables(storage: SQLApplicationStorage(store: store, location: StoreLocation(db))))
         if pseudonymise {
             try await export(repository, to: to)
             return

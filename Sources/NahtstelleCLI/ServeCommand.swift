@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import NahtstelleCases
+import NahtstelleCaseStore
 import NahtstelleHTTP
 import NahtstelleOptima
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRDB
 import NahtstelleCases
+import NahtstelleCaseStore
 import NahtstelleEngine
 import NahtstellePostgres
 import NahtstelleStore
@@ -46,7 +47,7 @@ struct StoreCopyCommand: ParsableCommand {
         print(String(format: "%d Tabellen, %d Zeilen kopiert in %.1f s: %@ → %@", counts.count, counts.reduce(0) { $0 + $1.rows },
                      Date().timeIntervalSince(started), source.description, target.description))
         // Verified on the target: the same counts read back, and the engine's invariants.
-        let store = try target.open()
+        let store = try target.open().store
         let after = try StoreCopy.counts(store)
         guard after == counts else { throw CLIError("Nach dem Kopieren stimmen die Zeilenzahlen im Ziel nicht: \(after)") }
         let problems = try Engine(store: store).invariantViolations()

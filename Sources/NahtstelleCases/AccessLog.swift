@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import Synchronization
 
 /// Who asks, from where: bound by the server around each service call (a task-local value, so
@@ -60,15 +59,8 @@ public final class AccessLogWriter: Sendable {
         if batching {
             pending.withLock { $0.append(entry) }
         } else {
-            try writer.write { db in try Self.insert(db, entry) }
+            try writer.write { try $0.insertAccess(entry) }
         }
-    }
-
-    /// Records inside an open write transaction (writes of case data log with their change).
-    static func insert(_ db: SQLDatabase, _ e: AccessEntry) throws {
-        try db.execute(sql: """
-            INSERT INTO case_access (at, username, case_id, action, document_id, client_address, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [e.at.timeIntervalSince1970, e.username, e.caseID, e.action, e.documentID, e.clientAddress, e.requestID])
     }
 
     /// Writes the collected entries in one transaction; returns how many. On failure the entries
@@ -82,7 +74,7 @@ public final class AccessLogWriter: Sendable {
         }
         guard !batch.isEmpty else { return 0 }
         do {
-            try writer.write { db in for e in batch { try Self.insert(db, e) } }
+            try writer.write { db in for e in batch { try db.insertAccess(e) } }
         } catch {
             pending.withLock { $0.insert(contentsOf: batch, at: 0) }
             throw error

@@ -1,9 +1,7 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleDocuments
 import NahtstelleEngine
 import NahtstelleFEEL
-import NahtstelleStore
 
 /// A generated document of a case (without its bytes).
 public struct DocumentInfo: Sendable, Hashable, Identifiable {
@@ -22,12 +20,32 @@ public struct DocumentInfo: Sendable, Hashable, Identifiable {
     public var costApprovalID: Int64?
     /// The version of the Word template it was made from (`nil`: made before versions were recorded).
     public var templateVersion: Int? = nil
+
+    package init(id: Int64, caseId: String, template: String, title: String, version: Int, fileName: String, size: Int, createdAt: Date, createdBy: String, elementID: String?, costApprovalID: Int64?, templateVersion: Int? = nil) {
+        self.id = id
+        self.caseId = caseId
+        self.template = template
+        self.title = title
+        self.version = version
+        self.fileName = fileName
+        self.size = size
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.elementID = elementID
+        self.costApprovalID = costApprovalID
+        self.templateVersion = templateVersion
+    }
 }
 
 /// A document with its bytes (a DOCX file).
 public struct CaseDocument: Sendable, Hashable {
     public var info: DocumentInfo
     public var bytes: [UInt8]
+
+    package init(info: DocumentInfo, bytes: [UInt8]) {
+        self.info = info
+        self.bytes = bytes
+    }
 }
 
 /// Renders templates with case data and stores the result as the next version of that
@@ -42,7 +60,7 @@ struct DocumentGenerator: Sendable {
     /// Renders and stores `template` for a case. Throws (and so aborts the whole command) when
     /// the template needs data the case does not have, naming every missing field.
     @discardableResult
-    func generate(_ db: SQLDatabase, template: String, caseID: String, variables: [String: Value], elementID: String?, actor: String,
+    func generate(_ db: any ApplicationRecords, template: String, caseID: String, variables: [String: Value], elementID: String?, actor: String,
                   at: Date, costApprovalID: Int64? = nil) throws -> DocumentInfo {
         let today = ISODateTime.localDate(of: at)
         let context = try TemplateData.load(db, caseID: caseID, variables: variables, actor: actor, costApprovalID: costApprovalID, today: today)
@@ -65,45 +83,27 @@ struct DocumentGenerator: Sendable {
                 "Das Dokument «\(title(template))» für den Fall \(caseID) kann nicht erstellt werden: \(error.description) "
                     + "Die Koordinationsstelle prüft die Vorlage mit «nahtstelle templates check»; es wurde nichts gespeichert.")
         }
-        let version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM case_document WHERE case_id = ? AND template = ?",
-                                        arguments: [caseID, template]) ?? 0) + 1
-        let fileName = "\(caseID)_\(template)_v\(version).docx"
-        let insertedID = try db.insert(sql: """
-            INSERT INTO case_document (case_id, template, version, file_name, bytes, size, created_at, created_by, element_id, cost_approval_id,
-                                       template_version)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [caseID, template, version, fileName, Data(bytes), bytes.count, at.timeIntervalSince1970, actor, elementID,
-                             costApprovalID, templateVersion])
-        return DocumentInfo(id: insertedID, caseId: caseID, template: template, title: title(template), version: version,
-                            fileName: fileName, size: bytes.count, createdAt: at, createdBy: actor, elementID: elementID,
-                            costApprovalID: costApprovalID, templateVersion: templateVersion)
+        let version = (try db.lastDocumentVersion(caseID: caseID, template: template) ?? 0) + 1
+        var info = DocumentInfo(id: 0, caseId: caseID, template: template, title: title(template), version: version,
+                                fileName: "\(caseID)_\(template)_v\(version).docx", size: bytes.count, createdAt: at, createdBy: actor,
+                                elementID: elementID, costApprovalID: costApprovalID, templateVersion: templateVersion)
+        info.id = try db.insertDocument(info, bytes: bytes)
+        return info
     }
 
-    func list(_ db: SQLDatabase, caseID: String) throws -> [DocumentInfo] {
-        try SQLRow.fetchAll(db, sql: """
-            SELECT id, case_id, template, version, file_name, size, created_at, created_by, element_id, cost_approval_id, template_version
-            FROM case_document WHERE case_id = ? ORDER BY id
-            """, arguments: [caseID]).map(info)
+    func list(_ db: any ApplicationRecords, caseID: String) throws -> [DocumentInfo] {
+        try db.documents(caseID: caseID, title: title)
     }
 
-    func document(_ db: SQLDatabase, id: Int64) throws -> CaseDocument? {
-        guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM case_document WHERE id = ?", arguments: [id]) else { return nil }
-        let data: Data = row["bytes"]
-        return CaseDocument(info: info(row), bytes: [UInt8](data))
-    }
-
-    private func info(_ row: SQLRow) -> DocumentInfo {
-        let template: String = row["template"]
-        return DocumentInfo(id: row["id"], caseId: row["case_id"], template: template, title: title(template), version: row["version"],
-                            fileName: row["file_name"], size: row["size"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                            createdBy: row["created_by"], elementID: row["element_id"], costApprovalID: row["cost_approval_id"],
-                            templateVersion: row["template_version"])
+    func document(_ db: any ApplicationRecords, id: Int64) throws -> CaseDocument? {
+        try db.document(id: id, title: title)
     }
 }
 
 /// `generate-document` (parameter `template`): the document of a service step.
 struct GenerateDocumentHandler: ServiceTaskHandler {
     let generator: DocumentGenerator
+    let storage: any ApplicationStorage
 
     func execute(_ call: ServiceTaskCall, _ tx: any EngineTransaction) throws -> [String: Value] {
         guard let template = call.parameters["template"], !template.isEmpty else {
@@ -114,7 +114,7 @@ struct GenerateDocumentHandler: ServiceTaskHandler {
             throw CaseServiceError(.processFailed, "Der Schritt «\(call.elementID)» gehört zu keinem Fall (Geschäftsschlüssel fehlt).")
         }
         let approval = call.variables["costApprovalId"]?.numberValue.map { NSDecimalNumber(decimal: $0).int64Value }
-        try generator.generate(try tx.database(), template: template, caseID: caseID, variables: call.variables, elementID: call.elementID,
+        try generator.generate(try storage.records(tx), template: template, caseID: caseID, variables: call.variables, elementID: call.elementID,
                                actor: call.actor, at: call.at, costApprovalID: template == "kostengutsprache" ? approval : nil)
         return [:]
     }

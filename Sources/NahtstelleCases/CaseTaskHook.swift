@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -9,6 +8,7 @@ import NahtstelleOptima
 /// `nahtstelle:documents` names. Anything failing here aborts the completion: no half-done step.
 struct CaseTaskHook: Sendable {
     let generator: DocumentGenerator
+    let storage: any ApplicationStorage
 
     /// The closing reason the status meeting recorded (the contract's ids are the domain's).
     static func closingReason(_ id: String?) -> ClosingReason? {
@@ -20,8 +20,8 @@ struct CaseTaskHook: Sendable {
     static func int64(_ value: Value?) -> Int64? { value?.numberValue.map { NSDecimalNumber(decimal: $0).int64Value } }
 
     func handle(_ completion: TaskCompletion, _ tx: any EngineTransaction) throws {
-        let db = try tx.database()
-        guard let caseID = completion.task.businessKey, let stored = try CaseRows.load(db, id: caseID) else { return }
+        let db = try storage.records(tx)
+        guard let caseID = completion.task.businessKey, let stored = try db.loadCase(id: caseID) else { return }
         let v = completion.variables
         let today = ISODateTime.localDate(of: completion.at)
         var c = stored.optimaCase
@@ -60,7 +60,7 @@ struct CaseTaskHook: Sendable {
                     if let months = v["plannedMonths"]?.numberValue.map({ NSDecimalNumber(decimal: $0).intValue }),
                         let planned = PlannedMonths(rawValue: months), planned != c.plannedMonths {
                         c.plannedMonths = planned
-                        try db.execute(sql: "UPDATE optima_case SET planned_months = ? WHERE id = ?", arguments: [months, caseID])
+                        try db.updatePlannedMonths(caseID: caseID, to: planned)
                     }
                 } else {
                     c.state = .noAgreement
@@ -83,14 +83,14 @@ struct CaseTaskHook: Sendable {
                 break
             }
         }
-        if c != stored.optimaCase { try CaseRows.updateLifecycle(db, c) }
+        if c != stored.optimaCase { try db.updateLifecycle(c) }
         for template in completion.documents {
             try generator.generate(db, template: template, caseID: caseID, variables: completion.instanceVariables,
                                    elementID: completion.task.elementID, actor: completion.actor, at: completion.at)
         }
     }
 
-    private func recordCostApprovalStep(_ db: SQLDatabase, _ completion: TaskCompletion, today: LocalDate) throws {
+    private func recordCostApprovalStep(_ db: any ApplicationRecords, _ completion: TaskCompletion, today: LocalDate) throws {
         let v = completion.variables
         guard let id = Self.int64(completion.instanceVariables["costApprovalId"]) else {
             throw CaseServiceError(.processFailed, "Zu dieser Kostengutsprache-Aufgabe ist keine Kostengutsprache erfasst "
@@ -99,23 +99,18 @@ struct CaseTaskHook: Sendable {
         switch completion.task.elementID {
         case "sign-cost-approval":
             let signer = v["signatory"]?.stringValue ?? completion.actor
-            let name = try Directory.staff(db, signer)?.displayName ?? signer
-            try db.execute(sql: "UPDATE cost_approval SET decision = ?, decided_at = ?, decided_by = ?, decision_note = ? WHERE id = ?",
-                           arguments: [v["decision"]?.stringValue, (Self.localDate(v["decidedAt"]) ?? today).description, name,
-                                       v["reason"]?.stringValue, id])
+            let name = try db.staff(signer)?.displayName ?? signer
+            try db.decideCostApproval(id: id, decision: v["decision"]?.stringValue, at: Self.localDate(v["decidedAt"]) ?? today, by: name,
+                                      note: v["reason"]?.stringValue)
         case "book-measure":
             // The CHECK on cost_approval refuses this unless the KGS is approved.
-            try db.execute(sql: "UPDATE cost_approval SET booked_at = ?, booked_by = ?, measure_start = ?, measure_end = ? WHERE id = ?",
-                           arguments: [today.description, completion.actor, Self.localDate(v["startDate"])?.description,
-                                       Self.localDate(v["endDate"])?.description, id])
+            try db.bookCostApproval(id: id, at: today, by: completion.actor, measureStart: Self.localDate(v["startDate"]),
+                                    measureEnd: Self.localDate(v["endDate"]))
         case "forward-invoice":
-            try db.execute(sql: """
-                UPDATE cost_approval SET invoice_number = ?, invoice_date = ?, invoice_amount_rappen = ?, invoice_forwarded_at = ? WHERE id = ?
-                """, arguments: [v["invoiceNumber"]?.stringValue, Self.localDate(v["invoiceDate"])?.description,
-                                 v["amount"]?.numberValue.map(CaseRows.rappen), today.description, id])
+            try db.forwardCostApprovalInvoice(id: id, number: v["invoiceNumber"]?.stringValue, date: Self.localDate(v["invoiceDate"]),
+                                              amount: v["amount"]?.numberValue, at: today)
         case "pay-invoice":
-            try db.execute(sql: "UPDATE cost_approval SET paid_at = ?, paid_amount_rappen = ? WHERE id = ?",
-                           arguments: [(Self.localDate(v["paidAt"]) ?? today).description, v["amount"]?.numberValue.map(CaseRows.rappen), id])
+            try db.payCostApproval(id: id, at: Self.localDate(v["paidAt"]) ?? today, amount: v["amount"]?.numberValue)
         default:
             break
         }

@@ -8,14 +8,14 @@ import Glibc
 /// never blocks the next one (a lock row in the database would stay behind). For a PostgreSQL
 /// database the file is in the temporary folder, named after the address: it serialises the
 /// runs on one machine; with several machines the demo is loaded from one of them.
-final class DemoLock {
+package final class DemoLock {
     private var descriptor: Int32
 
     /// Takes the lock, waiting for another run to finish.
     /// - Parameter waiting: called once when another run holds the lock.
-    init(databasePath: String, waiting: () -> Void) throws {
+    package init(databasePath: String, shared: Bool, waiting: () -> Void) throws {
         var path = databasePath + ".demo-lock"
-        if StoreLocation(databasePath).isPostgres {
+        if shared {
             // FNV-1a of the address: stable across processes (Swift's hashValue is not).
             let hash = databasePath.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
             path = (NSTemporaryDirectory() as NSString).appendingPathComponent("nahtstelle-demo-\(String(hash, radix: 16)).lock")
@@ -36,7 +36,7 @@ final class DemoLock {
         }
     }
 
-    func release() {
+    package func release() {
         guard descriptor >= 0 else { return }
         flock(descriptor, LOCK_UN)
         close(descriptor)

@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -10,21 +9,18 @@ import NahtstelleOptima
 public enum DemoScenario {
     /// Seeds offices and users, deploys the definitions and walks the demo cases. Idempotent per
     /// demo case and per step: a second run changes nothing, and a run killed partway is finished
-    /// by the next one (each step is one transaction; a step already done is skipped). Runs on
-    /// the same database are serialised, so two at once never create a case twice. Returns the
+    /// by the next one (each step is one transaction; a step already done is skipped). The caller
+    /// holds the `DemoLock` of the database (`DemoScenario.run(databasePath:…)` of
+    /// `NahtstelleCaseStore` does), so two runs at once never create a case twice. Returns the
     /// ids of the cases in the database.
     /// - Parameter log: receives one German line per step.
     @discardableResult
-    public static func run(databasePath: String, resources: OptimaService.Resources, now: Date = Date(),
-                           log: (String) -> Void) throws -> [String] {
-        let lock = try DemoLock(databasePath: databasePath) {
-            log("Ein anderer Demo-Lauf arbeitet auf dieser Datenbank: warte, bis er fertig ist …")
-        }
-        defer { lock.release() }
+    package static func run(storage: () throws -> any ApplicationStorage, resources: OptimaService.Resources, now: Date = Date(),
+                            log: (String) -> Void) throws -> [String] {
         let today = ISODateTime.localDate(of: now)
         let base = ISODateTime.startOfDay(today.adding(days: -100)).addingTimeInterval(8 * 3600)
         let clock = MovableClock(base)
-        let service = try OptimaService(databasePath: databasePath, resources: resources, now: { clock.now })
+        let service = try OptimaService(storage: try storage(), resources: resources, now: { clock.now })
         try service.seedDemoData()
         log("Stellen und Benutzer: \(DemoData.offices.count) Stellen, \(DemoData.staff.count) Benutzer (idempotent)")
         for d in try service.deployWorkflows(by: "demo") {
@@ -103,9 +99,7 @@ public enum DemoScenario {
         /// The demo case of this person (by AHV number), when an earlier run created it.
         func existingCase(_ data: [String: Value]) throws -> String? {
             guard case .string(let ahv)? = data["ahvNumber"] else { return nil }
-            return try service.read { db in
-                try String.fetchOne(db, sql: "SELECT id FROM optima_case WHERE person_ahv = ? ORDER BY id LIMIT 1", arguments: [ahv])
-            }
+            return try service.read { try $0.firstCaseID(ahvNumber: ahv) }
         }
 
         static func person(_ last: String, _ first: String, _ birth: String, _ street: String, _ plz: String, _ city: String,
@@ -217,9 +211,7 @@ public enum DemoScenario {
             try at(55, 9)
             try complete("pay-invoice", caseA, by: "e.renggli", [:], "Rechnung bezahlt")
             try at(60, 9)
-            let hasApproval = try service.read { db in
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM cost_approval WHERE case_id = ?", arguments: [caseC]) ?? 0
-            }
+            let hasApproval = try service.read { try $0.costApprovals(caseID: caseC).count }
             if hasApproval > 0 { skipped += 1 } else {
                 let kgs = try service.requestCostApproval(by: "r.huber", caseID: caseC, formData: [
                     "measure": "Job-Coaching am Arbeitsplatz", "periodFrom": dayDate(70), "periodTo": dayDate(160), "provider": "Stiftung Brändi",

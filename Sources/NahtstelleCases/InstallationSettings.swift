@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleFEEL
 import NahtstelleOptima
 
@@ -21,10 +20,8 @@ public struct InstallationSettings: Sendable, Hashable {
     static let ravReleaseKey = "rav-release-legal-basis-iv"
     static func rateKey(_ type: InstitutionType) -> String { "flat-rate-" + type.rawValue.lowercased() }
 
-    static func load(_ db: SQLDatabase) throws -> InstallationSettings {
-        let rows = try SQLRow.fetchAll(db, sql: "SELECT key, value FROM installation_setting")
-        var values: [String: String] = [:]
-        for row in rows { values[row["key"]] = row["value"] }
+    static func load(_ db: any ApplicationRecords) throws -> InstallationSettings {
+        let values = try db.settingValues()
         var rates = FlatRates.conceptModelA
         for type in InstitutionType.allCases {
             if let text = values[rateKey(type)], let rate = Decimal(string: text) { rates[type] = rate }
@@ -32,14 +29,11 @@ public struct InstallationSettings: Sendable, Hashable {
         return InstallationSettings(ravReleaseLegalBasisForIV: values[ravReleaseKey] == "true", flatRates: rates)
     }
 
-    func save(_ db: SQLDatabase, by actor: String, at: Date) throws {
+    func save(_ db: any ApplicationRecords, by actor: String, at: Date) throws {
         var entries = [(Self.ravReleaseKey, ravReleaseLegalBasisForIV ? "true" : "false")]
         for type in InstitutionType.allCases { entries.append((Self.rateKey(type), SwissFormat.plainAmount(flatRates[type]))) }
         for (key, value) in entries {
-            try db.execute(sql: """
-                INSERT INTO installation_setting (key, value, changed_at, changed_by) VALUES (?, ?, ?, ?)
-                ON CONFLICT(key) DO UPDATE SET value = excluded.value, changed_at = excluded.changed_at, changed_by = excluded.changed_by
-                """, arguments: [key, value, at.timeIntervalSince1970, actor])
+            try db.saveSetting(key: key, value: value, by: actor, at: at)
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -16,76 +15,28 @@ public struct NotificationEntry: Sendable, Hashable, Identifiable {
     public var text: String
     public var createdAt: Date
     public var readAt: Date?
-}
 
-enum NotificationRows {
-    static func insert(_ db: SQLDatabase, caseID: String?, office: String, role: Role?, username: String?, kind: String, text: String,
-                       at: Date) throws {
-        try db.execute(sql: """
-            INSERT INTO notification (case_id, office_id, role, username, kind, text, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [caseID, office, role?.rawValue, username, kind, text, at.timeIntervalSince1970])
-    }
-
-    static func fetch(_ db: SQLDatabase, whereClause: String, arguments: SQLArguments, ordered: Bool = false) throws -> [NotificationEntry] {
-        try SQLRow.fetchAll(db, sql: "SELECT * FROM notification WHERE \(whereClause)" + (ordered ? "" : " ORDER BY created_at DESC, id DESC"),
-                         arguments: arguments)
-            .map { row in
-                NotificationEntry(id: row["id"], caseId: row["case_id"], officeId: row["office_id"],
-                                  role: (row["role"] as String?).flatMap(Role.init(rawValue:)), username: row["username"], kind: row["kind"],
-                                  text: row["text"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                                  readAt: (row["read_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
-            }
-    }
-
-    /// What a user sees: addressed to them, or to a role they hold in their office.
-    static func forUser(_ db: SQLDatabase, _ user: StaffMember, unreadOnly: Bool) throws -> [NotificationEntry] {
-        let (clause, arguments) = addressedTo(user)
-        return try fetch(db, whereClause: clause + (unreadOnly ? " AND read_at IS NULL" : ""), arguments: arguments)
-    }
-
-    /// The user's unread notifications, newest first, at most `limit`: unread by the person
-    /// (a notification to a role is read per person), filtered in SQL instead of loading every
-    /// notification the office ever had.
-    static func unread(_ db: SQLDatabase, _ user: StaffMember, limit: Int) throws -> [NotificationEntry] {
-        let (clause, arguments) = unreadClause(user)
-        return try fetch(db, whereClause: clause + " ORDER BY created_at DESC, id DESC LIMIT ?", arguments: arguments + [limit], ordered: true)
-    }
-
-    /// One notification by id, when it is addressed to the user (else `nil`).
-    static func one(_ db: SQLDatabase, _ user: StaffMember, id: Int64) throws -> NotificationEntry? {
-        let (clause, arguments) = addressedTo(user)
-        return try fetch(db, whereClause: clause + " AND id = ?", arguments: arguments + [id]).first
-    }
-
-    /// How many notifications the user has not read, counted up to `cap`.
-    static func unreadCount(_ db: SQLDatabase, _ user: StaffMember, upTo cap: Int) throws -> Int {
-        let (clause, arguments) = unreadClause(user)
-        return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (SELECT 1 FROM notification WHERE \(clause) LIMIT ?) capped",
-                                arguments: arguments + [cap]) ?? 0
-    }
-
-    private static func addressedTo(_ user: StaffMember) -> (String, SQLArguments) {
-        let roles = user.roles.map(\.rawValue).sorted()
-        let roleClause = roles.isEmpty ? "0" : roles.map { _ in "role = ?" }.joined(separator: " OR ")
-        var arguments: SQLArguments = [user.username, user.officeId]
-        for role in roles { arguments += [role] }
-        return ("(username = ? OR (office_id = ? AND username IS NULL AND (\(roleClause))))", arguments)
-    }
-
-    private static func unreadClause(_ user: StaffMember) -> (String, SQLArguments) {
-        let (clause, arguments) = addressedTo(user)
-        return (clause + " AND read_at IS NULL AND NOT EXISTS "
-                + "(SELECT 1 FROM notification_read r WHERE r.notification_id = notification.id AND r.username = ?)",
-                arguments + [user.username])
+    package init(id: Int64, caseId: String?, officeId: String, role: Role?, username: String?, kind: String, text: String, createdAt: Date, readAt: Date?) {
+        self.id = id
+        self.caseId = caseId
+        self.officeId = officeId
+        self.role = role
+        self.username = username
+        self.kind = kind
+        self.text = text
+        self.createdAt = createdAt
+        self.readAt = readAt
     }
 }
 
 /// `notify` (parameter `to` = `referrer`, `receiver` or `signatory`): a notification for that
 /// party of the case, with a text that says what to do.
 struct NotifyHandler: ServiceTaskHandler {
+    let storage: any ApplicationStorage
+
     func execute(_ call: ServiceTaskCall, _ tx: any EngineTransaction) throws -> [String: Value] {
-        let db = try tx.database()
-        guard let caseID = call.businessKey ?? call.variables["caseId"]?.stringValue, let stored = try CaseRows.load(db, id: caseID) else {
+        let db = try storage.records(tx)
+        guard let caseID = call.businessKey ?? call.variables["caseId"]?.stringValue, let stored = try db.loadCase(id: caseID) else {
             throw CaseServiceError(.processFailed, "Der Schritt «\(call.elementID)» gehört zu keinem erfassten Fall.")
         }
         let c = stored.optimaCase
@@ -105,13 +56,13 @@ struct NotifyHandler: ServiceTaskHandler {
             throw CaseServiceError(.processFailed, "Der Schritt «\(call.elementID)» nennt den Empfänger «\(other)», den es nicht gibt. "
                                    + "Erlaubt sind referrer, receiver und signatory (nahtstelle:to).")
         }
-        try NotificationRows.insert(db, caseID: caseID, office: office, role: role, username: username, kind: call.elementID,
+        try db.insertNotification(caseID: caseID, office: office, role: role, username: username, kind: call.elementID,
                                     text: Self.text(call.elementID, stored: stored, variables: v, db: db, at: call.at), at: call.at)
         return [:]
     }
 
     /// - Parameter at: when the step runs (a timer may fire late, after downtime).
-    static func text(_ element: String, stored: StoredCase, variables v: [String: Value], db: SQLDatabase, at: Date) -> String {
+    static func text(_ element: String, stored: StoredCase, variables v: [String: Value], db: any ApplicationRecords, at: Date) -> String {
         let c = stored.optimaCase
         let who = "\(c.id) (\(c.person.lastName) \(c.person.firstName))"
         let measure = v["measure"]?.stringValue.map { "«\($0)»" } ?? ""

@@ -1,10 +1,8 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleForms
 import NahtstelleOptima
-import NahtstelleStore
 
 /// One page of a list and the cursor of the next page (`nil` on the last page).
 public struct Page<Item: Sendable>: Sendable {
@@ -62,7 +60,7 @@ extension OptimaService {
         let limit = max(1, min(filter.limit, 200))
         // One read transaction: the caller, the page of tasks and the names of their cases.
         let (items, found) = try snapshot { db, tx -> ([InboxItem], Bool) in
-            guard let user = try Directory.staff(db, username) else { return ([], false) }
+            guard let user = try db.staff(username) else { return ([], false) }
             var roles = user.roles.filter { $0 != .coordinator }.map(\.rawValue).sorted()
             if let role = filter.role { roles = roles.contains(role.rawValue) ? [role.rawValue] : [] }
             guard !roles.isEmpty else { return ([], true) }
@@ -78,7 +76,7 @@ extension OptimaService {
             case .week?: query.dueBefore = ISODateTime.startOfDay(today.adding(days: 7))
             case nil: break
             }
-                        let hidden = try Self.hiddenTasks(db, username: user.username, today: today)
+                        let hidden = try db.hiddenTasks(username: user.username, after: today)
             var tasks: [TaskRecord] = []
             if filter.followUp == .only {
                 // Only the few tasks the caller put on follow-up: looked up by id, filtered like the query.
@@ -98,11 +96,7 @@ extension OptimaService {
             }
             var names: [String: (String, ProcessKind)] = [:]
             for key in Set(tasks.compactMap(\.businessKey)) {
-                if let row = try SQLRow.fetchOne(db, sql: "SELECT person_last_name, person_first_name, process_kind FROM optima_case WHERE id = ?",
-                                              arguments: [key]),
-                    let kind = ProcessKind(rawValue: row["process_kind"]) {
-                    names[key] = ((row["person_last_name"] as String) + " " + (row["person_first_name"] as String), kind)
-                }
+                if let heading = try db.caseHeading(id: key) { names[key] = (heading.personName, heading.process) }
             }
             return (tasks.map { task in
                 let info = task.businessKey.flatMap { names[$0] }
@@ -166,7 +160,7 @@ extension OptimaService {
                                    + "Bitte die Aufgabenliste neu laden.", field: "id")
         }
         let form = TaskForm(task: task, form: task.formKey.flatMap(forms.form), defaults: task.state.isOpen ? try formDefaults(task, user) : [:])
-        let stored = try task.businessKey.flatMap { key in try read { try CaseRows.load($0, id: key) } }
+        let stored = try task.businessKey.flatMap { key in try read { try $0.loadCase(id: key) } }
         if let stored { try logAccess(username, "view-task", caseID: stored.id) }
         return TaskDetail(form: form, stored: stored)
     }
@@ -193,33 +187,12 @@ extension OptimaService {
         let user = try staff(username)
         guard AccessPolicy.worksCases(user.user) else { return Page(items: [], next: nil) }
         let limit = max(1, min(limit, 200))
-        var clauses = ["(referrer_office_id = ? OR receiver_office_id = ?)"]
-        var arguments: SQLArguments = [user.officeId, user.officeId]
-        if let state { clauses.append("state = ?"); arguments.append(contentsOf: [state.rawValue]) }
-        if let q = query?.trimmingCharacters(in: .whitespaces), !q.isEmpty {
-            let pattern = "%" + q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
-            // lower() on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
-            clauses.append("(lower(id) LIKE lower(?) ESCAPE '\\' OR lower(person_last_name) LIKE lower(?) ESCAPE '\\' "
-                           + "OR lower(person_first_name) LIKE lower(?) ESCAPE '\\' OR person_ahv LIKE ? ESCAPE '\\' "
-                           + "OR lower(person_last_name || ' ' || person_first_name) LIKE lower(?) ESCAPE '\\')")
-            arguments.append(contentsOf: [pattern, pattern, pattern, pattern, pattern])
-        }
-        if let cursor { clauses.append("id < ?"); arguments.append(contentsOf: [cursor]) }
-        let waiting = "SELECT case_id FROM follow_up WHERE username = ? AND until > ? AND case_id IS NOT NULL"
-        switch followUp {
-        case .hide: clauses.append("id NOT IN (\(waiting))"); arguments.append(contentsOf: [user.username, today.description])
-        case .only: clauses.append("id IN (\(waiting))"); arguments.append(contentsOf: [user.username, today.description])
-        case .show: break
-        }
-        let whereClause = clauses.joined(separator: " AND ")
+        let query = CaseListQuery(officeID: user.officeId, state: state, search: query?.trimmingCharacters(in: .whitespaces), before: cursor,
+                                  followUp: followUp, username: user.username, today: today, limit: limit + 1)
         let page = try read { db -> [StoredCase] in
-            let ids = try String.fetchAll(db, sql: "SELECT id FROM optima_case WHERE \(whereClause) ORDER BY id DESC LIMIT ?",
-                                          arguments: arguments + [limit + 1])
+            let ids = try db.caseIDs(query)
             guard !ids.isEmpty else { return [] }
-            let placeholders = ids.map { _ in "?" }.joined(separator: ",")
-            let byID = Dictionary(uniqueKeysWithValues: try CaseRows.all(db, whereClause: "id IN (\(placeholders))",
-                                                                          arguments: SQLArguments(ids)).map { ($0.id, $0) })
+            let byID = Dictionary(uniqueKeysWithValues: try db.cases(.ids(ids)).map { ($0.id, $0) })
             return ids.compactMap { byID[$0] }
         }
         try logAccess(username, "list-cases", caseID: nil)
@@ -282,19 +255,8 @@ extension OptimaService {
         let user = try staff(username)
         try require(AccessPolicy.canReadAudit(user.user), "Das Zugriffsprotokoll sehen die IIZ-Koordinationsstellen.")
         try accessLog.flush()
-        var clauses = ["1 = 1"]
-        var arguments: SQLArguments = []
-        if let caseID { clauses.append("case_id = ?"); arguments.append(contentsOf: [caseID]) }
-        if let filterUser { clauses.append("username = ?"); arguments.append(contentsOf: [filterUser]) }
-        if let from { clauses.append("at >= ?"); arguments.append(contentsOf: [from.timeIntervalSince1970]) }
-        if let to { clauses.append("at < ?"); arguments.append(contentsOf: [to.timeIntervalSince1970]) }
-        let sql = "SELECT * FROM case_access WHERE \(clauses.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?"
         return try read { db in
-            try SQLRow.fetchAll(db, sql: sql, arguments: arguments + [max(1, min(limit, 5000))]).map { row in
-                AccessEntry(id: row["id"], at: Date(timeIntervalSince1970: row["at"]), username: row["username"], caseID: row["case_id"],
-                            action: row["action"], documentID: row["document_id"], clientAddress: row["client_address"],
-                            requestID: row["request_id"])
-            }
+            try db.accessEntries(caseID: caseID, username: filterUser, from: from, to: to, limit: max(1, min(limit, 5000)))
         }
     }
 
@@ -330,7 +292,7 @@ extension OptimaService {
     /// Records a write of case data done through the server, with its request (own transaction).
     public func logWrite(_ username: String, _ action: String, caseID: String?, documentID: Int64? = nil) throws {
         let entry = accessEntry(username, action, caseID: caseID, documentID: documentID)
-        do { try tables.write { db in try AccessLogWriter.insert(db, entry) } } catch { throw CaseServiceError.wrapping(error) }
+        do { try tables.write { try $0.insertAccess(entry) } } catch { throw CaseServiceError.wrapping(error) }
     }
 
     /// The deployed processes with every version (any signed-in user: definitions hold no case data).

@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleForms
@@ -231,7 +230,7 @@ extension OptimaService {
                 targetGroupExplanation: derivation.explanation,
                 eligibility: StoredEligibility(process: kind, trafficLight: assessment.trafficLight, conditions: assessment.conditions),
                 applicationValues: values, optimaInstanceID: nil, reducedInstanceID: nil, createdAt: cmd.now, createdBy: user.username)
-            try CaseRows.insert(db, stored)
+            try db.insertCase(stored)
             var variables = values
             variables["caseId"] = .string(caseID)
             variables["referrerOffice"] = .string(referrer.id)
@@ -243,7 +242,7 @@ extension OptimaService {
             variables["plannedMonths"] = .number(Decimal(months.rawValue))
             if let group = derivation.group { variables["targetGroup"] = .string(group.rawValue) }
             let instanceID = try cmd.startInstance(processID: kind.rawValue, variables: variables, businessKey: caseID)
-            try db.execute(sql: "UPDATE optima_case SET optima_instance_id = ? WHERE id = ?", arguments: [instanceID, caseID])
+            try db.linkOptimaInstance(caseID: caseID, instanceID: instanceID)
             return (caseID, instanceID)
         }
         return SubmissionResult(
@@ -252,9 +251,9 @@ extension OptimaService {
     }
 
     /// `OPT-2026-0001`, numbered per year of application.
-    static func nextCaseID(_ db: SQLDatabase, year: Int) throws -> String {
+    static func nextCaseID(_ db: any ApplicationRecords, year: Int) throws -> String {
         let prefix = "OPT-\(year)-"
-        let last = try String.fetchOne(db, sql: "SELECT id FROM optima_case WHERE id LIKE ? ORDER BY id DESC LIMIT 1", arguments: [prefix + "%"])
+        let last = try db.lastCaseID(prefix: prefix)
         let number = (last.flatMap { Int($0.dropFirst(prefix.count)) } ?? 0) + 1
         let digits = String(number)
         return prefix + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
@@ -281,7 +280,7 @@ extension OptimaService {
 
     func formReferences() throws -> FormReferences {
         let (offices, users) = try read { db in
-            (Set(try String.fetchAll(db, sql: "SELECT id FROM office")), Set(try String.fetchAll(db, sql: "SELECT username FROM app_user")))
+            (Set(try db.offices().map(\.id)), Set(try db.usernames()))
         }
         return FormReferences(officeExists: { offices.contains($0) }, userExists: { users.contains($0) })
     }

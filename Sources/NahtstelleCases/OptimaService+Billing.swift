@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleFEEL
 import NahtstelleOptima
 
@@ -59,7 +58,7 @@ extension OptimaService {
         }
         let names = try read { db in
             try Dictionary(uniqueKeysWithValues: statement.lines.map { line in
-                (line.caseID, try CaseRows.load(db, id: line.caseID).map { $0.optimaCase.person.lastName + " " + $0.optimaCase.person.firstName } ?? "")
+                (line.caseID, try db.loadCase(id: line.caseID).map { $0.optimaCase.person.lastName + " " + $0.optimaCase.person.firstName } ?? "")
             })
         }
         let period = SwissFormat.monthNames[month - 1] + " \(year)"
@@ -87,8 +86,8 @@ extension OptimaService {
 
 /// The billing facts read from the database, for the service and the read-only report.
 enum FlatRateRows {
-    static func cases(_ db: SQLDatabase) throws -> [FlatRateCase] {
-        try CaseRows.all(db).map { stored in
+    static func cases(_ db: any ApplicationRecords) throws -> [FlatRateCase] {
+        try db.cases(.all).map { stored in
             let c = stored.optimaCase
             return FlatRateCase(caseID: c.id, referrerOfficeId: c.referrerOfficeId, receiverOfficeId: c.receiverOfficeId,
                                 receiverType: c.receiverType, status: c.personStatus, handoverAt: c.handoverAt, closedAt: c.closedAt)
@@ -96,8 +95,8 @@ enum FlatRateRows {
     }
 
     /// The statements of the report period `from...to` up to the month of `asOf`, at the installation's rates.
-    static func summary(_ db: SQLDatabase, from: LocalDate, to: LocalDate, asOf: LocalDate) throws -> FlatRateSummary {
-        let names = Dictionary(try Directory.offices(db).map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+    static func summary(_ db: any ApplicationRecords, from: LocalDate, to: LocalDate, asOf: LocalDate) throws -> FlatRateSummary {
+        let names = Dictionary(try db.offices().map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         return FlatRateBilling.summary(cases: try cases(db), from: from, to: to, asOf: asOf, rates: try InstallationSettings.load(db).flatRates,
                                        officeNames: names)
     }

@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleDefinition
 import NahtstelleEngine
 import NahtstelleOptima
@@ -60,15 +59,7 @@ extension OptimaService {
     /// Running instances per deployed version (definition id).
     public func runningInstancesByDefinition(by username: String) throws -> [Int64: Int] {
         _ = try staff(username)
-        return try read { db in
-            var counts: [Int64: Int] = [:]
-            for row in try SQLRow.fetchAll(db, sql: """
-                SELECT definition_id, COUNT(*) AS n FROM instance\(db.indexedBy("instance_running")) WHERE status = 'running' GROUP BY definition_id
-                """) {
-                counts[row["definition_id"]] = row["n"]
-            }
-            return counts
-        }
+        return try read { try $0.runningInstancesByDefinition() }
     }
 }
 
@@ -77,6 +68,12 @@ public struct NodeCounts: Sendable, Hashable {
     public var waiting = 0
     public var open = 0
     public var overdue = 0
+
+    package init(waiting: Int = 0, open: Int = 0, overdue: Int = 0) {
+        self.waiting = waiting
+        self.open = open
+        self.overdue = overdue
+    }
 }
 
 extension OptimaService {
@@ -88,26 +85,7 @@ extension OptimaService {
     public func nodeCounts(by username: String, definitionID: Int64) throws -> [String: NodeCounts] {
         let user = try staff(username)
         try require(AccessPolicy.canManageDefinitions(user.user), "Die Zahlen je Schritt sieht die IIZ-Koordinationsstelle.")
-        let now = clock().timeIntervalSince1970
-        return try read { db in
-            var counts: [String: NodeCounts] = [:]
-            for row in try SQLRow.fetchAll(db, sql: """
-                SELECT t.element_id AS e, COUNT(DISTINCT t.instance_id) AS w, COUNT(*) AS n, SUM(CASE WHEN t.due_at < ? THEN 1 ELSE 0 END) AS late
-                FROM instance i\(db.indexedBy("instance_running")) JOIN task t ON t.instance_id = i.id
-                WHERE i.definition_id = ? AND i.status = 'running' AND t.ended_at IS NULL GROUP BY t.element_id
-                """, arguments: [now, definitionID]) {
-                counts[row["e"], default: NodeCounts()] = NodeCounts(waiting: row["w"], open: row["n"], overdue: row["late"] ?? 0)
-            }
-            for table in ["job", "subscription"] {
-                for row in try SQLRow.fetchAll(db, sql: """
-                    SELECT x.element_id AS e, COUNT(DISTINCT x.instance_id) AS w
-                    FROM instance i\(db.indexedBy("instance_running")) JOIN \(table) x ON x.instance_id = i.id
-                    WHERE i.definition_id = ? AND i.status = 'running' GROUP BY x.element_id
-                    """, arguments: [definitionID]) {
-                    counts[row["e"], default: NodeCounts()].waiting += row["w"]
-                }
-            }
-            return counts
-        }
+        let now = clock()
+        return try read { try $0.nodeCounts(definitionID: definitionID, now: now) }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -14,6 +13,12 @@ public struct FollowUp: Sendable, Hashable {
     public var target: Target
     public var until: LocalDate
     public var setAt: Date
+
+    package init(target: Target, until: LocalDate, setAt: Date) {
+        self.target = target
+        self.until = until
+        self.setAt = setAt
+    }
 }
 
 /// Which tasks or cases with a follow-up date a list shows.
@@ -35,6 +40,16 @@ public struct CaseNote: Sendable, Hashable {
     public var officeId: String
     public var text: String
     public var createdAt: Date
+
+    package init(id: Int64, caseId: String, author: String, authorName: String?, officeId: String, text: String, createdAt: Date) {
+        self.id = id
+        self.caseId = caseId
+        self.author = author
+        self.authorName = authorName
+        self.officeId = officeId
+        self.text = text
+        self.createdAt = createdAt
+    }
 }
 
 /// A saved inbox filter of one user.
@@ -46,6 +61,16 @@ public struct SavedFilter: Sendable, Hashable {
     public var due: TaskFilter.Due?
     public var assignee: TaskFilter.Assignee?
     public var savedAt: Date
+
+    package init(id: Int64, name: String, role: Role?, process: String?, due: TaskFilter.Due?, assignee: TaskFilter.Assignee?, savedAt: Date) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.process = process
+        self.due = due
+        self.assignee = assignee
+        self.savedAt = savedAt
+    }
 }
 
 /// A notification as one user sees it (read or not by them).
@@ -65,11 +90,11 @@ extension OptimaService {
         let limit = max(1, min(limit, 500))
         return try read { db in
             if unreadOnly {
-                return try NotificationRows.unread(db, user, limit: limit).map { UserNotification(entry: $0, isRead: false) }
+                return try db.unreadNotifications(for: user, limit: limit).map { UserNotification(entry: $0, isRead: false) }
             }
-            let entries = try NotificationRows.forUser(db, user, unreadOnly: false)
+            let entries = try db.notifications(for: user, unreadOnly: false)
             guard !entries.isEmpty else { return [] }
-            let receipts = try NotificationRows.readBy(db, user.username)
+            let receipts = try db.notificationsRead(by: user.username)
             let all = entries.map { UserNotification(entry: $0, isRead: $0.readAt != nil || receipts.contains($0.id)) }
             let ordered = all.filter { !$0.isRead } + (unreadOnly ? [] : all.filter(\.isRead))
             return Array(ordered.prefix(limit))
@@ -79,14 +104,13 @@ extension OptimaService {
     /// Marks one of the caller's notifications as read (for the caller); `notFound` for any other.
     public func markNotificationRead(by username: String, id: Int64) throws {
         let user = try staff(username)
-        let notice = try read { db in try NotificationRows.one(db, user, id: id) }
+        let notice = try read { try $0.notification(id: id, for: user) }
         guard let notice else {
             throw CaseServiceError(.notFound, "Mitteilung \(id) nicht gefunden: Sie sehen nur Mitteilungen an Sie und an Ihre Rollen "
                                    + "Ihrer Stelle. Bitte die Liste neu laden.", field: "id")
         }
         _ = try perform(user.username, "read-notification", caseOf: { _ in notice.caseId }) { cmd, db in
-            try db.execute(sql: "INSERT INTO notification_read (notification_id, username, read_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                           arguments: [id, user.username, cmd.now.timeIntervalSince1970])
+            try db.markNotificationRead(id: id, username: user.username, at: cmd.now)
         }
     }
 
@@ -98,8 +122,7 @@ extension OptimaService {
         guard !unread.isEmpty else { return 0 }
         _ = try perform(user.username, "read-notifications", caseOf: { _ in nil }) { cmd, db in
             for id in unread {
-                try db.execute(sql: "INSERT INTO notification_read (notification_id, username, read_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                               arguments: [id, user.username, cmd.now.timeIntervalSince1970])
+                try db.markNotificationRead(id: id, username: user.username, at: cmd.now)
             }
         }
         return unread.count
@@ -133,11 +156,9 @@ extension OptimaService {
         }
         try checkFollowUp(until)
         let (followUp, _) = try perform(user.username, "set-follow-up", caseOf: { _ in task.businessKey }) { cmd, db -> FollowUp in
-            try db.execute(sql: """
-                INSERT INTO follow_up (username, task_id, until, set_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (username, task_id) WHERE task_id IS NOT NULL DO UPDATE SET until = excluded.until, set_at = excluded.set_at
-                """, arguments: [user.username, taskID, until.description, cmd.now.timeIntervalSince1970])
-            return FollowUp(target: .task(taskID), until: until, setAt: cmd.now)
+            let followUp = FollowUp(target: .task(taskID), until: until, setAt: cmd.now)
+            try db.saveFollowUp(followUp, username: user.username)
+            return followUp
         }
         return followUp
     }
@@ -147,7 +168,7 @@ extension OptimaService {
         let user = try staff(username)
         let task = try visibleTask(user, taskID)
         _ = try perform(user.username, "clear-follow-up", caseOf: { _ in task.businessKey }) { _, db in
-            try db.execute(sql: "DELETE FROM follow_up WHERE username = ? AND task_id = ?", arguments: [user.username, taskID])
+            try db.deleteFollowUp(.task(taskID), username: user.username)
         }
     }
 
@@ -159,11 +180,9 @@ extension OptimaService {
         _ = try visibleCase(user, caseID)
         try checkFollowUp(until)
         let (followUp, _) = try perform(user.username, "set-follow-up", caseOf: { _ in caseID }) { cmd, db -> FollowUp in
-            try db.execute(sql: """
-                INSERT INTO follow_up (username, case_id, until, set_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (username, case_id) WHERE case_id IS NOT NULL DO UPDATE SET until = excluded.until, set_at = excluded.set_at
-                """, arguments: [user.username, caseID, until.description, cmd.now.timeIntervalSince1970])
-            return FollowUp(target: .case(caseID), until: until, setAt: cmd.now)
+            let followUp = FollowUp(target: .case(caseID), until: until, setAt: cmd.now)
+            try db.saveFollowUp(followUp, username: user.username)
+            return followUp
         }
         return followUp
     }
@@ -173,35 +192,15 @@ extension OptimaService {
         let user = try staff(username)
         _ = try visibleCase(user, caseID)
         _ = try perform(user.username, "clear-follow-up", caseOf: { _ in caseID }) { _, db in
-            try db.execute(sql: "DELETE FROM follow_up WHERE username = ? AND case_id = ?", arguments: [user.username, caseID])
+            try db.deleteFollowUp(.case(caseID), username: user.username)
         }
     }
 
     /// The caller's follow-up dates still ahead (today or later hidden ones), soonest first.
     public func followUps(by username: String) throws -> [FollowUp] {
         let user = try staff(username)
-        let today = self.today.description
-        return try read { db in
-            try SQLRow.fetchAll(db, sql: "SELECT * FROM follow_up WHERE username = ? AND until > ? ORDER BY until, id",
-                             arguments: [user.username, today]).compactMap(Self.followUp)
-        }
-    }
-
-    static func followUp(_ row: SQLRow) -> FollowUp? {
-        guard let until = LocalDate(iso: row["until"] as String) else { return nil }
-        let target: FollowUp.Target
-        if let task: Int64 = row["task_id"] { target = .task(task) } else if let c: String = row["case_id"] { target = .case(c) } else { return nil }
-        return FollowUp(target: target, until: until, setAt: Date(timeIntervalSince1970: row["set_at"]))
-    }
-
-    /// Task ids (and their dates) the user has put on follow-up that are still hidden today.
-    static func hiddenTasks(_ db: SQLDatabase, username: String, today: LocalDate) throws -> [Int64: LocalDate] {
-        var out: [Int64: LocalDate] = [:]
-        for row in try SQLRow.fetchAll(db, sql: "SELECT task_id, until FROM follow_up WHERE username = ? AND until > ? AND task_id IS NOT NULL",
-                                    arguments: [username, today.description]) {
-            if let until = LocalDate(iso: row["until"] as String) { out[row["task_id"]] = until }
-        }
-        return out
+        let today = self.today
+        return try read { try $0.followUps(username: user.username, after: today) }
     }
 
     /// A task the user may see, else `notFound`.
@@ -238,9 +237,7 @@ extension OptimaService {
                                    field: "text")
         }
         let (note, _) = try perform(user.username, "add-note", caseOf: { _ in caseID }) { cmd, db -> CaseNote in
-            let insertedID = try db.insert(sql: "INSERT INTO case_note (case_id, author, office_id, text, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [caseID, user.username, user.officeId, trimmed, cmd.now.timeIntervalSince1970])
-            let id = insertedID
+            let id = try db.insertCaseNote(caseID: caseID, author: user.username, officeID: user.officeId, text: trimmed, at: cmd.now)
             try Self.appendCaseHistory(cmd, db, caseID: caseID, command: "add-note", elementID: nil,
                                        details: ["noteId": .number(Decimal(id)), "office": .string(user.officeId)])
             return CaseNote(id: id, caseId: caseID, author: user.username, authorName: user.displayName, officeId: user.officeId,
@@ -251,9 +248,9 @@ extension OptimaService {
 
     /// An entry of the case's timeline for a command of the desk. The history is read per process
     /// instance: the entry goes to the case's OPTIMA instance.
-    static func appendCaseHistory(_ cmd: EngineCommand, _ db: SQLDatabase, caseID: String, command: String, elementID: String?,
+    static func appendCaseHistory(_ cmd: EngineCommand, _ db: any ApplicationRecords, caseID: String, command: String, elementID: String?,
                                   details: [String: Value]) throws {
-        let instance = try Int64.fetchOne(db, sql: "SELECT optima_instance_id FROM optima_case WHERE id = ?", arguments: [caseID])
+        let instance = try db.optimaInstanceID(caseID: caseID)
         try cmd.transaction.appendHistory(HistoryRecord(at: cmd.now, actor: cmd.actor, command: command, instanceID: instance, businessKey: caseID,
                                                         taskID: nil, elementID: elementID, details: Value.context(details).jsonString(tagged: false)))
     }
@@ -263,16 +260,7 @@ extension OptimaService {
         let user = try staff(username)
         _ = try visibleCase(user, caseID)
         try logAccess(username, "view-notes", caseID: caseID)
-        return try read { try Self.notes($0, caseID: caseID) }
-    }
-
-    static func notes(_ db: SQLDatabase, caseID: String) throws -> [CaseNote] {
-        try SQLRow.fetchAll(db, sql: """
-            SELECT n.*, u.display_name FROM case_note n LEFT JOIN app_user u ON u.username = n.author WHERE n.case_id = ? ORDER BY n.id
-            """, arguments: [caseID]).map { row in
-            CaseNote(id: row["id"], caseId: row["case_id"], author: row["author"], authorName: row["display_name"], officeId: row["office_id"],
-                     text: row["text"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
-        }
+        return try read { try $0.caseNotes(caseID: caseID) }
     }
 
     // MARK: Saved filters
@@ -280,17 +268,7 @@ extension OptimaService {
     /// The caller's saved inbox filters, by name.
     public func savedFilters(by username: String) throws -> [SavedFilter] {
         let user = try staff(username)
-        return try read { db in
-            try SQLRow.fetchAll(db, sql: "SELECT * FROM saved_filter WHERE username = ? ORDER BY lower(name), name, id", arguments: [user.username])
-                .map(Self.savedFilter)
-        }
-    }
-
-    static func savedFilter(_ row: SQLRow) -> SavedFilter {
-        SavedFilter(id: row["id"], name: row["name"], role: (row["role"] as String?).flatMap(Role.init(rawValue:)), process: row["process"],
-                    due: (row["due"] as String?).flatMap(TaskFilter.Due.init(rawValue:)),
-                    assignee: (row["assignee"] as String?).flatMap(TaskFilter.Assignee.init(rawValue:)),
-                    savedAt: Date(timeIntervalSince1970: row["saved_at"]))
+        return try read { try $0.savedFilters(username: user.username) }
     }
 
     /// Saves an inbox filter under a name; a filter of the same name is replaced.
@@ -317,14 +295,10 @@ extension OptimaService {
                                    fieldErrors: errors)
         }
         let (saved, _) = try perform(user.username, "save-filter", caseOf: { _ in nil }) { cmd, db -> SavedFilter in
-            try db.execute(sql: """
-                INSERT INTO saved_filter (username, name, role, process, due, assignee, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (username, name) DO UPDATE SET role = excluded.role, process = excluded.process, due = excluded.due,
-                    assignee = excluded.assignee, saved_at = excluded.saved_at
-                """, arguments: [user.username, name, role?.rawValue, process, due?.rawValue, assignee?.rawValue, cmd.now.timeIntervalSince1970])
-            guard let row = try SQLRow.fetchOne(db, sql: "SELECT * FROM saved_filter WHERE username = ? AND name = ?", arguments: [user.username, name])
+            guard let saved = try db.saveFilter(username: user.username, name: name, role: role, process: process, due: due, assignee: assignee,
+                                                at: cmd.now)
             else { throw CaseServiceError(.processFailed, "Der Filter «\(name)» wurde nicht gespeichert.") }
-            return Self.savedFilter(row)
+            return saved
         }
         return saved
     }
@@ -333,8 +307,7 @@ extension OptimaService {
     public func deleteFilter(by username: String, id: Int64) throws {
         let user = try staff(username)
         _ = try perform(user.username, "delete-filter", caseOf: { _ in nil }) { _, db in
-            try db.execute(sql: "DELETE FROM saved_filter WHERE id = ? AND username = ?", arguments: [id, user.username])
-            if db.changesCount != 1 {
+            if try !db.deleteFilter(id: id, username: user.username) {
                 throw CaseServiceError(.notFound, "Filter \(id) nicht gefunden: Sie sehen nur Ihre eigenen Filter. Bitte die Liste neu laden.",
                                        field: "id")
             }
@@ -344,12 +317,5 @@ extension OptimaService {
     /// The task filter a saved filter stands for.
     public func taskFilter(_ saved: SavedFilter, limit: Int = 50) -> TaskFilter {
         TaskFilter(role: saved.role, process: saved.process, due: saved.due, assignee: saved.assignee, limit: limit)
-    }
-}
-
-extension NotificationRows {
-    /// The notifications one person has read (a notification to a role is read per person).
-    static func readBy(_ db: SQLDatabase, _ username: String) throws -> Set<Int64> {
-        Set(try Int64.fetchAll(db, sql: "SELECT notification_id FROM notification_read WHERE username = ?", arguments: [username]))
     }
 }

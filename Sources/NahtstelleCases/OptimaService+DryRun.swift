@@ -3,7 +3,6 @@ import NahtstelleDefinition
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
-import NahtstelleStore
 
 /// A coordinator's dry run of a definition (edited or deployed) with an answers list, as
 /// `nahtstelle simulate` does it: which steps the case takes, where it ends or gets stuck.
@@ -96,7 +95,7 @@ extension OptimaService {
 
         var configuration = Self.standaloneEngineConfiguration(requireRoles: false)
         configuration.now = clock
-        let sandbox = Engine(store: try SQLiteEngineStore(path: nil), configuration: configuration)
+        let sandbox = Engine(store: try storage.sandboxStore(), configuration: configuration)
 
         var simulation = Simulation(answers: parsedAnswers, startVariables: startVariables, businessKey: "PROBELAUF")
         simulation.maxSteps = 2_000

@@ -1,9 +1,7 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
-import NahtstelleStore
 
 /// What every page's header and navigation show of the signed-in user.
 public struct DeskSummary: Sendable {
@@ -29,8 +27,8 @@ extension OptimaService {
     public func deskSummary(by username: String) throws -> DeskSummary {
         let now = clock()
         let summary = try snapshot { db, tx -> DeskSummary? in
-            guard let user = try Directory.staff(db, username) else { return nil }
-            let officeName = try Directory.office(db, user.officeId)?.name ?? user.officeId
+            guard let user = try db.staff(username) else { return nil }
+            let officeName = try db.office(user.officeId)?.name ?? user.officeId
             let roles = user.roles.filter { $0 != .coordinator }.map(\.rawValue).sorted()
             var open = 0, overdue = 0
             if !roles.isEmpty {
@@ -40,7 +38,7 @@ extension OptimaService {
                 overdue = try tx.countTasks(matching: query, upTo: DeskSummary.countCap)
             }
             // Unread by this person (a notification to a role is read per person).
-            let unread = try NotificationRows.unreadCount(db, user, upTo: DeskSummary.countCap)
+            let unread = try db.unreadNotificationCount(for: user, upTo: DeskSummary.countCap)
             return DeskSummary(user: user, officeName: officeName, openTasks: open, overdueTasks: overdue, unreadNotifications: unread)
         }
         guard let summary else { _ = try staff(username); throw CaseServiceError(.notFound, "Benutzer \(username) unbekannt.") }

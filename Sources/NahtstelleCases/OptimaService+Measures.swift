@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -29,24 +28,21 @@ public struct OwnEntitlementMeasureEntry: Sendable, Hashable, Identifiable {
         OwnEntitlementMeasure(id: String(id), measure: measure, provider: provider, periodStart: periodFrom, periodEnd: periodTo,
                               amount: amount, payingOfficeType: payingOfficeType, bookedAt: bookedAt)
     }
-}
 
-extension CaseRows {
-    static func ownEntitlementMeasures(_ db: SQLDatabase, whereClause: String, arguments: SQLArguments) throws -> [OwnEntitlementMeasureEntry] {
-        try SQLRow.fetchAll(db, sql: """
-            SELECT own_entitlement_measure.*, office.type AS paying_type FROM own_entitlement_measure
-            JOIN office ON office.id = own_entitlement_measure.paying_office_id
-            WHERE \(whereClause) ORDER BY own_entitlement_measure.id
-            """, arguments: arguments).map { row in
-            OwnEntitlementMeasureEntry(
-                id: row["id"], caseId: row["case_id"], measure: row["measure"], provider: row["provider"],
-                providerAddress: row["provider_address"],
-                periodFrom: date(row["period_from"] as String?) ?? LocalDate(year: 1900, month: 1, day: 1),
-                periodTo: date(row["period_to"] as String?) ?? LocalDate(year: 1900, month: 1, day: 1),
-                amount: chf(row["amount_rappen"]), payingOfficeId: row["paying_office_id"],
-                payingOfficeType: InstitutionType(rawValue: row["paying_type"]) ?? .sd, fundingReason: row["funding_reason"],
-                bookedAt: date(row["booked_at"] as String?) ?? LocalDate(year: 1900, month: 1, day: 1), bookedBy: row["booked_by"])
-        }
+    package init(id: Int64, caseId: String, measure: String, provider: String, providerAddress: String?, periodFrom: LocalDate, periodTo: LocalDate, amount: Decimal, payingOfficeId: String, payingOfficeType: InstitutionType, fundingReason: String, bookedAt: LocalDate, bookedBy: String) {
+        self.id = id
+        self.caseId = caseId
+        self.measure = measure
+        self.provider = provider
+        self.providerAddress = providerAddress
+        self.periodFrom = periodFrom
+        self.periodTo = periodTo
+        self.amount = amount
+        self.payingOfficeId = payingOfficeId
+        self.payingOfficeType = payingOfficeType
+        self.fundingReason = fundingReason
+        self.bookedAt = bookedAt
+        self.bookedBy = bookedBy
     }
 }
 
@@ -96,14 +92,10 @@ extension OptimaService {
         let values = result.values
         let today = self.today
         let (id, _) = try perform(username, "book-own-entitlement-measure", caseOf: { _ in caseID }) { cmd, db -> Int64 in
-            let insertedID = try db.insert(sql: """
-                INSERT INTO own_entitlement_measure (case_id, measure, provider, provider_address, period_from, period_to, amount_rappen,
-                    paying_office_id, funding_reason, booked_at, booked_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [caseID, values["measure"]?.stringValue, values["provider"]?.stringValue,
-                                 values["providerAddress"]?.stringValue, from.description, to.description, CaseRows.rappen(amount),
-                                 c.receiverOfficeId, reason, today.description, username])
-            let id = insertedID
+            let id = try db.insertOwnEntitlementMeasure(
+                caseID: caseID, measure: values["measure"]?.stringValue, provider: values["provider"]?.stringValue,
+                providerAddress: values["providerAddress"]?.stringValue, periodFrom: from, periodTo: to, amount: amount,
+                payingOfficeID: c.receiverOfficeId, fundingReason: reason, bookedAt: today, bookedBy: username)
             // The case's history (who did what, when) lists the booking beside the process steps.
             let details: Value = .context([
                 "ownEntitlementMeasure": .context([
@@ -117,7 +109,7 @@ extension OptimaService {
                                                             elementID: nil, details: details.jsonString(tagged: false)))
             return id
         }
-        guard let entry = try read({ try CaseRows.ownEntitlementMeasures($0, whereClause: "own_entitlement_measure.id = ?", arguments: [id]).first })
+        guard let entry = try read({ try $0.ownEntitlementMeasure(id: id) })
         else {
             throw CaseServiceError(.processFailed, "Die Massnahme wurde nicht gespeichert.")
         }

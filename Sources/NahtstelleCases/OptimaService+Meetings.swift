@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -50,10 +49,10 @@ extension OptimaService {
             }
             var updated = c
             updated.nextStatusMeetingAt = ISODateTime.localDate(of: at)
-            try CaseRows.updateLifecycle(db, updated)
+            try db.updateLifecycle(updated)
             if isReferrer, let advisor = c.receiverAdvisor {
-                try NotificationRows.insert(
-                    db, caseID: caseID, office: c.receiverOfficeId, role: nil, username: advisor, kind: "status-meeting-rescheduled",
+                try db.insertNotification(
+                    caseID: caseID, office: c.receiverOfficeId, role: nil, username: advisor, kind: "status-meeting-rescheduled",
                     text: "Die zuweisende Stelle (\(user.displayName)) verlangt im Fall \(caseID) ein Standortgespräch am "
                         + "\(TemplateData.dateTimeText(at)). Grund: \(text). Bitte neu einladen.", at: cmd.now)
             }

@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleEngine
 
 /// Instance migration for coordinators: a corrected definition reaches the running cases (they
@@ -45,7 +44,7 @@ extension OptimaService {
         }
         do {
             return try engine.migrate(processID: processID, from: from, to: to, instances: tickets, by: username) { [self] record, tx in
-                try AccessLogWriter.insert(try tx.database(), accessEntry(username, "migrate-instance", caseID: record.businessKey))
+                try storage.records(tx).insertAccess(accessEntry(username, "migrate-instance", caseID: record.businessKey))
             }
         } catch { throw CaseServiceError.wrapping(error) }
     }

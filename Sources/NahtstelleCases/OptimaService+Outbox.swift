@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -55,6 +54,15 @@ public struct LetterDispatch: Sendable, Hashable {
     public var sentByName: String?
     public var recordedAt: Date
     public var recordedBy: String
+
+    package init(channel: DispatchChannel, sentOn: LocalDate, sentBy: String, sentByName: String?, recordedAt: Date, recordedBy: String) {
+        self.channel = channel
+        self.sentOn = sentOn
+        self.sentBy = sentBy
+        self.sentByName = sentByName
+        self.recordedAt = recordedAt
+        self.recordedBy = recordedBy
+    }
 }
 
 /// A letter in an office's outbox.
@@ -79,8 +87,7 @@ extension OptimaService {
     public func outbox(by username: String, state: OutboxState = .all, limit: Int = 200) throws -> [OutboxLetter] {
         let user = try staff(username)
         guard AccessPolicy.worksCases(user.user) else { return [] }
-        let letters = try read { db in try Self.letters(db, generator: generator, whereClause: "(c.referrer_office_id = ? OR c.receiver_office_id = ?)",
-                                                        arguments: [user.officeId, user.officeId]) }
+        let letters = try read { db in try Self.letters(db, generator: generator, .office(user.officeId)) }
             .filter { $0.senderOfficeId == user.officeId }
         try logAccess(username, "list-outbox", caseID: nil)
         let open = letters.filter { $0.dispatch == nil }
@@ -96,55 +103,33 @@ extension OptimaService {
     }
 
     /// Letters among the documents that match (newest first).
-    static func letters(_ db: SQLDatabase, generator: DocumentGenerator, whereClause: String, arguments: SQLArguments) throws -> [OutboxLetter] {
-        let templates = LetterRules.templates.map { "d.template = '\($0)'" }.joined(separator: " OR ")
-        let rows = try SQLRow.fetchAll(db, sql: """
-            SELECT d.id, d.case_id, d.template, d.version, d.file_name, d.size, d.created_at, d.created_by, d.element_id, d.cost_approval_id,
-                c.referrer_office_id, c.receiver_office_id, c.referrer_advisor, c.person_last_name, c.person_first_name, c.person_street,
-                c.person_postal_code, c.person_city,
-                l.channel, l.sent_on, l.sent_by, l.recorded_at, l.recorded_by, u.display_name AS sent_by_name
-            FROM case_document d JOIN optima_case c ON c.id = d.case_id
-                LEFT JOIN letter_dispatch l ON l.document_id = d.id LEFT JOIN app_user u ON u.username = l.sent_by
-            WHERE (\(templates)) AND \(whereClause)
-            ORDER BY d.id DESC
-            """, arguments: arguments)
+    static func letters(_ db: any ApplicationRecords, generator: DocumentGenerator, _ selection: LetterSelection) throws -> [OutboxLetter] {
+        let rows = try db.letters(selection, templates: LetterRules.templates, title: generator.title)
         var offices: [String: OfficeEntry] = [:]
         func office(_ id: String) throws -> OfficeEntry? {
             if let o = offices[id] { return o }
-            let o = try Directory.office(db, id)
+            let o = try db.office(id)
             offices[id] = o
             return o
         }
         return try rows.compactMap { row -> OutboxLetter? in
-            let template: String = row["template"]
-            let element: String? = row["element_id"]
-            guard let rule = LetterRules.letter(template: template, elementID: element) else { return nil }
-            let info = DocumentInfo(id: row["id"], caseId: row["case_id"], template: template, title: generator.title(template), version: row["version"],
-                                    fileName: row["file_name"], size: row["size"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                                    createdBy: row["created_by"], elementID: element, costApprovalID: row["cost_approval_id"])
-            let referrer: String = row["referrer_office_id"]
-            let receiver: String = row["receiver_office_id"]
-            let person = (row["person_last_name"] as String) + " " + (row["person_first_name"] as String)
+            guard let rule = LetterRules.letter(template: row.document.template, elementID: row.document.elementID) else { return nil }
+            let (referrer, receiver) = (row.referrerOfficeID, row.receiverOfficeID)
+            let person = row.personLastName + " " + row.personFirstName
             let name: String
             let address: [String]
             switch rule.recipient {
             case .client:
-                name = (row["person_first_name"] as String) + " " + (row["person_last_name"] as String)
-                address = [row["person_street"], (row["person_postal_code"] as String) + " " + (row["person_city"] as String)]
+                name = row.personFirstName + " " + row.personLastName
+                address = [row.street, row.postalCode + " " + row.city]
             case .referrerOffice:
                 guard let o = try office(referrer) else { return nil }
-                let attention = try (row["referrer_advisor"] as String?).flatMap { try Directory.staff(db, $0)?.displayName }
+                let attention = try row.referrerAdvisor.flatMap { try db.staff($0)?.displayName }
                 name = o.name
                 address = [o.department, attention.map { "z. H. \($0)" }, o.street, o.postalCode + " " + o.city].compactMap { $0 }
             }
-            var dispatch: LetterDispatch?
-            if let channel = (row["channel"] as String?).flatMap(DispatchChannel.init(rawValue:)),
-                let sentOn = (row["sent_on"] as String?).flatMap({ LocalDate(iso: $0) }) {
-                dispatch = LetterDispatch(channel: channel, sentOn: sentOn, sentBy: row["sent_by"], sentByName: row["sent_by_name"],
-                                          recordedAt: Date(timeIntervalSince1970: row["recorded_at"]), recordedBy: row["recorded_by"])
-            }
-            return OutboxLetter(document: info, recipient: rule.recipient, recipientName: name, recipientAddress: address,
-                                senderOfficeId: rule.sender == .referrer ? referrer : receiver, personName: person, dispatch: dispatch)
+            return OutboxLetter(document: row.document, recipient: rule.recipient, recipientName: name, recipientAddress: address,
+                                senderOfficeId: rule.sender == .referrer ? referrer : receiver, personName: person, dispatch: row.dispatch)
         }
     }
 
@@ -157,7 +142,7 @@ extension OptimaService {
         let user = try staff(username)
         let notFound = CaseServiceError(.notFound, "Dokument \(documentID) nicht gefunden oder nicht sichtbar.", field: "id")
         guard let letter = try read({ db in
-            try Self.letters(db, generator: generator, whereClause: "d.id = ?", arguments: [documentID]).first
+            try Self.letters(db, generator: generator, .document(documentID)).first
         }) else {
             // A document that exists but is no letter: say so to those who may see its case.
             if let doc = try read({ try generator.document($0, id: documentID) }) {
@@ -189,7 +174,7 @@ extension OptimaService {
         }
         let sender: StaffMember
         if let sentBy, sentBy != user.username {
-            guard let member = try read({ try Directory.staff($0, sentBy) }), member.officeId == user.officeId else {
+            guard let member = try read({ try $0.staff(sentBy) }), member.officeId == user.officeId else {
                 throw CaseServiceError(.invalidInput, "«\(sentBy)» arbeitet nicht bei Ihrer Stelle. Bitte den Benutzernamen einer Person "
                                        + "Ihrer Stelle angeben (oder leer lassen: Sie selbst).", field: "sentBy")
             }
@@ -199,10 +184,9 @@ extension OptimaService {
         }
         let caseID = letter.document.caseId
         _ = try perform(user.username, "mark-letter-sent", caseOf: { _ in caseID }) { cmd, db in
-            try db.execute(sql: """
-                INSERT INTO letter_dispatch (document_id, case_id, channel, sent_on, sent_by, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [documentID, caseID, channel.rawValue, day.description, sender.username, cmd.now.timeIntervalSince1970,
-                                 user.username])
+            try db.insertLetterDispatch(documentID: documentID, caseID: caseID,
+                                        LetterDispatch(channel: channel, sentOn: day, sentBy: sender.username, sentByName: nil,
+                                                       recordedAt: cmd.now, recordedBy: user.username))
             try Self.appendCaseHistory(cmd, db, caseID: caseID, command: "letter-sent", elementID: letter.document.elementID,
                 details: [
                     "documentId": .number(Decimal(documentID)), "template": .string(letter.document.template),
@@ -233,17 +217,14 @@ extension OptimaService {
     public func documentPDF(by username: String, id: Int64) throws -> DocumentPDF {
         let doc = try document(username, id: id)
         let fileName = doc.info.fileName.hasSuffix(".docx") ? String(doc.info.fileName.dropLast(5)) + ".pdf" : doc.info.fileName + ".pdf"
-        if let stored = try read({ try Data.fetchOne($0, sql: "SELECT bytes FROM document_pdf WHERE document_id = ?", arguments: [id]) }) {
-            return .ready(bytes: [UInt8](stored), fileName: fileName)
+        if let stored = try read({ try $0.documentPDF(documentID: id) }) {
+            return .ready(bytes: stored, fileName: fileName)
         }
         guard pdfQueue.soffice != nil else { return .unavailable(message: DocumentPDFQueue.missingMessage, retryAfter: nil) }
         let writer = tables
         let clock = self.clock
         let job = DocumentPDFQueue.Job(documentID: id, fileName: doc.info.fileName, docx: doc.bytes) { pdf in
-            try writer.write { db in
-                _ = try db.execute(sql: "INSERT INTO document_pdf (document_id, bytes, size, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                               arguments: [id, Data(pdf), pdf.count, clock().timeIntervalSince1970])
-            }
+            try writer.write { try $0.insertDocumentPDF(documentID: id, bytes: pdf, at: clock()) }
         }
         switch pdfQueue.submit(job) {
         case .queued(let position):

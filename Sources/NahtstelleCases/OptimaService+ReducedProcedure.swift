@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima

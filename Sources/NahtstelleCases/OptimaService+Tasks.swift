@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleForms
@@ -84,7 +83,7 @@ extension OptimaService {
         let user = try staff(username)
         let task = try authorizedTask(user, taskID)
         let today = self.today
-        let stored = try task.businessKey.flatMap { key in try read { try CaseRows.load($0, id: key) } }
+        let stored = try task.businessKey.flatMap { key in try read { try $0.loadCase(id: key) } }
         let data = try formDefaults(task, user).merging(formData) { _, given in given }
         var errors: [CaseServiceError.FieldError] = []
         var values: [String: Value] = [:]
@@ -101,7 +100,7 @@ extension OptimaService {
         switch task.elementID {
         case "check-application" where values["decision"]?.stringValue == "accepted":
             if let advisor = values["advisor"]?.stringValue, let receiverOffice = stored?.optimaCase.receiverOfficeId,
-                let member = try read({ try Directory.staff($0, advisor) }), member.officeId != receiverOffice || !member.has(.advisor) {
+                let member = try read({ try $0.staff(advisor) }), member.officeId != receiverOffice || !member.has(.advisor) {
                 errors.append(.init(field: "advisor", code: "notAllowed",
                                     message: "Fallführung: \(member.displayName) ist nicht Fallführer:in der aufnehmenden Stelle. "
                                         + "Bitte eine Person der eigenen Stelle mit der Rolle «Fallführer:in» wählen."))
@@ -191,7 +190,7 @@ extension OptimaService {
             }
             return id
         }
-        guard let entry = try read({ try CaseRows.costApproval($0, id: id) }) else {
+        guard let entry = try read({ try $0.costApproval(id: id) }) else {
             throw CaseServiceError(.processFailed, "Die Kostengutsprache wurde nicht gespeichert.")
         }
         return entry
@@ -322,21 +321,17 @@ extension OptimaService {
         }
     }
 
-    func insertCostApproval(_ db: SQLDatabase, caseID: String, values v: [String: Value], by username: String, today: LocalDate) throws -> Int64 {
+    func insertCostApproval(_ db: any ApplicationRecords, caseID: String, values v: [String: Value], by username: String, today: LocalDate) throws -> Int64 {
         let positions = v["positions"]?.listValue ?? []
         let total = positions.reduce(Decimal(0)) { sum, row in sum + (row.contextValue?["amount"]?.numberValue ?? 0) }
         guard let from = v["periodFrom"].flatMap(TemplateData.localDate), let to = v["periodTo"].flatMap(TemplateData.localDate) else {
             throw CaseServiceError(.invalidInput, "Kostengutsprache: Dauer von/bis fehlt. Bitte beide Daten angeben (TT.MM.JJJJ).")
         }
-        let insertedID = try db.insert(sql: """
-            INSERT INTO cost_approval (case_id, measure, provider, provider_address, period_from, period_to, positions_json, amount_rappen,
-                paying_office_id, requested_at, requested_by, signature_due)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [caseID, v["measure"]?.stringValue, v["provider"]?.stringValue ?? "", v["providerAddress"]?.stringValue,
-                             from.description, to.description, Value.list(positions).jsonString(), CaseRows.rappen(total),
-                             v["payingOffice"]?.stringValue, today.description, username,
-                             deadlines.costApprovalSignatureDue(requestedAt: today).description])
-        return insertedID
+        return try db.insertCostApproval(NewCostApproval(
+            caseID: caseID, measure: v["measure"]?.stringValue, provider: v["provider"]?.stringValue ?? "",
+            providerAddress: v["providerAddress"]?.stringValue, periodFrom: from, periodTo: to, positions: positions, amount: total,
+            payingOfficeID: v["payingOffice"]?.stringValue, requestedAt: today, requestedBy: username,
+            signatureDue: deadlines.costApprovalSignatureDue(requestedAt: today)))
     }
 
     /// The variables a KGS request carries into its event sub-process instance.
@@ -351,7 +346,7 @@ extension OptimaService {
 
     /// Values a task's form starts with, from what the case and the process already know.
     func formDefaults(_ task: TaskRecord, _ user: StaffMember) throws -> [String: Value] {
-        guard let key = task.businessKey, let stored = try read({ try CaseRows.load($0, id: key) }) else { return [:] }
+        guard let key = task.businessKey, let stored = try read({ try $0.loadCase(id: key) }) else { return [:] }
         let c = stored.optimaCase
         let vars: [String: Value]
         do {

@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleDocuments
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -49,7 +48,7 @@ extension OptimaService {
         return name
     }
 
-    private func overview(_ db: SQLDatabase, _ name: String) throws -> TemplateOverview {
+    private func overview(_ db: any ApplicationRecords, _ name: String) throws -> TemplateOverview {
         let meta = templates.schema?.templates[name]
         return TemplateOverview(name: name, title: meta?.title ?? name, description: meta?.description ?? "",
                                 versions: try generator.versions.list(db, name), hasSample: templateSample(name) != nil)
@@ -123,7 +122,7 @@ extension OptimaService {
                     return .stored(version: latest, isNew: false, warnings: problems)
                 }
                 let version = try generator.versions.insert(db, name, bytes: bytes, fileName: file, warnings: problems, by: username, at: clock())
-                try AccessLogWriter.insert(db, entry)
+                try db.insertAccess(entry)
                 return .stored(version: version, isNew: true, warnings: problems)
             }
         } catch { throw CaseServiceError.wrapping(error) }

@@ -1,9 +1,7 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
-import NahtstelleStore
 
 /// One line of a user's inbox: the task and what the user needs to know about its case.
 public struct InboxItem: Sendable, Hashable {
@@ -56,7 +54,7 @@ extension OptimaService {
     /// The case if `user` may see it (§3); otherwise `notFound` — an outsider does not learn
     /// that the case exists.
     func visibleCase(_ user: StaffMember, _ caseID: String) throws -> StoredCase {
-        guard let stored = try read({ try CaseRows.load($0, id: caseID) }),
+        guard let stored = try read({ try $0.loadCase(id: caseID) }),
             AccessPolicy.canSeeCase(user.user, stored.optimaCase)
         else {
             throw CaseServiceError(.notFound, "Fall \(caseID) nicht gefunden oder nicht sichtbar: Sie sehen nur Fälle, in denen "
@@ -82,9 +80,7 @@ extension OptimaService {
     /// Who read a case (newest first): the audit trail of reads.
     public func accessLog(caseID: String) throws -> [(at: Date, username: String, action: String, documentID: Int64?)] {
         try read { db in
-            try SQLRow.fetchAll(db, sql: "SELECT * FROM case_access WHERE case_id = ? ORDER BY id DESC", arguments: [caseID]).map { row in
-                (Date(timeIntervalSince1970: row["at"]), row["username"], row["action"], row["document_id"])
-            }
+            try db.accessEntries(caseID: caseID, username: nil, from: nil, to: nil, limit: nil).map { ($0.at, $0.username, $0.action, $0.documentID) }
         }
     }
 
@@ -98,7 +94,7 @@ extension OptimaService {
             tasks = try engine.tasks(TaskQuery(office: user.officeId, roles: roles, assignee: user.username, includeUnassigned: true, limit: 500))
         } catch { throw CaseServiceError.wrapping(error) }
         let keys = Set(tasks.compactMap(\.businessKey))
-        let cases = try read { db in try keys.compactMap { try CaseRows.load(db, id: $0) } }
+        let cases = try read { db in try keys.compactMap { try db.loadCase(id: $0) } }
         let byID = Dictionary(uniqueKeysWithValues: cases.map { ($0.id, $0) })
         let now = clock()
         return tasks.map { task in
@@ -121,12 +117,12 @@ extension OptimaService {
         let today = self.today
         // One read transaction: every part of the page from the same snapshot.
         let view = try snapshot { db, tx -> CaseView? in
-            guard let stored = try CaseRows.load(db, id: caseID), AccessPolicy.canSeeCase(user.user, stored.optimaCase) else { return nil }
+            guard let stored = try db.loadCase(id: caseID), AccessPolicy.canSeeCase(user.user, stored.optimaCase) else { return nil }
             let c = stored.optimaCase
                         let instances = try tx.instances(businessKey: caseID).sorted { $0.id < $1.id }
             var tasks: [TaskRecord] = []
             for instance in instances { tasks += try tx.tasks(instanceID: instance.id) }
-            guard let referrer = try Directory.office(db, c.referrerOfficeId), let receiver = try Directory.office(db, c.receiverOfficeId) else {
+            guard let referrer = try db.office(c.referrerOfficeId), let receiver = try db.office(c.receiverOfficeId) else {
                 throw CaseServiceError(.processFailed, "Eine Stelle des Falls \(caseID) fehlt im Verzeichnis. Die Koordinationsstelle ergänzt sie.")
             }
             let end = c.handoverAt.map { deadlines.plannedMandateEnd(handoverMeetingAt: $0, months: c.plannedMonths) }
@@ -137,11 +133,11 @@ extension OptimaService {
                 openTasks: tasks.filter { $0.state.isOpen }.sorted { $0.id < $1.id },
                 completedTasks: tasks.filter { !$0.state.isOpen }.sorted { $0.id < $1.id },
                 documents: try generator.list(db, caseID: caseID),
-                costApprovals: try CaseRows.costApprovals(db, whereClause: "case_id = ?", arguments: [caseID]),
-                ownEntitlementMeasures: try CaseRows.ownEntitlementMeasures(db, whereClause: "case_id = ?", arguments: [caseID]),
-                notifications: try NotificationRows.fetch(db, whereClause: "case_id = ?", arguments: [caseID]),
+                costApprovals: try db.costApprovals(caseID: caseID),
+                ownEntitlementMeasures: try db.ownEntitlementMeasures(caseID: caseID),
+                notifications: try db.notifications(caseID: caseID),
                 history: try tx.history(businessKey: caseID), jobSearchRelease: nil)
-            view.notes = try Self.notes(db, caseID: caseID)
+            view.notes = try db.caseNotes(caseID: caseID)
             return view
         }
         guard var view else {
@@ -197,23 +193,23 @@ extension OptimaService {
     /// The user's notifications (to them, or to a role they hold in their office), newest first.
     public func notifications(_ username: String, unreadOnly: Bool = false) throws -> [NotificationEntry] {
         let user = try staff(username)
-        return try read { try NotificationRows.forUser($0, user, unreadOnly: unreadOnly) }
+        return try read { try $0.notifications(for: user, unreadOnly: unreadOnly) }
     }
 
     /// Marks notifications of the user as read.
     public func markRead(_ username: String, ids: [Int64]) throws {
         let user = try staff(username)
         let mine = Set(try notifications(username).map(\.id))
-        let at = clock().timeIntervalSince1970
+        let at = clock()
         _ = try perform(user.username, "read-notifications") { _, db in
             for id in ids where mine.contains(id) {
-                try db.execute(sql: "UPDATE notification SET read_at = ? WHERE id = ? AND read_at IS NULL", arguments: [at, id])
+                try db.setNotificationRead(id: id, at: at)
             }
         }
     }
 
     /// Every case (coordinators) — for the demo and tools.
-    func allCases() throws -> [StoredCase] { try read { try CaseRows.all($0) } }
+    func allCases() throws -> [StoredCase] { try read { try $0.cases(.all) } }
 
     // MARK: Reporting
 

@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import Logging
 import NahtstelleDefinition
 import NahtstelleDocuments
@@ -7,7 +6,6 @@ import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleForms
 import NahtstelleOptima
-import NahtstelleStore
 
 /// The OPTIMA application: the façade the HTTP layer and the CLI call.
 ///
@@ -19,9 +17,9 @@ public final class OptimaService: Sendable {
     public let engine: Engine
     public let store: any EngineStore
     /// The application's tables outside engine commands.
-    public let tables: ApplicationTables
-    /// Where the state lives (SQLite file, memory, PostgreSQL).
-    public let location: StoreLocation
+    package let tables: ApplicationTables
+    /// Where the state lives (a SQLite file, memory, PostgreSQL; see `NahtstelleCaseStore`).
+    package let storage: any ApplicationStorage
     public let repository: StoredCaseReader
     public let templates: TemplateLibrary
     public let forms: FormCatalog
@@ -54,19 +52,11 @@ public final class OptimaService: Sendable {
     /// The background PDF conversions of document versions (LibreOffice).
     public let pdfQueue: DocumentPDFQueue
 
-    /// Opens (and migrates) the database and builds the engine with the OPTIMA handlers.
-    /// - Parameters:
-    ///   - databasePath: the SQLite file or a `postgres://` URL (see `StoreLocation`); `nil` for a
-    ///     private in-memory database.
-    ///   - now: the clock (tests move it to fire deadlines and timers).
-    public convenience init(databasePath: String?, resources: Resources, now: @escaping @Sendable () -> Date = { Date() },
-                            logger: Logger = Logger(label: "nahtstelle.cases"), pdfQueue: DocumentPDFQueue = DocumentPDFQueue()) throws {
-        try self.init(location: databasePath.map(StoreLocation.init) ?? .memory, resources: resources, now: now, logger: logger, pdfQueue: pdfQueue)
-    }
-
-    /// Opens (and migrates) the store at `location` and builds the engine with the OPTIMA handlers.
-    public init(location: StoreLocation, resources: Resources, now: @escaping @Sendable () -> Date = { Date() },
-                logger: Logger = Logger(label: "nahtstelle.cases"), pdfQueue: DocumentPDFQueue = DocumentPDFQueue()) throws {
+    /// Builds the engine with the OPTIMA handlers on an opened (and migrated) storage; the
+    /// storage targets open one (`OptimaService(location:…)` in `NahtstelleCaseStore`).
+    /// - Parameter now: the clock (tests move it to fire deadlines and timers).
+    package init(storage: any ApplicationStorage, resources: Resources, now: @escaping @Sendable () -> Date = { Date() },
+                 logger: Logger = Logger(label: "nahtstelle.cases"), pdfQueue: DocumentPDFQueue = DocumentPDFQueue()) throws {
         let forms: FormCatalog
         do { forms = try FormCatalog(directory: resources.forms) } catch {
             throw CaseServiceError(.invalidInput, error.description)
@@ -75,26 +65,26 @@ public final class OptimaService: Sendable {
         do { templates = try TemplateLibrary(directory: resources.templates) } catch {
             throw CaseServiceError(.documentFailed, error.description)
         }
-        let store = try location.open()
+        let store = storage.store
         let generator = DocumentGenerator(templates: templates, versions: TemplateVersions(library: templates))
         var configuration = Engine.Configuration()
         configuration.now = now
         configuration.functions = LucerneCalendar.feelFunctions
         configuration.formExists = { forms.form($0) != nil }
-        configuration.serviceHandlers = ["generate-document": GenerateDocumentHandler(generator: generator), "notify": NotifyHandler()]
-        let hook = CaseTaskHook(generator: generator)
+        configuration.serviceHandlers = ["generate-document": GenerateDocumentHandler(generator: generator, storage: storage),
+                                         "notify": NotifyHandler(storage: storage)]
+        let hook = CaseTaskHook(generator: generator, storage: storage)
         configuration.onTaskCompleted = { completion, tx in try hook.handle(completion, tx) }
         // A reduced procedure starts by message at the hand-over: link it to its case in the same transaction.
         configuration.onInstanceStarted = { instance, tx in
             guard instance.processID.hasPrefix("reduced-"), let key = instance.businessKey else { return }
-            try tx.database().execute(sql: "UPDATE optima_case SET reduced_instance_id = ? WHERE id = ? AND reduced_instance_id IS NULL",
-                           arguments: [instance.id, key])
+            try storage.records(tx).linkReducedInstance(caseID: key, instanceID: instance.id)
         }
         configuration.logger = logger
         self.engine = Engine(store: store, configuration: configuration)
         self.store = store
-        self.tables = ApplicationTables(store: store)
-        self.location = location
+        self.tables = ApplicationTables(storage: storage)
+        self.storage = storage
         self.repository = StoredCaseReader(tables: tables)
         self.templates = templates
         self.forms = forms
@@ -115,13 +105,13 @@ public final class OptimaService: Sendable {
     /// - Parameter caseOf: the case the command changed; through the server (an `AccessContext`
     ///   is bound) the write is entered in the access log inside the same transaction.
     func perform<T>(_ actor: String, _ name: String, caseOf: ((T) -> String?)? = nil,
-                    _ body: (EngineCommand, SQLDatabase) throws -> T) throws -> (T, CommandResult) {
+                    _ body: (EngineCommand, any ApplicationRecords) throws -> T) throws -> (T, CommandResult) {
         do {
             return try engine.perform(actor: actor, name: name) { cmd in
-                let db = try cmd.transaction.database()
+                let db = try storage.records(cmd.transaction)
                 let value = try body(cmd, db)
                 if let caseOf, AccessContext.current != nil {
-                    try AccessLogWriter.insert(db, accessEntry(actor, name, caseID: caseOf(value), at: cmd.now))
+                    try db.insertAccess(accessEntry(actor, name, caseID: caseOf(value), at: cmd.now))
                 }
                 return value
             }
@@ -130,12 +120,12 @@ public final class OptimaService: Sendable {
         }
     }
 
-    func read<T>(_ body: (SQLDatabase) throws -> T) throws -> T {
+    func read<T>(_ body: (any ApplicationRecords) throws -> T) throws -> T {
         do { return try tables.read(body) } catch { throw CaseServiceError.wrapping(error) }
     }
 
     /// The application's tables and the engine's records from one snapshot.
-    func snapshot<T>(_ body: (SQLDatabase, any EngineReadTransaction) throws -> T) throws -> T {
+    func snapshot<T>(_ body: (any ApplicationRecords, any EngineReadTransaction) throws -> T) throws -> T {
         do { return try tables.snapshot(body) } catch { throw CaseServiceError.wrapping(error) }
     }
 
@@ -175,30 +165,30 @@ public final class OptimaService: Sendable {
 
     /// The user with this name; `notFound` when unknown.
     public func staff(_ username: String) throws -> StaffMember {
-        guard let member = try read({ try Directory.staff($0, username) }) else {
+        guard let member = try read({ try $0.staff(username) }) else {
             throw CaseServiceError(.notFound, "Benutzer «\(username)» ist nicht erfasst. Bitte den Benutzernamen prüfen "
                                    + "oder die Koordinationsstelle um ein Konto bitten.", field: "user")
         }
         return member
     }
 
-    public func offices() throws -> [OfficeEntry] { try read { try Directory.offices($0) } }
+    public func offices() throws -> [OfficeEntry] { try read { try $0.offices() } }
 
     public func office(_ id: String) throws -> OfficeEntry {
-        guard let office = try read({ try Directory.office($0, id) }) else {
+        guard let office = try read({ try $0.office(id) }) else {
             throw CaseServiceError(.notFound, "Die Stelle «\(id)» ist nicht erfasst. Verfügbare Stellen: "
                                    + ((try? offices().map(\.id).joined(separator: ", ")) ?? "keine") + ".", field: "office")
         }
         return office
     }
 
-    public func staff(office: String) throws -> [StaffMember] { try read { try Directory.staff($0, office: office) } }
+    public func staff(office: String) throws -> [StaffMember] { try read { try $0.staff(office: office) } }
 
     /// Adds or updates offices and users (idempotent), in one transaction.
     public func saveDirectory(offices: [OfficeEntry], staff: [StaffMember], by actor: String = "coordinator") throws {
         _ = try perform(actor, "directory") { _, db in
-            for office in offices { try Directory.save(db, office) }
-            for member in staff { try Directory.save(db, member) }
+            for office in offices { try db.save(office) }
+            for member in staff { try db.save(member) }
         }
     }
 }

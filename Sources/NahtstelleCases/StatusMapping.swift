@@ -4,7 +4,7 @@ import NahtstelleOptima
 
 /// The one mapping between the Antragsformular's status fields (`forms/antrag.json`, also the
 /// `status.*` names of the templates) and the domain's `PersonStatus`.
-enum StatusMapping {
+package enum StatusMapping {
     enum Kind { case bool, date, percent, ivProcedure }
 
     /// (domain field, form field id, kind) for every fact the form records directly.
@@ -64,7 +64,7 @@ enum StatusMapping {
     }
 
     /// The status as stored: a JSON object keyed by `PersonStatus.Field` names.
-    static func json(_ s: PersonStatus) -> String {
+    package static func json(_ s: PersonStatus) -> String {
         var members: [String: Value] = [:]
         for field in PersonStatus.Field.allCases {
             if let value = get(s, field) { members[field.rawValue] = value }
@@ -72,7 +72,7 @@ enum StatusMapping {
         return Value.context(members).jsonString()
     }
 
-    static func personStatus(json: String) -> PersonStatus {
+    package static func personStatus(json: String) -> PersonStatus {
         guard case .context(let members)? = try? Value.parseJSON(json) else { return PersonStatus() }
         var s = PersonStatus()
         for field in PersonStatus.Field.allCases { set(&s, field, members[field.rawValue]) }
@@ -157,12 +157,12 @@ enum StatusMapping {
 }
 
 /// The eligibility pre-check as stored with the case (JSON) and shown in the case view.
-enum EligibilityJSON {
-    static func encode(_ a: EligibilityAssessment) -> String {
+package enum EligibilityJSON {
+    package static func encode(_ a: EligibilityAssessment) -> String {
         encode(process: a.process, trafficLight: a.trafficLight, conditions: a.conditions)
     }
 
-    static func encode(process: ProcessKind, trafficLight: TrafficLight, conditions: [ConditionResult]) -> String {
+    package static func encode(process: ProcessKind, trafficLight: TrafficLight, conditions: [ConditionResult]) -> String {
         Value.context([
             "process": .string(process.rawValue),
             "trafficLight": .string(trafficLight.rawValue),
@@ -178,7 +178,7 @@ enum EligibilityJSON {
         ]).jsonString()
     }
 
-    static func decode(_ json: String) -> StoredEligibility? {
+    package static func decode(_ json: String) -> StoredEligibility? {
         guard case .context(let root)? = try? Value.parseJSON(json),
             let process = root["process"]?.stringValue.flatMap(ProcessKind.init(rawValue:)),
             let light = root["trafficLight"]?.stringValue.flatMap(TrafficLight.init(rawValue:)),

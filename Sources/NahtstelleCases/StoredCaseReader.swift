@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleFEEL
 import NahtstelleOptima
 
@@ -7,21 +6,21 @@ import NahtstelleOptima
 /// pseudonymised export, the HTTP layer and tests). Cases are written only by `OptimaService`,
 /// whose commands keep case facts and process state in one transaction.
 public final class StoredCaseReader: CaseReading {
-    public let writer: ApplicationTables
+    package let writer: ApplicationTables
     public let deadlines: Deadlines
 
-    public init(tables: ApplicationTables, deadlines: Deadlines = Deadlines()) {
+    package init(tables: ApplicationTables, deadlines: Deadlines = Deadlines()) {
         self.writer = tables
         self.deadlines = deadlines
     }
 
     public func load(id: String) async throws -> OptimaCase? {
-        try writer.read { db in try CaseRows.load(db, id: id)?.optimaCase }
+        try writer.read { db in try db.loadCase(id: id)?.optimaCase }
     }
 
     public func cases(forOffice officeId: String) async throws -> [OptimaCase] {
         try writer.read { db in
-            try CaseRows.all(db, whereClause: "referrer_office_id = ? OR receiver_office_id = ?", arguments: [officeId, officeId]).map(\.optimaCase)
+            try db.cases(.office(officeId)).map(\.optimaCase)
         }
     }
 
@@ -53,15 +52,15 @@ public final class StoredCaseReader: CaseReading {
 
     /// The visibility rule of §3 in the query (`AccessPolicy`): own office as referrer or receiver;
     /// coordinators see no case contents.
-    static func visibleCases(_ db: SQLDatabase, user: User) throws -> [StoredCase] {
+    static func visibleCases(_ db: any ApplicationRecords, user: User) throws -> [StoredCase] {
         guard AccessPolicy.worksCases(user) else { return [] }
-        return try CaseRows.all(db, whereClause: "referrer_office_id = ? OR receiver_office_id = ?", arguments: [user.officeId, user.officeId])
+        return try db.cases(.office(user.officeId))
     }
 
     /// Every case applied for up to `to` (a superset of those with an event in the period:
     /// nothing happens to a case before its application), with the AHV number for pseudonymising.
-    static func reportRecords(_ db: SQLDatabase, to: LocalDate, deadlines: Deadlines) throws -> [(ahv: String, record: CaseReportRecord)] {
-        try CaseRows.all(db, whereClause: "applied_at <= ?", arguments: [to.description]).map { stored in
+    static func reportRecords(_ db: any ApplicationRecords, to: LocalDate, deadlines: Deadlines) throws -> [(ahv: String, record: CaseReportRecord)] {
+        try db.cases(.appliedUpTo(to)).map { stored in
             (stored.optimaCase.person.ahvNumber, CaseReportRecord(case: stored.optimaCase, deadlines: deadlines))
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleFEEL
 import NahtstelleOptima
 
@@ -28,28 +27,28 @@ struct TemplateData {
     let costApproval: CostApprovalEntry?
     let today: LocalDate
 
-    static func load(_ db: SQLDatabase, caseID: String, variables: [String: Value], actor: String, costApprovalID: Int64?,
+    static func load(_ db: any ApplicationRecords, caseID: String, variables: [String: Value], actor: String, costApprovalID: Int64?,
                      today: LocalDate) throws -> TemplateData {
-        guard let stored = try CaseRows.load(db, id: caseID) else {
+        guard let stored = try db.loadCase(id: caseID) else {
             throw CaseServiceError(.notFound, "Der Fall \(caseID) existiert nicht; das Dokument kann nicht erstellt werden.")
         }
         let c = stored.optimaCase
         func office(_ id: String) throws -> OfficeEntry {
-            guard let o = try Directory.office(db, id) else {
+            guard let o = try db.office(id) else {
                 throw CaseServiceError(.notFound, "Die Stelle «\(id)» ist nicht erfasst. Die Koordinationsstelle muss sie zuerst anlegen.")
             }
             return o
         }
-        let approval = try costApprovalID.flatMap { try CaseRows.costApproval(db, id: $0) }
+        let approval = try costApprovalID.flatMap { try db.costApproval(id: $0) }
         let payingID = approval?.payingOfficeId ?? variables["payingOffice"]?.stringValue ?? stored.payingOfficeId
-        let receiverStaff = try Directory.staff(db, office: c.receiverOfficeId)
-        let payingStaff = try Directory.staff(db, office: payingID)
+        let receiverStaff = try db.staff(office: c.receiverOfficeId)
+        let payingStaff = try db.staff(office: payingID)
         return TemplateData(
             stored: stored, referrerOffice: try office(c.referrerOfficeId), receiverOffice: try office(c.receiverOfficeId),
-            payingOffice: try office(payingID), referrerAdvisor: try Directory.staff(db, c.referrerAdvisor),
-            receiverAdvisor: try (c.receiverAdvisor ?? variables["advisor"]?.stringValue).flatMap { try Directory.staff(db, $0) },
+            payingOffice: try office(payingID), referrerAdvisor: try db.staff(c.referrerAdvisor),
+            receiverAdvisor: try (c.receiverAdvisor ?? variables["advisor"]?.stringValue).flatMap { try db.staff($0) },
             receiverContact: receiverStaff.first { $0.has(.optimaContact) },
-            payingSignatory: payingStaff.first { $0.has(.signatory) }, actor: try Directory.staff(db, actor), variables: variables,
+            payingSignatory: payingStaff.first { $0.has(.signatory) }, actor: try db.staff(actor), variables: variables,
             costApproval: approval, today: today)
     }
 

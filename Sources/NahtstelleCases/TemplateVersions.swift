@@ -1,5 +1,4 @@
 import Foundation
-import NahtstelleSQL
 import NahtstelleDocuments
 import NahtstelleFEEL
 import Synchronization
@@ -17,6 +16,16 @@ public struct TemplateVersionInfo: Sendable, Hashable {
     public var warnings: [TemplateProblem]
     /// Version 1: the file `templates/<name>.docx` of the installation.
     public var isShipped: Bool { version == 1 }
+
+    package init(template: String, version: Int, size: Int, fileName: String, uploadedAt: Date?, uploadedBy: String?, warnings: [TemplateProblem]) {
+        self.template = template
+        self.version = version
+        self.size = size
+        self.fileName = fileName
+        self.uploadedAt = uploadedAt
+        self.uploadedBy = uploadedBy
+        self.warnings = warnings
+    }
 }
 
 /// The versions of the Word templates, one source per template: version 1 is the shipped file in
@@ -26,7 +35,7 @@ public struct TemplateVersionInfo: Sendable, Hashable {
 ///
 /// The latest version is read in the caller's transaction, so every node of a cluster and every
 /// command agrees on it; compiled uploads are cached by name and version (they never change).
-final class TemplateVersions: Sendable {
+package final class TemplateVersions: Sendable {
     let library: TemplateLibrary
     private let compiled = Mutex<[String: DocumentTemplate]>([:])
 
@@ -37,18 +46,18 @@ final class TemplateVersions: Sendable {
 
     func isKnown(_ name: String) -> Bool { names.contains(name) }
 
-    func latestVersion(_ db: SQLDatabase, _ name: String) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT MAX(version) FROM template_version WHERE template = ?", arguments: [name]) ?? 1
+    func latestVersion(_ db: any ApplicationRecords, _ name: String) throws -> Int {
+        try db.latestTemplateVersion(name) ?? 1
     }
 
     /// The compiled latest version and its number.
-    func current(_ db: SQLDatabase, _ name: String) throws -> (template: DocumentTemplate, version: Int) {
+    func current(_ db: any ApplicationRecords, _ name: String) throws -> (template: DocumentTemplate, version: Int) {
         let version = try latestVersion(db, name)
         return (try template(db, name, version: version), version)
     }
 
     /// One compiled version. Version 1 comes from the file (recompiled when the file changed).
-    func template(_ db: SQLDatabase, _ name: String, version: Int) throws -> DocumentTemplate {
+    func template(_ db: any ApplicationRecords, _ name: String, version: Int) throws -> DocumentTemplate {
         if version == 1 { return try library.template(name) }
         let key = "\(name)#\(version)"
         if let cached = compiled.withLock({ $0[key] }) { return cached }
@@ -64,24 +73,16 @@ final class TemplateVersions: Sendable {
     }
 
     /// The bytes of one version; `nil` when it does not exist.
-    func bytes(_ db: SQLDatabase, _ name: String, version: Int) throws -> [UInt8]? {
+    func bytes(_ db: any ApplicationRecords, _ name: String, version: Int) throws -> [UInt8]? {
         if version == 1 {
             return FileManager.default.contents(atPath: library.path(of: name)).map { [UInt8]($0) }
         }
-        let data = try Data.fetchOne(db, sql: "SELECT bytes FROM template_version WHERE template = ? AND version = ?", arguments: [name, version])
-        return data.map { [UInt8]($0) }
+        return try db.templateVersionBytes(name, version: version)
     }
 
     /// Every version of a template, newest first (version 1, the shipped file, last).
-    func list(_ db: SQLDatabase, _ name: String) throws -> [TemplateVersionInfo] {
-        let uploads = try SQLRow.fetchAll(db, sql: """
-            SELECT version, size, file_name, uploaded_at, uploaded_by, warnings_json FROM template_version
-            WHERE template = ? ORDER BY version DESC
-            """, arguments: [name]).map { row in
-            TemplateVersionInfo(template: name, version: row["version"], size: row["size"], fileName: row["file_name"],
-                                uploadedAt: Date(timeIntervalSince1970: row["uploaded_at"]), uploadedBy: row["uploaded_by"],
-                                warnings: Self.problems(json: row["warnings_json"], file: name + ".docx"))
-        }
+    func list(_ db: any ApplicationRecords, _ name: String) throws -> [TemplateVersionInfo] {
+        let uploads = try db.uploadedTemplateVersions(name)
         let path = library.path(of: name)
         let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
         return uploads + [TemplateVersionInfo(template: name, version: 1, size: size, fileName: name + ".docx", uploadedAt: nil,
@@ -89,24 +90,22 @@ final class TemplateVersions: Sendable {
     }
 
     /// Stores version n+1 (inside the caller's transaction).
-    func insert(_ db: SQLDatabase, _ name: String, bytes: [UInt8], fileName: String, warnings: [TemplateProblem], by actor: String,
+    func insert(_ db: any ApplicationRecords, _ name: String, bytes: [UInt8], fileName: String, warnings: [TemplateProblem], by actor: String,
                 at: Date) throws -> Int {
         let version = try latestVersion(db, name) + 1
-        try db.execute(sql: """
-            INSERT INTO template_version (template, version, bytes, size, file_name, uploaded_at, uploaded_by, warnings_json)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [name, version, Data(bytes), bytes.count, fileName, at.timeIntervalSince1970, actor, Self.json(warnings)])
+        try db.insertTemplateVersion(TemplateVersionInfo(template: name, version: version, size: bytes.count, fileName: fileName, uploadedAt: at,
+                                                         uploadedBy: actor, warnings: warnings), bytes: bytes)
         return version
     }
 
-    static func json(_ problems: [TemplateProblem]) -> String {
+    package static func json(_ problems: [TemplateProblem]) -> String {
         Value.list(problems.map { p in
             .context(["code": .string(p.code.rawValue), "location": .string(p.location), "context": .string(p.context),
                       "message": .string(p.message), "fix": .string(p.fix)])
         }).jsonString(tagged: false)
     }
 
-    static func problems(json: String, file: String) -> [TemplateProblem] {
+    package static func problems(json: String, file: String) -> [TemplateProblem] {
         let items = (try? Value.parseJSON(bytes: Array(json.utf8)))?.listValue ?? []
         return items.compactMap { item in
             guard let o = item.contextValue else { return nil }

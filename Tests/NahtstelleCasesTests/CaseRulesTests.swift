@@ -1,6 +1,7 @@
 import Foundation
 import NahtstelleSQL
 import NahtstelleCases
+import NahtstelleCaseStore
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -10,11 +11,11 @@ import Testing
 @Suite("OPTIMA-Anwendung: Regeln, Dokumente, Fristen")
 struct CaseRulesTests {
     static func caseCount(_ t: TestOffice) throws -> Int {
-        try t.service.tables.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM optima_case") ?? -1 }
+        try t.service.sqlStorage.readSQL { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM optima_case") ?? -1 }
     }
 
     static func instanceCount(_ t: TestOffice) throws -> Int {
-        try t.service.tables.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM instance") ?? -1 }
+        try t.service.sqlStorage.readSQL { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM instance") ?? -1 }
     }
 
     @Test("SD → SD nur an eine Stelle mit integraler Fallführung; sonst klare Meldung und nichts gespeichert")
@@ -222,10 +223,10 @@ struct CaseRulesTests {
         #expect(try t.documents(w.caseID).filter { $0.template == "antragsformular-rav" }.map(\.version) == [1, 2])
         // The database refuses to overwrite or delete a stored document.
         #expect(throws: SQLConstraintError.self) {
-            try t.service.tables.write { try $0.execute(sql: "UPDATE case_document SET bytes = ?, size = 1 WHERE id = ?", arguments: [[UInt8](arrayLiteral: 0), first.id]) }
+            try t.service.sqlStorage.writeSQL { try $0.execute(sql: "UPDATE case_document SET bytes = ?, size = 1 WHERE id = ?", arguments: [[UInt8](arrayLiteral: 0), first.id]) }
         }
         #expect(throws: SQLConstraintError.self) {
-            try t.service.tables.write { try $0.execute(sql: "DELETE FROM case_document WHERE id = ?", arguments: [first.id]) }
+            try t.service.sqlStorage.writeSQL { try $0.execute(sql: "DELETE FROM case_document WHERE id = ?", arguments: [first.id]) }
         }
         // Other offices cannot generate documents of the case.
         #expect(throws: CaseServiceError.self) { try t.service.regenerateDocument(by: "r.huber", caseID: w.caseID, template: "antragsformular-rav") }

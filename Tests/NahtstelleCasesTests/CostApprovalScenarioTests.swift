@@ -1,6 +1,7 @@
 import Foundation
 import NahtstelleSQL
 import NahtstelleCases
+import NahtstelleCaseStore
 import NahtstelleEngine
 import NahtstelleFEEL
 import NahtstelleOptima
@@ -144,12 +145,12 @@ struct CostApprovalScenarioTests {
         #expect(try !t.openTasks(w.caseID).contains { $0.elementID == "book-measure" })
         // Straight to the database: booking an unsigned KGS is refused.
         #expect(throws: SQLConstraintError.self) {
-            try t.service.tables.write { db in
+            try t.service.sqlStorage.writeSQL { db in
                 try db.execute(sql: "UPDATE cost_approval SET booked_at = '2026-03-12', booked_by = 'p.baumann' WHERE id = ?", arguments: [entry.id])
             }
         }
         #expect(throws: SQLConstraintError.self) {
-            try t.service.tables.write { db in
+            try t.service.sqlStorage.writeSQL { db in
                 try db.execute(sql: """
                     INSERT INTO cost_approval (case_id, measure, provider, period_from, period_to, positions_json, amount_rappen,
                         paying_office_id, requested_at, requested_by, signature_due, booked_at)
@@ -161,12 +162,12 @@ struct CostApprovalScenarioTests {
         // Nor a rejected one; and a signed decision cannot be turned around.
         try t.complete("sign-cost-approval", w.caseID, by: w.p.signatory, ["decision": "rejected", "reason": "Massnahme nicht zweckmässig."])
         #expect(throws: SQLConstraintError.self) {
-            try t.service.tables.write { db in
+            try t.service.sqlStorage.writeSQL { db in
                 try db.execute(sql: "UPDATE cost_approval SET booked_at = '2026-03-12' WHERE id = ?", arguments: [entry.id])
             }
         }
         #expect(throws: SQLConstraintError.self) {
-            try t.service.tables.write { db in
+            try t.service.sqlStorage.writeSQL { db in
                 try db.execute(sql: "UPDATE cost_approval SET decision = 'approved' WHERE id = ?", arguments: [entry.id])
             }
         }

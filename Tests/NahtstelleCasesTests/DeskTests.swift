@@ -103,7 +103,7 @@ struct DeskTests {
             == .invalidInput)
         #expect(try t.service.caseHistory(by: "c.studer", caseID: w.caseID).filter { $0.command == "add-note" }.count == 2)
         #expect(throws: (any Error).self) {
-            try t.service.tables.write { try $0.execute(sql: "UPDATE case_note SET text = 'anders'") }
+            try t.service.sqlStorage.writeSQL { try $0.execute(sql: "UPDATE case_note SET text = 'anders'") }
         }
         #expect(try t.service.caseNotes(by: "c.studer", caseID: w.caseID).count == 2)
     }

@@ -28,7 +28,7 @@ struct OwnEntitlementMeasureTests {
     ]
 
     static func count(_ t: TestOffice) throws -> Int {
-        try t.service.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM own_entitlement_measure") ?? -1 }
+        try t.service.sqlStorage.readSQL { try Int.fetchOne($0, sql: "SELECT count(*) FROM own_entitlement_measure") ?? -1 }
     }
 
     @Test("Eigener Anspruch: gebucht ohne KGS, zahlende Stelle die OPTIMA-Stelle; im Fall, im Verlauf und im Bericht")

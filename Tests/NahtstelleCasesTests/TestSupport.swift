@@ -74,7 +74,7 @@ final class TestOffice {
     }
 
     /// The stored case, read directly (coordinators see no case contents; tests are no user).
-    func stored(_ caseID: String) throws -> StoredCase { try #require(try service.read { try CaseRows.load($0, id: caseID) }) }
+    func stored(_ caseID: String) throws -> StoredCase { try #require(try service.read { try $0.loadCase(id: caseID) }) }
 
     func documents(_ caseID: String) throws -> [DocumentInfo] { try service.operatorDocuments(caseID: caseID).map(\.info) }
 }

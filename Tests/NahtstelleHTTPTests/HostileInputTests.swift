@@ -3,6 +3,7 @@ import NahtstelleSQL
 import Hummingbird
 import HummingbirdTesting
 import NahtstelleCases
+import NahtstelleCaseStore
 import NahtstelleFEEL
 @testable import NahtstelleHTTP
 import Testing
@@ -12,7 +13,7 @@ struct HostileInputTests {
     /// Every table's rows (but the access log and the failed-login log), as one text.
     static func snapshot(_ s: TestServer) throws -> String {
         try s.service.accessLog.flush()
-        return try s.service.tables.read { db in
+        return try s.service.sqlStorage.readSQL { db in
             let tables = try String.fetchAll(db, sql: s.service.location.isPostgres
                 ? "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1"
                 : "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")

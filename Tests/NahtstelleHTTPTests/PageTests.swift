@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NahtstelleCases
+import NahtstelleCaseStore
 import NahtstelleFEEL
 @testable import NahtstelleHTTP
 import NIOCore

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NahtstelleCases
+import NahtstelleCaseStore
 import NahtstelleFEEL
 @testable import NahtstelleHTTP
 import Testing
@@ -24,7 +25,7 @@ struct SessionTests {
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("nahtstelle_session=\(token)"))
             #expect(!cookie.contains("Secure"))
             // The token is stored hashed only.
-            let stored = try s.service.tables.read { db in try String.fetchAll(db, sql: "SELECT token_hash FROM auth_session") }
+            let stored = try s.service.sqlStorage.readSQL { db in try String.fetchAll(db, sql: "SELECT token_hash FROM auth_session") }
             #expect(!stored.contains(token) && stored.contains(ServerCore.sha256Hex(token)))
 
             let me = try await client.execute(uri: "/api/me", method: .get, headers: bearer(token))

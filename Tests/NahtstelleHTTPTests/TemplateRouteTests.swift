@@ -4,6 +4,7 @@ import NahtstelleSQL
 import Hummingbird
 import HummingbirdTesting
 import NahtstelleCases
+import NahtstelleCaseStore
 import NahtstelleFEEL
 import NIOCore
 import Testing
@@ -128,7 +129,7 @@ import Testing
         }
         let overview = try s.service.templateOverview(by: "iiz.koordination", name: "antragsformular-sh")
         #expect(overview.versions.map(\.version) == [1])
-        let stored = try s.service.tables.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM template_version") }
+        let stored = try s.service.sqlStorage.readSQL { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM template_version") }
         #expect(stored == 0)
     }
 

@@ -3,6 +3,7 @@ import NahtstelleSQL
 import Hummingbird
 import HummingbirdTesting
 import NahtstelleCases
+import NahtstelleCaseStore
 import NahtstelleFEEL
 import NahtstelleHTTP
 import NahtstelleStoreTesting

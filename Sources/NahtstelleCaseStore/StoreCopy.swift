@@ -1,7 +1,7 @@
 import Foundation
 import NahtstelleEngine
 import NahtstelleSQL
-import NahtstelleStore
+import NahtstelleCases
 
 /// `nahtstelle store copy`: moves an installation from its SQLite file to an empty PostgreSQL
 /// database (or any store to any empty store): every table of the engine and the application,
@@ -23,14 +23,14 @@ public enum StoreCopy {
         guard source != target else {
             throw CaseServiceError(.invalidInput, "Quelle und Ziel sind dieselbe Datenbank (\(source)). Bitte ein anderes Ziel angeben.")
         }
-        let from = ApplicationTables(store: try source.open())
-        let to = ApplicationTables(store: try target.open())
+        let from = try source.open()
+        let to = try target.open()
         // One read transaction on the source for the whole copy: a consistent snapshot, also of a
         // SQLite installation that is running meanwhile.
-        return try from.read { src in
+        return try from.readSQL { src in
             // The source's tables in an order where each comes after the tables it refers to.
             let tables = try orderedTables(src)
-            return try to.write { out in
+            return try to.writeSQL { out in
                 for table in tables {
                     let existing = try Int.fetchOne(out, sql: "SELECT COUNT(*) FROM \(quoted(table))") ?? 0
                     guard existing == 0 else {
@@ -79,8 +79,7 @@ public enum StoreCopy {
 
     /// The row counts of every table of the store, in the copy's order (for the comparison after a copy).
     public static func counts(_ store: any EngineStore) throws -> [TableCount] {
-        let tables = ApplicationTables(store: store)
-        return try tables.read { db in
+        return try SQLApplicationStorage(store: store, location: .memory).readSQL { db in
             try orderedTables(db).map { TableCount(table: $0, rows: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(quoted($0))") ?? 0) }
         }
     }
