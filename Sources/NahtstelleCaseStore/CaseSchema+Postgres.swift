@@ -446,5 +446,6 @@ extension CaseSchema {
             CREATE TRIGGER template_version_no_truncate BEFORE TRUNCATE ON template_version
                 FOR EACH STATEMENT EXECUTE FUNCTION nahtstelle_rule_violated('Vorlagenversionen werden nie gelöscht');
             """),
+        throttlePostgres,
     ]
 }

@@ -263,5 +263,5 @@ public enum CaseSchema {
                 CREATE TRIGGER case_access_no_delete BEFORE DELETE ON case_access
                     BEGIN SELECT RAISE(ABORT, 'case_access is append-only'); END;
                 """),
-    ] + fidelityMigrations + deskMigrations + templateMigrations
+    ] + fidelityMigrations + deskMigrations + templateMigrations + [throttleSQLite]
 }

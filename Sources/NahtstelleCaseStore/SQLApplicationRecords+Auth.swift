@@ -51,21 +51,24 @@ extension SQLApplicationRecords: AuthRecords {
                        arguments: [lastSeenBefore.timeIntervalSince1970, createdBefore.timeIntervalSince1970])
     }
 
-    package func loginFailureCount(username: String, clientAddress: String, since: Date) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM auth_failure WHERE username = ? AND client_address = ? AND at >= ?",
-                         arguments: [username, clientAddress, since.timeIntervalSince1970]) ?? 0
+    package func takeLoginAttempt(username: String, clientAddress: String, at: Date, windowStartsAfter: Date) throws -> Int {
+        // The SET expressions read the row as it was; a window older than the limit starts anew.
+        let row = try SQLRow.fetchOne(db, sql: """
+            INSERT INTO auth_throttle (username, client_address, window_start, attempts) VALUES (?, ?, ?, 1)
+            ON CONFLICT (username, client_address) DO UPDATE SET
+                attempts = CASE WHEN auth_throttle.window_start < ? THEN 1 ELSE auth_throttle.attempts + 1 END,
+                window_start = CASE WHEN auth_throttle.window_start < ? THEN excluded.window_start ELSE auth_throttle.window_start END
+            RETURNING attempts
+            """, arguments: [username, clientAddress, at.timeIntervalSince1970, windowStartsAfter.timeIntervalSince1970,
+                             windowStartsAfter.timeIntervalSince1970])
+        return row.map { $0["attempts"] } ?? 1
     }
 
-    package func insertLoginFailure(username: String, clientAddress: String, at: Date) throws {
-        try db.execute(sql: "INSERT INTO auth_failure (username, client_address, at) VALUES (?, ?, ?)",
-                       arguments: [username, clientAddress, at.timeIntervalSince1970])
+    package func deleteLoginAttempts(windowStartedBefore: Date) throws {
+        try db.execute(sql: "DELETE FROM auth_throttle WHERE window_start < ?", arguments: [windowStartedBefore.timeIntervalSince1970])
     }
 
-    package func deleteLoginFailures(before: Date) throws {
-        try db.execute(sql: "DELETE FROM auth_failure WHERE at < ?", arguments: [before.timeIntervalSince1970])
-    }
-
-    package func deleteLoginFailures(username: String, clientAddress: String) throws {
-        try db.execute(sql: "DELETE FROM auth_failure WHERE username = ? AND client_address = ?", arguments: [username, clientAddress])
+    package func deleteLoginAttempts(username: String, clientAddress: String) throws {
+        try db.execute(sql: "DELETE FROM auth_throttle WHERE username = ? AND client_address = ?", arguments: [username, clientAddress])
     }
 }

@@ -54,10 +54,15 @@ package protocol AuthRecords {
     func deleteSessions(username: String) throws
     /// The expired sessions of everyone.
     func deleteSessions(lastSeenBefore: Date, createdBefore: Date) throws
-    func loginFailureCount(username: String, clientAddress: String, since: Date) throws -> Int
-    func insertLoginFailure(username: String, clientAddress: String, at: Date) throws
-    func deleteLoginFailures(before: Date) throws
-    func deleteLoginFailures(username: String, clientAddress: String) throws
+    /// Counts a sign-in attempt of a user from an address before its password is checked, and
+    /// returns the attempts of the current window including this one. A window that started
+    /// before `windowStartsAfter` starts anew at `at`. Concurrent attempts of the same user and
+    /// address are counted one after the other, on every node.
+    func takeLoginAttempt(username: String, clientAddress: String, at: Date, windowStartsAfter: Date) throws -> Int
+    /// The counters of windows started before an instant (the table stays small).
+    func deleteLoginAttempts(windowStartedBefore: Date) throws
+    /// A successful sign-in forgets the attempts of its user and address.
+    func deleteLoginAttempts(username: String, clientAddress: String) throws
 }
 
 /// The installation's settings (key and value as text).

@@ -62,13 +62,17 @@ public struct AuthRepository: Sendable {
         try writer.read { try $0.passwordHash(username: username) }
     }
 
+    /// Opens a session after a successful sign-in, in one transaction with forgetting the sign-in
+    /// attempts of the user from that address (see `takeAttempt`).
     public func createSession(tokenHash: String, username: String, csrfToken: String, clientAddress: String?) throws -> SessionRecord {
         let at = clock()
         let session = SessionRecord(tokenHash: tokenHash, username: username, csrfToken: csrfToken, createdAt: at, lastSeenAt: at)
         try writer.write { db in
             try db.insertSession(session, clientAddress: clientAddress)
-            // Expired sessions of everyone go on the way (the table stays small).
+            if let clientAddress { try db.deleteLoginAttempts(username: username, clientAddress: clientAddress) }
+            // Expired sessions and old attempt windows of everyone go on the way (the tables stay small).
             try db.deleteSessions(lastSeenBefore: at.addingTimeInterval(-Self.idleTimeout), createdBefore: at.addingTimeInterval(-Self.absoluteLifetime))
+            try db.deleteLoginAttempts(windowStartedBefore: at.addingTimeInterval(-86_400))
         }
         return session
     }
@@ -93,22 +97,18 @@ public struct AuthRepository: Sendable {
         try writer.write { try $0.deleteSession(tokenHash: tokenHash) }
     }
 
-    /// Failed logins for this user from this address within the window.
-    public func recentFailures(username: String, clientAddress: String) throws -> Int {
-        let since = clock().addingTimeInterval(-Self.failureWindow)
-        return try writer.read { try $0.loginFailureCount(username: username, clientAddress: clientAddress, since: since) }
-    }
-
-    public func recordFailure(username: String, clientAddress: String) throws {
+    /// Takes a sign-in attempt for this user from this address before the password is checked:
+    /// `false` when `maxFailures` attempts were taken within `failureWindow` already (the caller
+    /// answers 429). An attempt counts as failed until a session is opened (`createSession`), so
+    /// that parallel attempts cannot all pass while their passwords are checked: at most
+    /// `maxFailures` sign-ins of one user from one address are checked at once, on all nodes.
+    public func takeAttempt(username: String, clientAddress: String) throws -> Bool {
         let at = clock()
-        try writer.write { db in
-            try db.insertLoginFailure(username: username, clientAddress: clientAddress, at: at)
-            try db.deleteLoginFailures(before: at.addingTimeInterval(-86_400))
+        let attempts = try writer.write { db in
+            try db.takeLoginAttempt(username: username, clientAddress: clientAddress, at: at,
+                                    windowStartsAfter: at.addingTimeInterval(-Self.failureWindow))
         }
-    }
-
-    public func clearFailures(username: String, clientAddress: String) throws {
-        try writer.write { try $0.deleteLoginFailures(username: username, clientAddress: clientAddress) }
+        return attempts <= Self.maxFailures
     }
 }
 

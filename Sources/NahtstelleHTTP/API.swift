@@ -40,8 +40,10 @@ struct API: Sendable {
         let cost = core.settings.bcryptCost
         return try await core.run(context) { () -> (String, SessionRecord, StaffMember, String?) in
             let auth = service.auth
-            if try auth.recentFailures(username: username, clientAddress: address) >= AuthRepository.maxFailures {
-                throw APIError(.tooManyRequests, "rate-limited", "Zu viele fehlgeschlagene Anmeldungen. Bitte in 5 Minuten nochmals versuchen.",
+            // The attempt is taken (and counted as failed) before the slow password check, so that
+            // parallel attempts through any node cannot pass the limit together.
+            guard try auth.takeAttempt(username: username, clientAddress: address) else {
+                throw APIError(.tooManyRequests, "rate-limited", "Zu viele Anmeldeversuche für diesen Benutzer von dieser Adresse (höchstens 5 in 5 Minuten, auch gleichzeitige). Bitte in 5 Minuten nochmals versuchen.",
                                headers: [.retryAfter: "300"])
             }
             let verified: Bool
@@ -59,10 +61,8 @@ struct API: Sendable {
                 verified = false
             }
             guard verified, let user = try? service.staff(username) else {
-                try auth.recordFailure(username: username, clientAddress: address)
                 throw APIError(.unauthorized, "invalid-credentials", "Benutzername oder Passwort ist falsch. Bitte nochmals versuchen.")
             }
-            try auth.clearFailures(username: username, clientAddress: address)
             let token = ServerCore.randomToken()
             let session = try auth.createSession(tokenHash: ServerCore.sha256Hex(token), username: user.username,
                                                  csrfToken: ServerCore.randomToken(), clientAddress: address)

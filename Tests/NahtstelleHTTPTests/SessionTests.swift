@@ -65,6 +65,34 @@ struct SessionTests {
         }
     }
 
+    @Test("Gleichzeitige Fehlversuche: genau 5 werden geprüft, die übrigen 429 (Versuch zählt vor der Passwortprüfung)")
+    func rateLimitHoldsForParallelAttempts() async throws {
+        let s = try TestServer()
+        try await s.test { client in
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for i in 0..<16 {
+                    group.addTask {
+                        try await client.execute(uri: "/api/session", method: .post, headers: jsonHeaders,
+                                                 body: body(#"{"username":"m.bucher","password":"falsch-\#(i)"}"#)).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .unauthorized }.count == 5, "\(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 11, "\(statuses)")
+            // A success forgets the attempts: after the window, sign in, then fail again five times before 429.
+            s.clock.advance(days: 6.0 / 1440)
+            #expect(try await client.execute(uri: "/api/session", method: .post, headers: jsonHeaders,
+                                             body: body(#"{"username":"m.bucher","password":"testpasswort1"}"#)).status == .ok)
+            for _ in 0..<5 {
+                #expect(try await client.execute(uri: "/api/session", method: .post, headers: jsonHeaders,
+                                                 body: body(#"{"username":"m.bucher","password":"falsch"}"#)).status == .unauthorized)
+            }
+            #expect(try await client.execute(uri: "/api/session", method: .post, headers: jsonHeaders,
+                                             body: body(#"{"username":"m.bucher","password":"falsch"}"#)).status == .tooManyRequests)
+        }
+    }
+
     @Test("Sitzung läuft nach 30 Minuten ohne Aktivität und nach 12 Stunden ab")
     func sessionExpiry() async throws {
         let s = try TestServer()

@@ -27,7 +27,7 @@ import uuid
 import pytest
 
 from conftest import ROOT, nahtstelle_bin
-from server_support import Server, wait_for
+from server_support import PASSWORD, Server, wait_for
 from test_server import alv_application, new_check_tasks
 
 TIMER_PROCESS = """<?xml version="1.0" encoding="UTF-8"?>
@@ -130,14 +130,31 @@ def test_fifty_claims_and_completions_spread_over_three_nodes(nodes):
 
     # 24 applications at once through the three nodes: each gets its own case number (two that
     # chose the same next number meet on the key; the later one runs again and takes the next).
+    # One sign-in, its token used through every node (sign-ins of one user and address are
+    # limited to 5 at once, see the end of this test).
+    frei = a.client("n.frei").token
+
     def submit(i):
-        cl = nodes.servers[i % 3].client("n.frei")
+        cl = nodes.servers[i % 3].client()
+        cl.token = frei
         return cl.post("/api/cases", {"receiverOffice": "rav-wolhusen", "values": alv_application(400 + i, last="Gleichzeitig%d" % i)})
 
     with concurrent.futures.ThreadPoolExecutor(24) as pool:
         answers = list(pool.map(submit, range(24)))
     assert [status for status, _ in answers] == [201] * 24, answers
     assert len({created["id"] for _, created in answers}) == 24
+
+    # The sign-in limit holds across nodes: 20 wrong passwords at once for one user from one
+    # address, spread over the three nodes, give exactly 5 answers 401 and 15 answers 429
+    # (each attempt is counted before its password is checked); the right password is refused too.
+    def wrong(i):
+        return nodes.servers[i % 3].client().post("/api/session", {"username": "k.bucheli", "password": "falsch-%d" % i})[0]
+
+    with concurrent.futures.ThreadPoolExecutor(20) as pool:
+        statuses = list(pool.map(wrong, range(20)))
+    assert statuses.count(401) == 5 and statuses.count(429) == 15, statuses
+    right = nodes.servers[1].client().post("/api/session", {"username": "k.bucheli", "password": PASSWORD})
+    assert right[0] == 429, right
 
 
 def test_two_hundred_timers_due_at_once_fire_once_each(nodes, tmp_path):
