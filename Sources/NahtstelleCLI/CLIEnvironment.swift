@@ -97,14 +97,21 @@ extension CLIEnvironment {
                           access: SQLiteEngineStore.Access = .readWrite) throws -> any EngineStore {
         do {
             let location = StoreLocation(path)
-            if location.isPostgres { return try location.open().store }
+            if location.isPostgres { return try openPostgres(location).store }
             return try SQLiteEngineStore(path: path, migrations: migrations, access: access)
-        } catch let error as PostgresStoreError {
-            throw CLIError(error.message)
         } catch let error as StoreError {
             throw CLIError(error.message)
         } catch let error as DatabaseError {
             throw CLIError(databaseMessage(error, path: path))
+        }
+    }
+
+    /// A PostgreSQL installation with the application's tables (one pool, migrated once).
+    static func openPostgres(_ location: StoreLocation) throws -> SQLApplicationStorage {
+        do {
+            return try location.open()
+        } catch let error as PostgresStoreError {
+            throw CLIError(error.message)
         }
     }
 
@@ -128,9 +135,8 @@ extension CLIEnvironment {
     /// Whether the file holds OPTIMA cases: a read-only look, no migrations, no second store.
     /// On PostgreSQL (whose database always has the tables): whether a case is stored.
     static func holdsCases(_ path: String) throws -> Bool {
-        if StoreLocation(path).isPostgres {
-            return try ApplicationTables(storage: SQLApplicationStorage(store: try openStore(path), location: StoreLocation(path))).holdsCases()
-        }
+        let location = StoreLocation(path)
+        if location.isPostgres { return try ApplicationTables(storage: try openPostgres(location)).holdsCases() }
         guard FileManager.default.fileExists(atPath: path) else { return false }
         _ = SQLiteEngineStore.processSettings  // before SQLite's first connection
         var configuration = Configuration()

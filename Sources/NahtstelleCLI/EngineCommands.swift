@@ -23,6 +23,15 @@ struct DatabaseOptions: ParsableArguments {
     ///   file (and its folder); every other command says the database was not found.
     func engine(create: Bool = false) throws -> Engine {
         try CLIEnvironment.checkDatabase(db, create: create)
+        let location = StoreLocation(db)
+        if location.isPostgres {
+            // One store for both questions (cases or not, the engine): each opening is a pool of connections.
+            let storage = try CLIEnvironment.openPostgres(location)
+            guard try ApplicationTables(storage: storage).holdsCases() else { return try CLIEnvironment.engine(store: storage.store) }
+            do { return try OptimaService(storage: storage, resources: .init(root: ".")).engine } catch let error as CaseServiceError {
+                throw CLIError(error.description)
+            }
+        }
         if try holdsCases() {
             do {
                 return try OptimaService(databasePath: db, resources: .init(root: ".")).engine
