@@ -37,10 +37,15 @@ import PostgresNIO
 /// **Connections.** A pool of `pool_size` connections (default 8); each transaction holds one
 /// from `BEGIN` to `COMMIT`/`ROLLBACK`. Statements block the calling thread on postgres-nio's
 /// futures (see `PostgresSession`): the protocol is synchronous and is called off the event loops.
-/// The command path's writes are prepared once per connection; `BEGIN`, the instance update and
-/// the history line go out without waiting (their errors fail the transaction at its next
-/// statement or its `COMMIT`), so a task completion costs three round trips: mark done, insert
-/// the next task, and instance + history + `COMMIT` together.
+/// postgres-nio sends one statement per server round trip, so the command path's writes are
+/// prepared once per connection and merged in pairs (data-modifying `WITH`): a task completion
+/// is four statements — `BEGIN`; mark done + insert the next task (the engine needs its id); the
+/// instance update + the history line; `COMMIT` — and the calling thread waits twice (for the
+/// new id, and for the `COMMIT`). `markCompleted` answers `true` before the database does and its
+/// UPDATE goes out with the insert; if the row was not completable after all, nothing commits
+/// and the command runs again with the completion waited for (`AssumedCompletionFailed`), so the
+/// engine decides on the real answer as on SQLite. Every write sent without waiting is checked
+/// before the `COMMIT` is acknowledged: its error fails the transaction.
 public final class PostgresEngineStore: EngineStore {
     public let location: PostgresLocation
     let pool: ConnectionPool
@@ -67,9 +72,15 @@ public final class PostgresEngineStore: EngineStore {
     public func write<T>(_ body: (any EngineTransaction) throws -> T) throws -> T {
         try pool.withSession { session in
             var attempt = 1
+            // Completions are answered before the database confirms them (see `markCompleted`)
+            // until one turns out wrong; the run after that waits for them.
+            var assumesCompletions = true
             while true {
                 do {
-                    return try transaction(session, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ", body)
+                    return try transaction(session, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ", assumesCompletions: assumesCompletions, body)
+                } catch is AssumedCompletionFailed {
+                    // Not a race to back off from: the same snapshot rules, only the answer was guessed.
+                    assumesCompletions = false
                 } catch let error as PostgresStoreError where error.isSerializationFailure {
                     guard attempt < Self.maxAttempts else { throw EngineError.tooManyConcurrentChanges(attempts: attempt) }
                     // A short random pause, growing: the commands that collided do not meet again at once.
@@ -101,23 +112,30 @@ public final class PostgresEngineStore: EngineStore {
         }
     }
 
-    /// `begin` … `COMMIT` around `body`, rolled back on any error. `BEGIN` goes out with the
-    /// body's first statement (pipelined), so a transaction costs one round trip for it less;
-    /// statements sent without waiting (history lines) are checked by the `COMMIT`.
-    private func transaction<T>(_ session: PostgresSession, begin: PostgresQuery, _ body: (PostgresTransaction) throws -> T) throws -> T {
-        session.send(begin)
+    /// `begin` … `COMMIT` around `body`, rolled back on any error. `BEGIN` is sent without
+    /// waiting, so the calling thread blocks once for it and the body's first statement; the
+    /// write held back last and the statements sent without waiting are sent, and checked, before
+    /// the `COMMIT` is acknowledged (the connection answers in order, and `query` checks them
+    /// first). A transaction that found a completion assumed wrongly never commits.
+    private func transaction<T>(_ session: PostgresSession, begin: String, assumesCompletions: Bool = false,
+                                _ body: (PostgresTransaction) throws -> T) throws -> T {
         do {
-            let result = try body(PostgresTransaction(session))
-            try session.query("COMMIT")
+            // Prepared like the command path's writes: the server parses each once per connection.
+            try session.send(prepared: begin, [])
+            let result = try body(PostgresTransaction(session, assumesCompletions: assumesCompletions))
+            if session.hasAssumedCompletionFailed { throw AssumedCompletionFailed() }
+            _ = try session.execute(prepared: "COMMIT", [])
             return result
         } catch {
-            session.discardSent()
+            let assumedWrongly = session.discardSent()
             do {
                 try session.query("ROLLBACK")
             } catch {
                 // The connection's state is unknown: the pool closes it instead of reusing it.
                 throw BrokenSession(underlying: error)
             }
+            // The body decided on a completion that was not made: its own error does not count.
+            if assumedWrongly { throw AssumedCompletionFailed() }
             throw error
         }
     }

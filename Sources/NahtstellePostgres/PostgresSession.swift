@@ -15,12 +15,25 @@ import Synchronization
 /// the engine from `async` tests; with every pool thread blocked on a semaphore, the task that
 /// would signal it never runs). `wait()` needs no other thread than the event loop's, and it
 /// traps (rather than deadlocks) if it is ever called on an event loop.
+///
+/// **What a round trip is here.** postgres-nio (1.x) does not pipeline on the wire: its
+/// connection sends a statement only after the server's `ReadyForQuery` for the one before. A
+/// statement sent without waiting (`send`) saves the calling thread a block and a wake-up, but
+/// the server still answers it on its own: every statement is one server round trip. So the
+/// command path also *merges* statements: a write whose answer can be checked later is held back
+/// (`hold`) and, when the write that follows it can carry it, both go out as one statement
+/// (data-modifying `WITH`); otherwise the held write goes out alone before anything else.
 final class PostgresSession: Sendable {
     let connection: PostgresConnection
     let logger: Logger
-    /// Statements sent without waiting for their answer, checked by the next wait; with the
-    /// conflict to throw if one fails as a stale optimistic update (SQLSTATE `NZ001`).
-    private let pending = Mutex<[(EventLoopFuture<Void>, EngineError?)]>([])
+    /// Statements sent without waiting for their answer, checked by the next wait; with what a
+    /// failure as a stale optimistic write (SQLSTATE `NZ001`) means.
+    private let pending = Mutex<[(EventLoopFuture<Void>, StaleWrite?)]>([])
+    /// The write held back for the next statement to carry (see `hold`); at most one.
+    private let held = Mutex<HeldWrite?>(nil)
+    /// Set when this transaction found a completion assumed wrongly (`assumedCompletionFailed`),
+    /// so that a body that caught the error cannot commit, and the rollback knows to run again.
+    private let completionAssumedWrongly = Atomic<Bool>(false)
     /// The command path's statements, prepared on this connection at their first use: the server
     /// parses and plans them once instead of at every execution.
     private let prepared = Mutex<[String: PreparedQuery]>([:])
@@ -35,6 +48,7 @@ final class PostgresSession: Sendable {
     /// Runs one statement and returns its rows and row count.
     @discardableResult
     func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
+        try sendHeld()
         let future = connection.query(query, logger: logger)
         // A connection answers in order: the statements sent before are done when this one is,
         // and the first of them that failed is the error (the later ones only failed with it).
@@ -46,17 +60,10 @@ final class PostgresSession: Sendable {
         }
     }
 
-    /// Sends a statement without waiting for its answer (`BEGIN`, a history line): it costs no
-    /// round trip of its own. Its error, if any, is thrown by the next `query` or `checkSent`,
-    /// still inside the transaction, so the transaction fails as if the statement had thrown.
-    func send(_ query: PostgresQuery, conflict: EngineError? = nil) {
-        let future = connection.query(query, logger: logger).map { _ in }
-        pending.withLock { $0.append((future, conflict)) }
-    }
-
     /// Runs a statement of the command path, prepared once on this connection; returns its rows
     /// (an UPDATE whose row count matters says `RETURNING 1`).
     func execute(prepared sql: String, _ binds: [PostgresData]) throws -> [PostgresRow] {
+        try sendHeld()
         let future = try preparedStatement(sql).execute(binds)
         try checkSent()
         do {
@@ -66,10 +73,39 @@ final class PostgresSession: Sendable {
         }
     }
 
-    /// `send` for a prepared statement of the command path.
-    func send(prepared sql: String, _ binds: [PostgresData], conflict: EngineError? = nil) throws {
+    /// Sends a prepared statement of the command path (`BEGIN`, a history line) without waiting
+    /// for its answer: the calling thread does not block for it. Its error, if any, is thrown by
+    /// the next `query`/`execute` or `checkSent`, still inside the transaction, so the transaction
+    /// fails as if the statement had thrown; `stale` says what its `NZ001` means.
+    func send(prepared sql: String, _ binds: [PostgresData], stale: StaleWrite? = nil) throws {
+        try sendHeld()
         let future = try preparedStatement(sql).execute(binds).map { _ in }
-        pending.withLock { $0.append((future, conflict)) }
+        pending.withLock { $0.append((future, stale)) }
+    }
+
+    /// Keeps a write back instead of sending it: the next statement of the transaction either
+    /// carries it (`takeHeld`, one statement and one round trip for both) or is preceded by it
+    /// (`sendHeld`), so the order of the transaction's statements is the order of the calls.
+    func hold(_ write: HeldWrite) throws {
+        try sendHeld()
+        held.withLock { $0 = write }
+    }
+
+    /// The held write, if it is of `kind`, taken for the caller to merge into its own statement.
+    func takeHeld(_ kind: HeldWrite.Kind) -> HeldWrite? {
+        held.withLock { write in
+            guard let taken = write, taken.kind == kind else { return nil }
+            write = nil
+            return taken
+        }
+    }
+
+    /// Sends the held write on its own (without waiting): before any other statement, and before
+    /// `COMMIT`.
+    func sendHeld() throws {
+        guard let write = held.withLock({ write in defer { write = nil }; return write }) else { return }
+        let future = try preparedStatement(write.sql).execute(write.binds).map { _ in }
+        pending.withLock { $0.append((future, write.stale)) }
     }
 
     private func preparedStatement(_ sql: String) throws -> PreparedQuery {
@@ -86,13 +122,34 @@ final class PostgresSession: Sendable {
         }
     }
 
-    /// Waits for the statements sent without waiting, ignoring their errors (before a `ROLLBACK`).
-    func discardSent() {
+    /// Drops the held write and waits for the statements sent without waiting, ignoring their
+    /// errors (before a `ROLLBACK`). Returns whether this transaction found a completion the
+    /// store had assumed (`StaleWrite.assumedCompletion`) not completable: then the body ran on a
+    /// wrong answer, and its own error (if any) is not the one to report.
+    func discardSent() -> Bool {
+        held.withLock { $0 = nil }
         let sent = pending.withLock { queued in
             defer { queued.removeAll() }
             return queued
         }
-        for (statement, _) in sent { _ = try? statement.wait() }
+        for (statement, stale) in sent {
+            do {
+                _ = try statement.wait()
+            } catch {
+                if case .assumedCompletion = stale, PostgresStoreError.sqlState(of: error) == "NZ001" { _ = assumedCompletionFailed() }
+            }
+        }
+        return completionAssumedWrongly.exchange(false, ordering: .relaxed)
+    }
+
+    /// Whether this transaction found a completion assumed wrongly (it must not commit).
+    var hasAssumedCompletionFailed: Bool { completionAssumedWrongly.load(ordering: .relaxed) }
+
+    /// Records that a completion `markCompleted` answered `true` for was not made; returns the
+    /// error that runs the transaction again.
+    func assumedCompletionFailed() -> AssumedCompletionFailed {
+        completionAssumedWrongly.store(true, ordering: .relaxed)
+        return AssumedCompletionFailed()
     }
 
     /// Waits for the statements sent without waiting; throws the first one's error.
@@ -101,11 +158,16 @@ final class PostgresSession: Sendable {
             defer { queued.removeAll() }
             return queued
         }
-        for (statement, conflict) in sent {
+        for (statement, stale) in sent {
             do {
                 _ = try statement.wait()
             } catch {
-                if let conflict, PostgresStoreError.sqlState(of: error) == "NZ001" { throw conflict }
+                if let stale, PostgresStoreError.sqlState(of: error) == "NZ001" {
+                    switch stale {
+                    case .conflict(let conflict): throw conflict
+                    case .assumedCompletion: throw assumedCompletionFailed()
+                    }
+                }
                 throw PostgresStoreError.statement(error, sql: (error as? PSQLError)?.query?.sql ?? "")
             }
         }
@@ -114,8 +176,35 @@ final class PostgresSession: Sendable {
     /// Closes the connection without waiting. The connection stays referenced until it is
     /// closed (postgres-nio requires a connection to be closed before it is released).
     func close() {
+        held.withLock { $0 = nil }
         pending.withLock { $0.removeAll() }
         let connection = connection
         connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
 }
+
+/// What a write sent without waiting means when it fails as stale (`nahtstelle_expect_one_row`,
+/// SQLSTATE `NZ001`).
+enum StaleWrite: Sendable {
+    /// An optimistic update whose version was no longer stored: the engine's conflict.
+    case conflict(EngineError)
+    /// A task completion that `markCompleted` answered `true` for before the database did: the
+    /// transaction runs again with the completion waited for (`AssumedCompletionFailed`).
+    case assumedCompletion
+}
+
+/// A command-path write kept back by `PostgresSession.hold` for the next statement to carry.
+struct HeldWrite: Sendable {
+    enum Kind: Sendable { case taskCompletion, instanceUpdate }
+    var kind: Kind
+    /// The statement that goes out when nothing carries the write (checked with `stale`).
+    var sql: String
+    /// Its values; a statement that carries the write takes them as its first parameters.
+    var binds: [PostgresData]
+    var stale: StaleWrite
+}
+
+/// `markCompleted` answered `true` without waiting, and the database found the task no longer
+/// completable at that version. The transaction is rolled back and run again with completions
+/// waited for, so the engine gets the real answer (`false`) and decides on it, as on SQLite.
+struct AssumedCompletionFailed: Error {}

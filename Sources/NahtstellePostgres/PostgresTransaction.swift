@@ -7,9 +7,12 @@ import PostgresNIO
 /// it was handed to. The same statements, orderings and conflict answers as `SQLiteTransaction`.
 public struct PostgresTransaction: EngineTransaction {
     let session: PostgresSession
+    /// Whether `markCompleted` answers `true` without waiting for the database (see there).
+    let assumesCompletions: Bool
 
-    init(_ session: PostgresSession) {
+    init(_ session: PostgresSession, assumesCompletions: Bool = false) {
         self.session = session
+        self.assumesCompletions = assumesCompletions
     }
 
     // MARK: Running statements
@@ -132,22 +135,29 @@ public struct PostgresTransaction: EngineTransaction {
             """)
     }
 
-    /// Sent without waiting for the row count: when no row is at `expectedVersion`, the statement
-    /// fails (`nahtstelle_expect_one_row`), which aborts the transaction, and the next statement or
-    /// the COMMIT throws the conflict — the same `EngineError` SQLite's store throws at once.
-    /// (The engine writes each instance last in its command, then its history line and COMMIT:
-    /// the three go out together.)
+    /// Not sent at once: held back for the history line that follows it in every engine command
+    /// (see `appendHistory`), and sent without waiting for its row count. When no row is at
+    /// `expectedVersion`, the statement fails (`nahtstelle_expect_one_row`), which aborts the
+    /// transaction, and the next statement or the COMMIT throws the conflict — the same
+    /// `EngineError` SQLite's store throws at once.
     public func updateInstance(_ r: InstanceRecord, expectedVersion: Int64) throws {
         // Not the business key: it is set once.
-        try session.send(prepared: """
-            WITH changed AS (
-                UPDATE instance SET status = $1, version = $2, state = $3, ended_at = $4, end_event_id = $5
-                WHERE id = $6 AND version = $7 RETURNING 1)
-            SELECT nahtstelle_expect_one_row((SELECT count(*) FROM changed))
-            """, [.text(r.status.rawValue), .int(r.version), PostgresData(bytes: r.state), .date(r.endedAt), .text(r.endEventID), .int(r.id),
-                  .int(expectedVersion)],
-            conflict: EngineError.instanceChangedConcurrently(r.id))
+        let binds: [PostgresData] = [.text(r.status.rawValue), .int(r.version), PostgresData(bytes: r.state), .date(r.endedAt),
+                                     .text(r.endEventID), .int(r.id), .int(expectedVersion)]
+        try session.hold(HeldWrite(kind: .instanceUpdate, sql: Self.updateInstanceChecked, binds: binds,
+                                   stale: .conflict(EngineError.instanceChangedConcurrently(r.id))))
     }
+
+    /// The instance update with its seven parameters, alone (`updateInstanceChecked`) or carried
+    /// by the history line (`updateInstanceAndAppendHistory`).
+    private static let updateInstanceSQL = """
+        UPDATE instance SET status = $1, version = $2, state = $3, ended_at = $4, end_event_id = $5
+        WHERE id = $6 AND version = $7 RETURNING 1
+        """
+    private static let updateInstanceChecked = """
+        WITH changed AS (\(updateInstanceSQL))
+        SELECT nahtstelle_expect_one_row((SELECT count(*) FROM changed))
+        """
 
     public func changeDefinition(instanceID: Int64, to definitionID: Int64, expectedVersion: Int64) throws {
         let changed = try execute("""
@@ -199,20 +209,45 @@ public struct PostgresTransaction: EngineTransaction {
         try row(TaskQuerySQL.count(q, upTo: cap)) { try $0.int(0) } ?? 0
     }
 
+    /// When the completion of the task before is held back (`markCompleted`), it goes out in the
+    /// same statement, ahead of the insert: one round trip for both. The insert then only happens
+    /// if the completion changed its row, and no row back means the completion was assumed wrongly.
     public func insertTask(_ r: TaskRecord) throws -> Int64 {
-        let rows = try session.execute(prepared: """
-            INSERT INTO task (instance_id, process_id, business_key, element_id, name, role, office, assignee, form_key, state, due_at,
-                              created_at, claimed_at, ended_at, completed_by, token_id, version)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id
-            """, [.int(r.instanceID), .text(r.processID), .text(r.businessKey), .text(r.elementID), .text(r.name), .text(r.role),
-                  .text(r.office), .text(r.assignee), .text(r.formKey), .text(r.state.rawValue), .date(r.dueAt), .date(r.createdAt),
-                  .date(r.claimedAt), .date(r.endedAt), .text(r.completedBy), .int(Int64(r.tokenID)), .int(r.version)])
+        let binds: [PostgresData] = [
+            .int(r.instanceID), .text(r.processID), .text(r.businessKey), .text(r.elementID), .text(r.name), .text(r.role),
+            .text(r.office), .text(r.assignee), .text(r.formKey), .text(r.state.rawValue), .date(r.dueAt), .date(r.createdAt),
+            .date(r.claimedAt), .date(r.endedAt), .text(r.completedBy), .int(Int64(r.tokenID)), .int(r.version)]
+        let rows: [PostgresRow]
+        if let completion = session.takeHeld(.taskCompletion) {
+            // The completion's row is changed before the insert reads `completed` (its count is
+            // the insert's condition), so a task that follows on the same token does not meet the
+            // open one in `task_open_per_token`: the same order as two statements.
+            rows = try session.execute(prepared: Self.completeTaskAndInsertTask, completion.binds + binds)
+            if rows.isEmpty { throw session.assumedCompletionFailed() }
+        } else {
+            rows = try session.execute(prepared: Self.insertTaskSQL, binds)
+        }
         // The value comes in binary (8 bytes, big-endian), whatever format the statement's description names.
         guard var bytes = rows.first?.first?.bytes, bytes.readableBytes == 8, let id = bytes.readInteger(as: Int64.self) else {
             throw PostgresStoreError(.statementFailed, "Die Datenbank gab keine neue Nummer zurück.")
         }
         return id
     }
+
+    private static let insertTaskSQL = """
+        INSERT INTO task (instance_id, process_id, business_key, element_id, name, role, office, assignee, form_key, state, due_at,
+                          created_at, claimed_at, ended_at, completed_by, token_id, version)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id
+        """
+    private static let completeTaskAndInsertTask = """
+        WITH completed AS (\(completeTaskSQL))
+        INSERT INTO task (instance_id, process_id, business_key, element_id, name, role, office, assignee, form_key, state, due_at,
+                          created_at, claimed_at, ended_at, completed_by, token_id, version)
+        SELECT $5::bigint, $6::text, $7::text, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text,
+               $15::double precision, $16::double precision, $17::double precision, $18::double precision, $19::text, $20::bigint, $21::bigint
+        WHERE (SELECT count(*) FROM completed) = 1
+        RETURNING id
+        """
 
     public func updateTask(_ r: TaskRecord, expectedVersion: Int64) throws {
         let changed = try execute("""
@@ -224,14 +259,32 @@ public struct PostgresTransaction: EngineTransaction {
         if changed != 1 { throw EngineError.taskChangedConcurrently(r.id) }
     }
 
+    /// With `assumesCompletions` (write transactions until a completion turned out wrong) the
+    /// answer is `true` at once and the UPDATE is held back: the insert of the next task carries
+    /// it (`insertTask`), or it goes out before the next statement, checked like an instance
+    /// update. If the row was not completable after all, the transaction fails with
+    /// `AssumedCompletionFailed` before anything commits, and `PostgresEngineStore.write` runs it
+    /// again without assuming: then this waits for the row count and answers as SQLite's store.
     public func markCompleted(_ task: TaskRecord, by user: String, at: Date) throws -> Bool {
         // Only if still open, at the version the caller saw, and not claimed by someone else.
-        let rows = try session.execute(prepared: """
-            UPDATE task SET state = 'completed', ended_at = $1, completed_by = $2, assignee = COALESCE(assignee, $2), version = version + 1
-            WHERE id = $3 AND version = $4 AND ended_at IS NULL AND (state = 'created' OR assignee = $2) RETURNING 1
-            """, [.date(at), .text(user), .int(task.id), .int(task.version)])
-        return rows.count == 1
+        let binds: [PostgresData] = [.date(at), .text(user), .int(task.id), .int(task.version)]
+        if assumesCompletions {
+            try session.hold(HeldWrite(kind: .taskCompletion, sql: Self.completeTaskChecked, binds: binds, stale: .assumedCompletion))
+            return true
+        }
+        return try session.execute(prepared: Self.completeTaskSQL, binds).count == 1
     }
+
+    /// The completion with its four parameters: waited for (as it is), held and sent alone
+    /// (`completeTaskChecked`), or carried by the next task's insert (`completeTaskAndInsertTask`).
+    private static let completeTaskSQL = """
+        UPDATE task SET state = 'completed', ended_at = $1, completed_by = $2, assignee = COALESCE(assignee, $2), version = version + 1
+        WHERE id = $3 AND version = $4 AND ended_at IS NULL AND (state = 'created' OR assignee = $2) RETURNING 1
+        """
+    private static let completeTaskChecked = """
+        WITH completed AS (\(completeTaskSQL))
+        SELECT nahtstelle_expect_one_row((SELECT count(*) FROM completed))
+        """
 
     // MARK: Jobs
 
@@ -351,14 +404,29 @@ public struct PostgresTransaction: EngineTransaction {
     }
 
     /// Sent without waiting for the answer (an INSERT without result): a failure (the trigger,
-    /// a constraint) fails the transaction at its next statement or its COMMIT.
+    /// a constraint) fails the transaction at its next statement or its COMMIT. The instance
+    /// update held back just before it (`updateInstance`) goes out in the same statement: one
+    /// round trip for both, and a stale version fails the statement as it would fail alone.
     public func appendHistory(_ r: HistoryRecord) throws {
-        try session.send(prepared: """
-            INSERT INTO history (at, actor, command, instance_id, business_key, task_id, element_id, details)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-            """, [.date(r.at), .text(r.actor), .text(r.command), .int(r.instanceID), .text(r.businessKey), .int(r.taskID), .text(r.elementID),
-                  .text(r.details)])
+        let binds: [PostgresData] = [.date(r.at), .text(r.actor), .text(r.command), .int(r.instanceID), .text(r.businessKey), .int(r.taskID),
+                                     .text(r.elementID), .text(r.details)]
+        if let update = session.takeHeld(.instanceUpdate) {
+            try session.send(prepared: Self.updateInstanceAndAppendHistory, update.binds + binds, stale: update.stale)
+        } else {
+            try session.send(prepared: Self.appendHistorySQL, binds)
+        }
     }
+
+    private static let appendHistorySQL = """
+        INSERT INTO history (at, actor, command, instance_id, business_key, task_id, element_id, details)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        """
+    private static let updateInstanceAndAppendHistory = """
+        WITH changed AS (\(updateInstanceSQL)),
+        logged AS (INSERT INTO history (at, actor, command, instance_id, business_key, task_id, element_id, details)
+                   VALUES ($8, $9, $10, $11, $12, $13, $14, $15))
+        SELECT nahtstelle_expect_one_row((SELECT count(*) FROM changed))
+        """
 }
 
 /// Values for the prepared statements' parameters (postgres-nio takes them as `PostgresData`);

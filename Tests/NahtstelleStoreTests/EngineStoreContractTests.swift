@@ -25,6 +25,26 @@ struct EngineStoreContractTests {
         #expect(try store.read { try $0.openTasks(instanceID: instance).count } == 1)
     }
 
+    /// PostgreSQL answers a completion before the database has made it and sends it with the next
+    /// task's insert; when the task was no longer completable, the caller must still get `false`
+    /// (the command runs again), and nothing the body did on the wrong answer may stay.
+    @Test(arguments: StoreBackend.available)
+    func aCompletionThatCannotBeMadeIsAnsweredFalseEvenWithTheNextInsertBehindIt(_ backend: StoreBackend) throws {
+        let store = try backend.makeStore()
+        let instance = try store.write { try StoreSamples.seedInstance($0) }
+        let task = try store.write { tx in try tx.insertTask(StoreSamples.task(instance, token: 3)) }
+        let record = try #require(try store.read { try $0.task(id: task) })
+        #expect(try store.write { try $0.markCompleted(record, by: "anna", at: Date()) })
+        var answers: [Bool] = []
+        try store.write { tx in
+            let done = try tx.markCompleted(record, by: "anna", at: Date())
+            answers.append(done)
+            if done { _ = try tx.insertTask(StoreSamples.task(instance, token: 4)) }
+        }
+        #expect(answers.last == false)
+        #expect(try store.read { try $0.tasks(instanceID: instance) }.map(\.tokenID) == [3])
+    }
+
     @Test(arguments: StoreBackend.available)
     func openAndEndedAreKeptConsistentByTheSchema(_ backend: StoreBackend) throws {
         let store = try backend.makeStore()
