@@ -8,13 +8,18 @@ import Synchronization
 /// transactions per second (`pgbench -N`) with the same number of clients, on the same cluster
 /// in the same run. The engine runs in a schema of its own, dropped at the end; pgbench in the
 /// database's default schema (`pgbench -i` creates and fills its tables there).
+///
+/// Each client count is measured in `rounds` rounds, the two sides taking turns in the order
+/// A B B A A B …: on a shared machine the load drifts, and one long run of each side, one after
+/// the other, gives the drift to one of them. Each side's figure is its total over its rounds.
 enum PostgresEngineBenchmark {
     static let clientCounts = [1, 8, 32]
+    static let rounds = Int(ProcessInfo.processInfo.environment["BENCH_ROUNDS"] ?? "4") ?? 4
 
     static func run(url: String) throws {
         let seconds = max(1, Int(EngineBenchmark.seconds.rounded()))
         let location = try PostgresLocation(url: url)
-        print("Nahtstelle engine on PostgreSQL against pgbench -N — \(location), \(seconds) s per measurement")
+        print("Nahtstelle engine on PostgreSQL against pgbench -N — \(location), \(rounds) rounds of \(seconds) s each side, taking turns")
         try pgbench(["-i", "-q"], location)
 
         let schema = "bench_\(getpid())"
@@ -24,8 +29,26 @@ enum PostgresEngineBenchmark {
         var figures: [String] = []
         var ratios: [String] = []
         for clients in clientCounts {
-            let tps = try pgbenchTPS(clients: clients, seconds: seconds, location)
-            let engine = try engineRun(url: schemaURL + "&pool_size=\(clients)", clients: clients, seconds: Double(seconds))
+            let engineForRounds = try engineReady(url: schemaURL + "&pool_size=\(clients)", clients: clients)
+            var pgTransactions = 0.0, pgSeconds = 0.0
+            var completions = 0, instances = 0, engineSeconds = 0.0
+            for round in 0..<rounds {
+                // A B B A: pgbench first in rounds 0 and 3, the engine first in rounds 1 and 2, …
+                let pgbenchFirst = (round % 4 == 0 || round % 4 == 3)
+                for side in pgbenchFirst ? [true, false] : [false, true] {
+                    if side {
+                        pgTransactions += try pgbenchTPS(clients: clients, seconds: seconds, location) * Double(seconds)
+                        pgSeconds += Double(seconds)
+                    } else {
+                        let run = try engineRun(engineForRounds, clients: clients, seconds: Double(seconds))
+                        completions += run.completions
+                        instances += run.instances
+                        engineSeconds += run.elapsed
+                    }
+                }
+            }
+            let tps = pgTransactions / pgSeconds
+            let engine = EngineBenchmark.EngineFigures(perSecond: Double(completions) / engineSeconds, instances: instances, completions: completions)
             let ratio = engine.perSecond / tps
             print(String(format: "%2d clients: engine %7.0f completions/s (%d instances, %d completions)   pgbench -N %7.0f tps   ratio %.2f",
                          clients, engine.perSecond, engine.instances, engine.completions, tps, ratio))
@@ -36,12 +59,17 @@ enum PostgresEngineBenchmark {
         print((ratios + figures).joined(separator: " "))
     }
 
-    /// `clients` threads, each running whole instances of the bench process on one shared engine.
-    static func engineRun(url: String, clients: Int, seconds: Double) throws -> EngineBenchmark.EngineFigures {
+    /// An engine on a pool of `clients` connections, with the bench process deployed and every
+    /// connection open (they open lazily: before any clock starts).
+    static func engineReady(url: String, clients: Int) throws -> Engine {
         let engine = Engine(store: try PostgresEngineStore(url: url))
         try engine.deploy(source: Array(BenchProcess.xml.utf8), fileName: "bench.bpmn", by: "bench")
-        // Connections open lazily: open them all before the clock starts.
         try warmUp(engine, clients: clients)
+        return engine
+    }
+
+    /// `clients` threads, each running whole instances of the bench process on one shared engine.
+    static func engineRun(_ engine: Engine, clients: Int, seconds: Double) throws -> (completions: Int, instances: Int, elapsed: Double) {
         let tally = Tally()
         let start = Date()
         let group = DispatchGroup()
@@ -65,8 +93,7 @@ enum PostgresEngineBenchmark {
         let elapsed = Date().timeIntervalSince(start)
         let result = tally.counts.withLock { $0 }
         if let failure = result.failure { throw CLIStyleError(failure) }
-        return EngineBenchmark.EngineFigures(perSecond: Double(result.completions) / elapsed, instances: result.instances,
-                                             completions: result.completions)
+        return (result.completions, result.instances, elapsed)
     }
 
     /// One instance per client at the same time, so that every connection of the pool is open.
