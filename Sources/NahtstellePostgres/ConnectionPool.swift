@@ -60,11 +60,23 @@ final class ConnectionPool: Sendable {
                                                             id: id, logger: logger).wait()
             return PostgresSession(connection, logger: logger)
         } catch {
-            let reason = (error as? PSQLError)?.serverInfo?[.message] ?? "\(error)"
+            let reason = Self.reason(error)
             throw PostgresStoreError(.connectionFailed, "Keine Verbindung zur PostgreSQL-Datenbank \(location): \(reason). "
                                      + "Bitte Adresse, Benutzer, Passwort und ob der Server läuft prüfen.",
                                      sqlState: PostgresStoreError.sqlState(of: error))
         }
+    }
+}
+
+extension ConnectionPool {
+    /// Why a connection failed, in words: the server's message (a wrong password, an unknown
+    /// database), else the network's (connection refused, host not found). `PSQLError`'s own
+    /// description deliberately says nothing.
+    static func reason(_ error: any Error) -> String {
+        guard let psql = error as? PSQLError else { return "\(error)" }
+        if let message = psql.serverInfo?[.message] { return message }
+        if let underlying = psql.underlying { return "\(underlying)" }
+        return "\(psql.code)"
     }
 }
 
