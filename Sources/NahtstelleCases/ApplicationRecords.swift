@@ -39,7 +39,7 @@ package protocol DirectoryRecords {
     func save(_ member: StaffMember) throws
 }
 
-/// Passwords (bcrypt hashes), sessions (token hashes) and failed logins of the server.
+/// Passwords (bcrypt hashes), sessions (token hashes) and sign-in attempts of the server.
 package protocol AuthRecords {
     /// Stores a password hash for a user (replacing one).
     func savePasswordHash(_ hash: String, username: String, at: Date) throws
