@@ -42,7 +42,10 @@ struct AccessLogService: Service {
         log.batching = true
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: core.settings.accessLogFlushInterval) }
-            do { _ = try await core.run { try log.flush() } } catch {
+            do { _ = try await core.run { try log.flush() } } catch is CancellationError {
+                // Stopping: the entries stay queued for the flush below (nothing was written).
+                break
+            } catch {
                 logger.error("Zugriffsprotokoll konnte nicht geschrieben werden; nächster Versuch folgt", metadata: ["error": "\(error)"])
             }
         }
