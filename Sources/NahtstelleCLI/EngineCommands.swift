@@ -23,23 +23,25 @@ struct DatabaseOptions: ParsableArguments {
     ///   file (and its folder); every other command says the database was not found.
     func engine(create: Bool = false) throws -> Engine {
         try CLIEnvironment.checkDatabase(db, create: create)
+        let (holdsCases, postgres) = try inspect()
+        guard holdsCases else { return try CLIEnvironment.engine(store: try postgres?.store ?? CLIEnvironment.openStore(db)) }
+        do {
+            let service = try postgres.map { try OptimaService(storage: $0, resources: .init(root: ".")) }
+                ?? OptimaService(databasePath: db, resources: .init(root: "."))
+            return service.engine
+        } catch let error as CaseServiceError {
+            throw CLIError(error.description)
+        }
+    }
+
+    /// Whether the database holds OPTIMA cases, and on PostgreSQL the store opened to find out
+    /// (a pool of connections: the engine uses the same one). On SQLite a read-only look that
+    /// opens no store.
+    private func inspect() throws -> (holdsCases: Bool, postgres: SQLApplicationStorage?) {
         let location = StoreLocation(db)
-        if location.isPostgres {
-            // One store for both questions (cases or not, the engine): each opening is a pool of connections.
-            let storage = try CLIEnvironment.openPostgres(location)
-            guard try ApplicationTables(storage: storage).holdsCases() else { return try CLIEnvironment.engine(store: storage.store) }
-            do { return try OptimaService(storage: storage, resources: .init(root: ".")).engine } catch let error as CaseServiceError {
-                throw CLIError(error.description)
-            }
-        }
-        if try holdsCases() {
-            do {
-                return try OptimaService(databasePath: db, resources: .init(root: ".")).engine
-            } catch let error as CaseServiceError {
-                throw CLIError(error.description)
-            }
-        }
-        return try CLIEnvironment.engine(store: try CLIEnvironment.openStore(db))
+        guard location.isPostgres else { return (try CLIEnvironment.holdsCases(db), nil) }
+        let storage = try CLIEnvironment.openPostgres(location)
+        return (try ApplicationTables(storage: storage).holdsCases(), storage)
     }
 
     /// An engine that only reads: opens the file read-only (a read-only copy or a file without
@@ -53,14 +55,13 @@ struct DatabaseOptions: ParsableArguments {
     /// there every step goes through the case service (forms, permissions, documents).
     func directEngine(_ command: String) throws -> Engine {
         try CLIEnvironment.checkDatabase(db, create: false)
-        if try holdsCases() {
+        let (holdsCases, postgres) = try inspect()
+        if holdsCases {
             throw CLIError("\(db) enthält OPTIMA-Fälle: »\(command)« würde Formularprüfung, Berechtigungen und Dokumente umgehen. "
                            + "Aufgaben über die Fallführung erledigen (nahtstelle inbox/cases; im Browser, sobald die Aufgabenliste läuft).")
         }
-        return try engine()
+        return try CLIEnvironment.engine(store: try postgres?.store ?? CLIEnvironment.openStore(db))
     }
-
-    func holdsCases() throws -> Bool { try CLIEnvironment.holdsCases(db) }
 }
 
 extension TaskRecord {
@@ -181,7 +182,7 @@ struct HistoryCommand: ParsableCommand {
         guard instance != nil || key != nil else { throw CLIError("Geben Sie --instance oder --key an.") }
         try CLIEnvironment.checkDatabase(database.db, create: false)
         let records: [HistoryRecord]
-        if try database.holdsCases() {
+        if try CLIEnvironment.holdsCases(database.db) {
             records = try caseHistory()
         } else {
             let engine = try database.readingEngine()

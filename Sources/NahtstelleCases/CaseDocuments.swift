@@ -21,7 +21,8 @@ public struct DocumentInfo: Sendable, Hashable, Identifiable {
     /// The version of the Word template it was made from (`nil`: made before versions were recorded).
     public var templateVersion: Int? = nil
 
-    package init(id: Int64, caseId: String, template: String, title: String, version: Int, fileName: String, size: Int, createdAt: Date, createdBy: String, elementID: String?, costApprovalID: Int64?, templateVersion: Int? = nil) {
+    package init(id: Int64, caseId: String, template: String, title: String, version: Int, fileName: String, size: Int, createdAt: Date,
+                 createdBy: String, elementID: String?, costApprovalID: Int64?, templateVersion: Int? = nil) {
         self.id = id
         self.caseId = caseId
         self.template = template

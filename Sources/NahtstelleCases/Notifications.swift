@@ -16,7 +16,8 @@ public struct NotificationEntry: Sendable, Hashable, Identifiable {
     public var createdAt: Date
     public var readAt: Date?
 
-    package init(id: Int64, caseId: String?, officeId: String, role: Role?, username: String?, kind: String, text: String, createdAt: Date, readAt: Date?) {
+    package init(id: Int64, caseId: String?, officeId: String, role: Role?, username: String?, kind: String, text: String, createdAt: Date,
+                 readAt: Date?) {
         self.id = id
         self.caseId = caseId
         self.officeId = officeId

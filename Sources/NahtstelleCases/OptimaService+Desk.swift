@@ -62,7 +62,8 @@ public struct SavedFilter: Sendable, Hashable {
     public var assignee: TaskFilter.Assignee?
     public var savedAt: Date
 
-    package init(id: Int64, name: String, role: Role?, process: String?, due: TaskFilter.Due?, assignee: TaskFilter.Assignee?, savedAt: Date) {
+    package init(id: Int64, name: String, role: Role?, process: String?, due: TaskFilter.Due?, assignee: TaskFilter.Assignee?,
+                 savedAt: Date) {
         self.id = id
         self.name = name
         self.role = role

@@ -29,7 +29,9 @@ public struct OwnEntitlementMeasureEntry: Sendable, Hashable, Identifiable {
                               amount: amount, payingOfficeType: payingOfficeType, bookedAt: bookedAt)
     }
 
-    package init(id: Int64, caseId: String, measure: String, provider: String, providerAddress: String?, periodFrom: LocalDate, periodTo: LocalDate, amount: Decimal, payingOfficeId: String, payingOfficeType: InstitutionType, fundingReason: String, bookedAt: LocalDate, bookedBy: String) {
+    package init(id: Int64, caseId: String, measure: String, provider: String, providerAddress: String?, periodFrom: LocalDate,
+                 periodTo: LocalDate, amount: Decimal, payingOfficeId: String, payingOfficeType: InstitutionType, fundingReason: String,
+                 bookedAt: LocalDate, bookedBy: String) {
         self.id = id
         self.caseId = caseId
         self.measure = measure

@@ -24,7 +24,9 @@ public struct StoredCase: Sendable, Hashable, Identifiable {
     public var id: String { optimaCase.id }
     public var processKind: ProcessKind { optimaCase.processKind }
 
-    package init(optimaCase: OptimaCase, payingOfficeId: String, street: String, postalCode: String, city: String, birthDate: LocalDate, remarks: String?, targetGroupExplanation: String, eligibility: StoredEligibility?, applicationValues: [String: Value], optimaInstanceID: Int64?, reducedInstanceID: Int64?, createdAt: Date, createdBy: String) {
+    package init(optimaCase: OptimaCase, payingOfficeId: String, street: String, postalCode: String, city: String, birthDate: LocalDate,
+                 remarks: String?, targetGroupExplanation: String, eligibility: StoredEligibility?, applicationValues: [String: Value],
+                 optimaInstanceID: Int64?, reducedInstanceID: Int64?, createdAt: Date, createdBy: String) {
         self.optimaCase = optimaCase
         self.payingOfficeId = payingOfficeId
         self.street = street
@@ -75,7 +77,11 @@ public struct CostApprovalEntry: Sendable, Hashable, Identifiable {
                      payingOfficeType: payingOfficeType, requestedAt: requestedAt, decidedAt: decidedAt, decision: decision)
     }
 
-    package init(id: Int64, caseId: String, measure: String, provider: String, providerAddress: String?, periodFrom: LocalDate, periodTo: LocalDate, positions: [Value], amount: Decimal, payingOfficeId: String, payingOfficeType: InstitutionType, requestedAt: LocalDate, requestedBy: String, signatureDue: LocalDate, decision: CostApprovalDecision?, decidedAt: LocalDate?, decidedBy: String?, decisionNote: String?, bookedAt: LocalDate?, measureStart: LocalDate?, invoiceForwardedAt: LocalDate?, invoiceAmount: Decimal?, paidAt: LocalDate?) {
+    package init(id: Int64, caseId: String, measure: String, provider: String, providerAddress: String?, periodFrom: LocalDate,
+                 periodTo: LocalDate, positions: [Value], amount: Decimal, payingOfficeId: String, payingOfficeType: InstitutionType,
+                 requestedAt: LocalDate, requestedBy: String, signatureDue: LocalDate, decision: CostApprovalDecision?,
+                 decidedAt: LocalDate?, decidedBy: String?, decisionNote: String?, bookedAt: LocalDate?, measureStart: LocalDate?,
+                 invoiceForwardedAt: LocalDate?, invoiceAmount: Decimal?, paidAt: LocalDate?) {
         self.id = id
         self.caseId = caseId
         self.measure = measure

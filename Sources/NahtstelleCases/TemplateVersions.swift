@@ -17,7 +17,8 @@ public struct TemplateVersionInfo: Sendable, Hashable {
     /// Version 1: the file `templates/<name>.docx` of the installation.
     public var isShipped: Bool { version == 1 }
 
-    package init(template: String, version: Int, size: Int, fileName: String, uploadedAt: Date?, uploadedBy: String?, warnings: [TemplateProblem]) {
+    package init(template: String, version: Int, size: Int, fileName: String, uploadedAt: Date?, uploadedBy: String?,
+                 warnings: [TemplateProblem]) {
         self.template = template
         self.version = version
         self.size = size
