@@ -57,7 +57,7 @@ struct DatabaseOptions: ParsableArguments {
         try CLIEnvironment.checkDatabase(db, create: false)
         let (holdsCases, postgres) = try inspect()
         if holdsCases {
-            throw CLIError("\(db) enthält OPTIMA-Fälle: »\(command)« würde Formularprüfung, Berechtigungen und Dokumente umgehen. "
+            throw CLIError("\(StoreLocation(db)) enthält OPTIMA-Fälle: »\(command)« würde Formularprüfung, Berechtigungen und Dokumente umgehen. "
                            + "Aufgaben über die Fallführung erledigen (nahtstelle inbox/cases; im Browser, sobald die Aufgabenliste läuft).")
         }
         return try CLIEnvironment.engine(store: try postgres?.store ?? CLIEnvironment.openStore(db))
@@ -188,13 +188,13 @@ struct HistoryCommand: ParsableCommand {
             let engine = try database.readingEngine()
             if let instance {
                 guard try engine.instance(id: instance) != nil else {
-                    throw CLIError("Instanz \(instance) gibt es in \(database.db) nicht. Die Nummern zeigt »nahtstelle tasks«.")
+                    throw CLIError("Instanz \(instance) gibt es in \(StoreLocation(database.db)) nicht. Die Nummern zeigt »nahtstelle tasks«.")
                 }
                 records = try engine.history(instanceID: instance)
             } else {
                 records = try engine.history(businessKey: key ?? "")
                 guard !records.isEmpty else {
-                    throw CLIError("Zum Geschäftsschlüssel «\(CLIText.cell(key ?? ""))» gibt es in \(database.db) kein Protokoll. Bitte den Schlüssel prüfen.")
+                    throw CLIError("Zum Geschäftsschlüssel «\(CLIText.cell(key ?? ""))» gibt es in \(StoreLocation(database.db)) kein Protokoll. Bitte den Schlüssel prüfen.")
                 }
             }
         }
