@@ -13,7 +13,10 @@ import Synchronization
 /// A B B A A B …: on a shared machine the load drifts, and one long run of each side, one after
 /// the other, gives the drift to one of them. Each side's figure is its total over its rounds.
 enum PostgresEngineBenchmark {
-    static let clientCounts = [1, 8, 32]
+    /// `BENCH_CLIENTS=8` (or `1,32`) measures only those client counts.
+    static let clientCounts = ProcessInfo.processInfo.environment["BENCH_CLIENTS"].map {
+        $0.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+    } ?? [1, 8, 32]
     static let rounds = Int(ProcessInfo.processInfo.environment["BENCH_ROUNDS"] ?? "4") ?? 4
 
     static func run(url: String) throws {

@@ -277,9 +277,14 @@ public struct PostgresTransaction: EngineTransaction {
 
     /// The completion with its four parameters: waited for (as it is), held and sent alone
     /// (`completeTaskChecked`), or carried by the next task's insert (`completeTaskAndInsertTask`).
-    private static let completeTaskSQL = """
+    ///
+    /// "Still open" is said with `state`, not `ended_at IS NULL` (the same by the table's CHECK):
+    /// with `ended_at IS NULL` the partial index `task_inbox` (…, id) matches too, and a generic
+    /// plan made while the table was small walked that whole index for the id instead of taking
+    /// the primary key — on a connection that plan stays, and the walk grows with the open tasks.
+    package static let completeTaskSQL = """
         UPDATE task SET state = 'completed', ended_at = $1, completed_by = $2, assignee = COALESCE(assignee, $2), version = version + 1
-        WHERE id = $3 AND version = $4 AND ended_at IS NULL AND (state = 'created' OR assignee = $2) RETURNING 1
+        WHERE id = $3 AND version = $4 AND state IN ('created', 'claimed') AND (state = 'created' OR assignee = $2) RETURNING 1
         """
     private static let completeTaskChecked = """
         WITH completed AS (\(completeTaskSQL))

@@ -81,4 +81,28 @@ struct PostgresEngineStoreTests {
         #expect(error?.code == .unknownMigration)
         #expect(error?.message.contains("engine-99-future") == true)
     }
+
+    /// The completion's UPDATE, planned generically as a prepared statement is after a few runs,
+    /// finds its row by the primary key. Saying "open" with `ended_at IS NULL` let the partial
+    /// index `task_inbox` (…, id) match, and the plan made while the table was small walked that
+    /// whole index for the id on every completion — and kept doing so on that connection.
+    @Test(.enabled(if: StoreBackend.postgresURL != nil))
+    func aCompletionFindsItsTaskByThePrimaryKeyInAGenericPlan() throws {
+        let database = try ScratchDatabase(.postgres)
+        let store = try PostgresEngineStore(url: database.location)
+        let statement = PostgresTransaction.completeTaskSQL.replacingOccurrences(of: "'", with: "''")
+        // EXPLAIN only plans (the UPDATE does not run); the DO block fails on any other index.
+        try store.execute(sql: """
+            DO $check$ DECLARE line text; BEGIN
+                SET LOCAL plan_cache_mode = force_generic_plan;
+                EXECUTE 'PREPARE completion(double precision, text, bigint, bigint) AS \(statement)';
+                FOR line IN EXECUTE 'EXPLAIN EXECUTE completion(0, ''anna'', 1, 1)' LOOP
+                    IF line LIKE '%Scan%' AND line NOT LIKE '%Index Scan using task_pkey on task%' THEN
+                        RAISE EXCEPTION 'Plan der Erledigung: %', line;
+                    END IF;
+                END LOOP;
+                DEALLOCATE completion;
+            END $check$
+            """)
+    }
 }
