@@ -116,14 +116,19 @@ public final class PostgresEngineStore: EngineStore {
     /// waiting, so the calling thread blocks once for it and the body's first statement; the
     /// write held back last and the statements sent without waiting are sent, and checked, before
     /// the `COMMIT` is acknowledged (the connection answers in order, and `query` checks them
-    /// first). A transaction that found a completion assumed wrongly never commits.
+    /// first). A transaction that found a completion assumed wrongly never commits, nor one with a
+    /// failed statement whose error the body caught (the server aborted it at that statement).
     private func transaction<T>(_ session: PostgresSession, begin: String, assumesCompletions: Bool = false,
                                 _ body: (PostgresTransaction) throws -> T) throws -> T {
         do {
+            session.beginTransaction()
             // Prepared like the command path's writes: the server parses each once per connection.
             try session.send(prepared: begin, [])
             let result = try body(PostgresTransaction(session, assumesCompletions: assumesCompletions))
             if session.hasAssumedCompletionFailed { throw AssumedCompletionFailed() }
+            // A statement failed and the body went on: the server has aborted the transaction
+            // and would answer the COMMIT with ROLLBACK, silently. Its error is the answer.
+            if let failure = session.failedStatement { throw failure }
             _ = try session.execute(prepared: "COMMIT", [])
             return result
         } catch {

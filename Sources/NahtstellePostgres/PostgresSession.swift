@@ -37,6 +37,10 @@ final class PostgresSession: Sendable {
     /// The command path's statements, prepared on this connection at their first use: the server
     /// parses and plans them once instead of at every execution.
     private let prepared = Mutex<[String: PreparedQuery]>([:])
+    /// The first statement of the current transaction that failed. PostgreSQL aborts a
+    /// transaction at a failed statement, and a `COMMIT` after that answers `ROLLBACK` without an
+    /// error: a body that caught the error and went on must not be told it committed.
+    private let failure = Mutex<(any Error)?>(nil)
 
     init(_ connection: PostgresConnection, logger: Logger) {
         self.connection = connection
@@ -56,7 +60,7 @@ final class PostgresSession: Sendable {
         do {
             return try future.wait()
         } catch {
-            throw PostgresStoreError.statement(error, sql: query.sql)
+            throw failed(PostgresStoreError.statement(error, sql: query.sql))
         }
     }
 
@@ -69,7 +73,7 @@ final class PostgresSession: Sendable {
         do {
             return try future.wait()
         } catch {
-            throw PostgresStoreError.statement(error, sql: sql)
+            throw failed(PostgresStoreError.statement(error, sql: sql))
         }
     }
 
@@ -118,7 +122,7 @@ final class PostgresSession: Sendable {
             prepared.withLock { $0[sql] = statement }
             return statement
         } catch {
-            throw PostgresStoreError.statement(error, sql: sql)
+            throw failed(PostgresStoreError.statement(error, sql: sql))
         }
     }
 
@@ -152,6 +156,19 @@ final class PostgresSession: Sendable {
         return AssumedCompletionFailed()
     }
 
+    /// Records `error` as the transaction's first failed statement (see `failure`); returns it.
+    private func failed(_ error: any Error) -> any Error {
+        failure.withLock { first in if first == nil { first = error } }
+        return error
+    }
+
+    /// Starts a transaction's record of failed statements afresh.
+    func beginTransaction() { failure.withLock { $0 = nil } }
+
+    /// The first statement of this transaction that failed, if any (whether or not the body
+    /// caught its error): such a transaction cannot commit.
+    var failedStatement: (any Error)? { failure.withLock { $0 } }
+
     /// Waits for the statements sent without waiting; throws the first one's error.
     func checkSent() throws {
         let sent = pending.withLock { queued in
@@ -164,11 +181,11 @@ final class PostgresSession: Sendable {
             } catch {
                 if let stale, PostgresStoreError.sqlState(of: error) == "NZ001" {
                     switch stale {
-                    case .conflict(let conflict): throw conflict
-                    case .assumedCompletion: throw assumedCompletionFailed()
+                    case .conflict(let conflict): throw failed(conflict)
+                    case .assumedCompletion: throw failed(assumedCompletionFailed())
                     }
                 }
-                throw PostgresStoreError.statement(error, sql: (error as? PSQLError)?.query?.sql ?? "")
+                throw failed(PostgresStoreError.statement(error, sql: (error as? PSQLError)?.query?.sql ?? ""))
             }
         }
     }

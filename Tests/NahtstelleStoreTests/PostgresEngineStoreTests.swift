@@ -82,6 +82,31 @@ struct PostgresEngineStoreTests {
         #expect(error?.message.contains("engine-99-future") == true)
     }
 
+    /// PostgreSQL aborts a transaction at a failed statement and answers its COMMIT with ROLLBACK,
+    /// without an error. A body that catches the error and goes on must not be told it committed.
+    @Test(.enabled(if: StoreBackend.postgresURL != nil))
+    func aCaughtStatementErrorFailsTheCommit() throws {
+        let database = try ScratchDatabase(.postgres)
+        let store = try PostgresEngineStore(url: database.location)
+        let error = #expect(throws: PostgresStoreError.self) {
+            try store.write { tx in
+                try tx.appendHistory(HistoryRecord(at: Date(), actor: "anna", command: "complete", instanceID: nil, businessKey: nil,
+                                                   taskID: nil, elementID: nil, details: "{}"))
+                // No definition 999: the foreign key refuses the row, and the body carries on.
+                _ = try? tx.insertInstance(InstanceRecord(definitionID: 999, processID: "p", businessKey: nil, status: .running, version: 1,
+                                                          state: [], startedAt: Date(), endedAt: nil, endEventID: nil))
+            }
+        }
+        #expect(error?.sqlState == "23503")
+        #expect(try store.execute(sql: "SELECT 1 FROM history WHERE actor = 'anna'") == 0)
+        // The connection is fine afterwards: the next transaction commits.
+        try store.write { tx in
+            try tx.appendHistory(HistoryRecord(at: Date(), actor: "anna", command: "complete", instanceID: nil, businessKey: nil,
+                                               taskID: nil, elementID: nil, details: "{}"))
+        }
+        #expect(try store.execute(sql: "SELECT 1 FROM history WHERE actor = 'anna'") == 1)
+    }
+
     /// The completion's UPDATE, planned generically as a prepared statement is after a few runs,
     /// finds its row by the primary key. Saying "open" with `ended_at IS NULL` let the partial
     /// index `task_inbox` (…, id) match, and the plan made while the table was small walked that
