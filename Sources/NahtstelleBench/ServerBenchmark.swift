@@ -9,6 +9,7 @@ import NahtstelleFEEL
 import NahtstelleHTTP
 import NahtstelleOptima
 import NahtstelleStore
+import ServiceLifecycle
 import Synchronization
 
 /// `nahtstelle-bench server`: the inbox under load at 1 M and 10 k instances, HTTP task
@@ -259,12 +260,16 @@ enum ServerBenchmark {
         logger.logLevel = .warning
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = NahtstelleServer.application(core: core, logger: logger) { port in continuation.yield(port) }
+        // Stopped as `serve` stops on SIGTERM (graceful shutdown), not by cancelling its task:
+        // cancelled, Hummingbird logs every open connection as an error.
+        let services = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
         let value = try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await app.run(); return nil }
+            group.addTask { try await services.run(); return nil }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw BenchError("Server startet nicht") }
             let value = try await body(port, tokens.0, tokens.1)
-            group.cancelAll()
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
             return value
         }
         await core.shutdown()

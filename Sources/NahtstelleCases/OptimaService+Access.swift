@@ -76,7 +76,7 @@ extension OptimaService {
             case .week?: query.dueBefore = ISODateTime.startOfDay(today.adding(days: 7))
             case nil: break
             }
-                        let hidden = try db.hiddenTasks(username: user.username, after: today)
+            let hidden = try db.hiddenTasks(username: user.username, after: today)
             var tasks: [TaskRecord] = []
             if filter.followUp == .only {
                 // Only the few tasks the caller put on follow-up: looked up by id, filtered like the query.
