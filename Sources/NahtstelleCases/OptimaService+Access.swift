@@ -159,8 +159,9 @@ extension OptimaService {
             throw CaseServiceError(.notFound, "Aufgabe \(taskID) nicht gefunden: Sie sehen nur Aufgaben Ihrer Stelle und Rolle. "
                                    + "Bitte die Aufgabenliste neu laden.", field: "id")
         }
-        let form = TaskForm(task: task, form: task.formKey.flatMap(forms.form), defaults: task.state.isOpen ? try formDefaults(task, user) : [:])
         let stored = try task.businessKey.flatMap { key in try read { try $0.loadCase(id: key) } }
+        let form = TaskForm(task: task, form: task.formKey.flatMap(forms.form),
+                            defaults: task.state.isOpen ? try formDefaults(task, user, case: stored) : [:])
         if let stored { try logAccess(username, "view-task", caseID: stored.id) }
         return TaskDetail(form: form, stored: stored)
     }

@@ -84,7 +84,7 @@ extension OptimaService {
         let task = try authorizedTask(user, taskID)
         let today = self.today
         let stored = try task.businessKey.flatMap { key in try read { try $0.loadCase(id: key) } }
-        let data = try formDefaults(task, user).merging(formData) { _, given in given }
+        let data = try formDefaults(task, user, case: stored).merging(formData) { _, given in given }
         var errors: [CaseServiceError.FieldError] = []
         var values: [String: Value] = [:]
         let form = task.formKey.flatMap(forms.form)
@@ -345,8 +345,9 @@ extension OptimaService {
     }
 
     /// Values a task's form starts with, from what the case and the process already know.
-    func formDefaults(_ task: TaskRecord, _ user: StaffMember) throws -> [String: Value] {
-        guard let key = task.businessKey, let stored = try read({ try $0.loadCase(id: key) }) else { return [:] }
+    /// - Parameter stored: the task's case when the caller has read it already (else it is read here).
+    func formDefaults(_ task: TaskRecord, _ user: StaffMember, case stored: StoredCase? = nil) throws -> [String: Value] {
+        guard let key = task.businessKey, let stored = try stored ?? read({ try $0.loadCase(id: key) }) else { return [:] }
         let c = stored.optimaCase
         let vars: [String: Value]
         do {

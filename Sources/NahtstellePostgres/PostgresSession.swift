@@ -23,12 +23,22 @@ import Synchronization
 /// command path also *merges* statements: a write whose answer can be checked later is held back
 /// (`hold`) and, when the write that follows it can carry it, both go out as one statement
 /// (data-modifying `WITH`); otherwise the held write goes out alone before anything else.
+///
+/// **Hops to the event loop.** Each statement handed to the connection from this thread is a
+/// task for the connection's event loop, which wakes it if it sleeps. A statement sent without
+/// waiting is therefore queued (`send`) and handed over together with the next statement that
+/// is waited for, in one task (`submit`): a completion's `BEGIN` goes with the first write, the
+/// instance update + history line with the `COMMIT` — two wake-ups instead of four. The server
+/// sees the same statements in the same order.
 final class PostgresSession: Sendable {
     let connection: PostgresConnection
     let logger: Logger
     /// Statements sent without waiting for their answer, checked by the next wait; with what a
     /// failure as a stale optimistic write (SQLSTATE `NZ001`) means.
     private let pending = Mutex<[(EventLoopFuture<Void>, StaleWrite?)]>([])
+    /// Statements sent without waiting that are not yet handed to the connection: they go with
+    /// the next statement that is (`submit`), in order.
+    private let queued = Mutex<[QueuedStatement]>([])
     /// The write held back for the next statement to carry (see `hold`); at most one.
     private let held = Mutex<HeldWrite?>(nil)
     /// Set when this transaction found a completion assumed wrongly (`assumedCompletionFailed`),
@@ -53,7 +63,8 @@ final class PostgresSession: Sendable {
     @discardableResult
     func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
         try sendHeld()
-        let future = connection.query(query, logger: logger)
+        let (connection, logger) = (self.connection, self.logger)
+        let future = submit { connection.query(query, logger: logger) }
         // A connection answers in order: the statements sent before are done when this one is,
         // and the first of them that failed is the error (the later ones only failed with it).
         try checkSent()
@@ -68,7 +79,8 @@ final class PostgresSession: Sendable {
     /// (an UPDATE whose row count matters says `RETURNING 1`).
     func execute(prepared sql: String, _ binds: [PostgresData]) throws -> [PostgresRow] {
         try sendHeld()
-        let future = try preparedStatement(sql).execute(binds)
+        let statement = try preparedStatement(sql)
+        let future = submit { statement.execute(binds) }
         try checkSent()
         do {
             return try future.wait()
@@ -78,13 +90,38 @@ final class PostgresSession: Sendable {
     }
 
     /// Sends a prepared statement of the command path (`BEGIN`, a history line) without waiting
-    /// for its answer: the calling thread does not block for it. Its error, if any, is thrown by
-    /// the next `query`/`execute` or `checkSent`, still inside the transaction, so the transaction
-    /// fails as if the statement had thrown; `stale` says what its `NZ001` means.
+    /// for its answer: the calling thread does not block for it. It goes out with the next
+    /// statement that is waited for (`submit`). Its error, if any, is thrown by that statement's
+    /// `query`/`execute`, still inside the transaction, so the transaction fails as if the
+    /// statement had thrown; `stale` says what its `NZ001` means.
     func send(prepared sql: String, _ binds: [PostgresData], stale: StaleWrite? = nil) throws {
         try sendHeld()
-        let future = try preparedStatement(sql).execute(binds).map { _ in }
-        pending.withLock { $0.append((future, stale)) }
+        let statement = try preparedStatement(sql)
+        queued.withLock { $0.append(QueuedStatement(statement: statement, binds: binds, stale: stale)) }
+    }
+
+    /// Hands the queued statements and then `last` to the connection in one task on its event
+    /// loop; the queued ones' answers are checked by the next `checkSent`.
+    private func submit<T: Sendable>(_ last: @escaping @Sendable () -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        let before = queued.withLock { statements in
+            defer { statements.removeAll() }
+            return statements
+        }
+        guard !before.isEmpty else { return last() }
+        let loop = connection.eventLoop
+        let answers = before.map { _ in loop.makePromise(of: Void.self) }
+        let answer = loop.makePromise(of: T.self)
+        loop.execute {
+            // On the event loop, postgres-nio writes each request into the channel at once.
+            for (statement, promise) in zip(before, answers) {
+                statement.statement.execute(statement.binds).map { _ in }.cascade(to: promise)
+            }
+            last().cascade(to: answer)
+        }
+        pending.withLock { sent in
+            for (statement, promise) in zip(before, answers) { sent.append((promise.futureResult, statement.stale)) }
+        }
+        return answer.futureResult
     }
 
     /// Keeps a write back instead of sending it: the next statement of the transaction either
@@ -104,12 +141,12 @@ final class PostgresSession: Sendable {
         }
     }
 
-    /// Sends the held write on its own (without waiting): before any other statement, and before
-    /// `COMMIT`.
+    /// Sends the held write on its own (without waiting, queued like `send`): before any other
+    /// statement, and before `COMMIT`.
     func sendHeld() throws {
         guard let write = held.withLock({ write in defer { write = nil }; return write }) else { return }
-        let future = try preparedStatement(write.sql).execute(write.binds).map { _ in }
-        pending.withLock { $0.append((future, write.stale)) }
+        let statement = try preparedStatement(write.sql)
+        queued.withLock { $0.append(QueuedStatement(statement: statement, binds: write.binds, stale: write.stale)) }
     }
 
     private func preparedStatement(_ sql: String) throws -> PreparedQuery {
@@ -132,6 +169,9 @@ final class PostgresSession: Sendable {
     /// wrong answer, and its own error (if any) is not the one to report.
     func discardSent() -> Bool {
         held.withLock { $0 = nil }
+        // Queued statements go out as if they had been sent at once: whether an assumed
+        // completion among them was made decides which error counts.
+        _ = submit { [connection] in connection.eventLoop.makeSucceededVoidFuture() }
         let sent = pending.withLock { queued in
             defer { queued.removeAll() }
             return queued
@@ -194,6 +234,7 @@ final class PostgresSession: Sendable {
     /// closed (postgres-nio requires a connection to be closed before it is released).
     func close() {
         held.withLock { $0 = nil }
+        queued.withLock { $0.removeAll() }
         pending.withLock { $0.removeAll() }
         let connection = connection
         connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
@@ -225,3 +266,10 @@ struct HeldWrite: Sendable {
 /// completable at that version. The transaction is rolled back and run again with completions
 /// waited for, so the engine gets the real answer (`false`) and decides on it, as on SQLite.
 struct AssumedCompletionFailed: Error {}
+
+/// A statement sent without waiting, not yet handed to the connection (`PostgresSession.send`).
+struct QueuedStatement: Sendable {
+    var statement: PreparedQuery
+    var binds: [PostgresData]
+    var stale: StaleWrite?
+}
