@@ -172,9 +172,9 @@ final class PostgresSession: Sendable {
         // Queued statements go out as if they had been sent at once: whether an assumed
         // completion among them was made decides which error counts.
         _ = submit { [connection] in connection.eventLoop.makeSucceededVoidFuture() }
-        let sent = pending.withLock { queued in
-            defer { queued.removeAll() }
-            return queued
+        let sent = pending.withLock { statements in
+            defer { statements.removeAll() }
+            return statements
         }
         for (statement, stale) in sent {
             do {
@@ -211,9 +211,9 @@ final class PostgresSession: Sendable {
 
     /// Waits for the statements sent without waiting; throws the first one's error.
     func checkSent() throws {
-        let sent = pending.withLock { queued in
-            defer { queued.removeAll() }
-            return queued
+        let sent = pending.withLock { statements in
+            defer { statements.removeAll() }
+            return statements
         }
         for (statement, stale) in sent {
             do {
