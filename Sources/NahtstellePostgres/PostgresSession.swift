@@ -62,7 +62,7 @@ final class PostgresSession: Sendable {
     /// Runs one statement and returns its rows and row count.
     @discardableResult
     func query(_ query: PostgresQuery) throws -> PostgresQueryResult {
-        try sendHeld()
+        try queueHeld()
         let (connection, logger) = (self.connection, self.logger)
         let future = submit { connection.query(query, logger: logger) }
         // A connection answers in order: the statements sent before are done when this one is,
@@ -78,7 +78,7 @@ final class PostgresSession: Sendable {
     /// Runs a statement of the command path, prepared once on this connection; returns its rows
     /// (an UPDATE whose row count matters says `RETURNING 1`).
     func execute(prepared sql: String, _ binds: [PostgresData]) throws -> [PostgresRow] {
-        try sendHeld()
+        try queueHeld()
         let statement = try preparedStatement(sql)
         let future = submit { statement.execute(binds) }
         try checkSent()
@@ -95,7 +95,7 @@ final class PostgresSession: Sendable {
     /// `query`/`execute`, still inside the transaction, so the transaction fails as if the
     /// statement had thrown; `stale` says what its `NZ001` means.
     func send(prepared sql: String, _ binds: [PostgresData], stale: StaleWrite? = nil) throws {
-        try sendHeld()
+        try queueHeld()
         let statement = try preparedStatement(sql)
         queued.withLock { $0.append(QueuedStatement(statement: statement, binds: binds, stale: stale)) }
     }
@@ -103,32 +103,42 @@ final class PostgresSession: Sendable {
     /// Hands the queued statements and then `last` to the connection in one task on its event
     /// loop; the queued ones' answers are checked by the next `checkSent`.
     private func submit<T: Sendable>(_ last: @escaping @Sendable () -> EventLoopFuture<T>) -> EventLoopFuture<T> {
-        let before = queued.withLock { statements in
+        let before = takeQueued()
+        guard !before.isEmpty else { return last() }
+        let answer = connection.eventLoop.makePromise(of: T.self)
+        handOver(before) { last().cascade(to: answer) }
+        return answer.futureResult
+    }
+
+    /// Hands `statements` (and then `next`) to the connection in one task on its event loop; their
+    /// answers join `pending`.
+    private func handOver(_ statements: [QueuedStatement], then next: @escaping @Sendable () -> Void = {}) {
+        let loop = connection.eventLoop
+        let answers = statements.map { _ in loop.makePromise(of: Void.self) }
+        loop.execute {
+            // On the event loop, postgres-nio writes each request into the channel at once.
+            for (statement, promise) in zip(statements, answers) {
+                statement.statement.execute(statement.binds).map { _ in }.cascade(to: promise)
+            }
+            next()
+        }
+        pending.withLock { sent in
+            for (statement, promise) in zip(statements, answers) { sent.append((promise.futureResult, statement.stale)) }
+        }
+    }
+
+    private func takeQueued() -> [QueuedStatement] {
+        queued.withLock { statements in
             defer { statements.removeAll() }
             return statements
         }
-        guard !before.isEmpty else { return last() }
-        let loop = connection.eventLoop
-        let answers = before.map { _ in loop.makePromise(of: Void.self) }
-        let answer = loop.makePromise(of: T.self)
-        loop.execute {
-            // On the event loop, postgres-nio writes each request into the channel at once.
-            for (statement, promise) in zip(before, answers) {
-                statement.statement.execute(statement.binds).map { _ in }.cascade(to: promise)
-            }
-            last().cascade(to: answer)
-        }
-        pending.withLock { sent in
-            for (statement, promise) in zip(before, answers) { sent.append((promise.futureResult, statement.stale)) }
-        }
-        return answer.futureResult
     }
 
     /// Keeps a write back instead of sending it: the next statement of the transaction either
     /// carries it (`takeHeld`, one statement and one round trip for both) or is preceded by it
-    /// (`sendHeld`), so the order of the transaction's statements is the order of the calls.
+    /// (`queueHeld`), so the order of the transaction's statements is the order of the calls.
     func hold(_ write: HeldWrite) throws {
-        try sendHeld()
+        try queueHeld()
         held.withLock { $0 = write }
     }
 
@@ -141,9 +151,9 @@ final class PostgresSession: Sendable {
         }
     }
 
-    /// Sends the held write on its own (without waiting, queued like `send`): before any other
-    /// statement, and before `COMMIT`.
-    func sendHeld() throws {
+    /// Queues the held write to go out on its own (as `send` does): before any other statement,
+    /// and before `COMMIT`.
+    func queueHeld() throws {
         guard let write = held.withLock({ write in defer { write = nil }; return write }) else { return }
         let statement = try preparedStatement(write.sql)
         queued.withLock { $0.append(QueuedStatement(statement: statement, binds: write.binds, stale: write.stale)) }
@@ -171,7 +181,8 @@ final class PostgresSession: Sendable {
         held.withLock { $0 = nil }
         // Queued statements go out as if they had been sent at once: whether an assumed
         // completion among them was made decides which error counts.
-        _ = submit { [connection] in connection.eventLoop.makeSucceededVoidFuture() }
+        let unsent = takeQueued()
+        if !unsent.isEmpty { handOver(unsent) }
         let sent = pending.withLock { statements in
             defer { statements.removeAll() }
             return statements
