@@ -97,6 +97,8 @@ extension OptimaService {
                 // order. On PostgreSQL concurrent commands commit out of id order: a task with a
                 // lower id can appear after a higher one was seen, and the cursor would pass it.
                 // There only tasks older than `mailCommitMargin` count; commands commit long before.
+                // (A completion's next task may take an id reserved up to 2 s before its insert,
+                // `TaskIDReservation`: well inside the margin.)
                 let settled = shared ? now.addingTimeInterval(-Self.mailCommitMargin) : nil
                 let created = try db.tasksForMail(after: lastID, createdUpTo: settled, limit: batch)
                 for task in created where !task.isEnded { try enter(task, .new) }

@@ -38,14 +38,19 @@ import PostgresNIO
 /// from `BEGIN` to `COMMIT`/`ROLLBACK`. Statements block the calling thread on postgres-nio's
 /// futures (see `PostgresSession`): the protocol is synchronous and is called off the event loops.
 /// postgres-nio sends one statement per server round trip, so the command path's writes are
-/// prepared once per connection and merged in pairs (data-modifying `WITH`): a task completion
-/// is four statements — `BEGIN`; mark done + insert the next task (the engine needs its id); the
-/// instance update + the history line; `COMMIT` — and the calling thread waits twice (for the
-/// new id, and for the `COMMIT`). `markCompleted` answers `true` before the database does and its
-/// UPDATE goes out with the insert; if the row was not completable after all, nothing commits
-/// and the command runs again with the completion waited for (`AssumedCompletionFailed`), so the
-/// engine decides on the real answer as on SQLite. Every write sent without waiting is checked
-/// before the `COMMIT` is acknowledged: its error fails the transaction.
+/// prepared once per connection and merged (data-modifying `WITH`). A task completion that
+/// creates the next task is three statements — `BEGIN`; mark done + insert the next task + the
+/// instance update + the history line; `COMMIT` — and the calling thread waits once, for the
+/// `COMMIT`. The engine needs the new task's id before the instance update (the instance's state
+/// names it), so the id comes from a reservation: the last statement of every engine command
+/// also takes `nextval` of the task sequence for the next completion on that connection
+/// (`TaskIDReservation`, used within 2 s). Without a fresh one it is four statements, and the
+/// thread waits for the insert's id too. `markCompleted` answers `true` before the database does
+/// and its UPDATE goes out with the insert; if the row was not completable after all (or the
+/// instance's version was no longer stored), nothing commits and the command runs again with the
+/// completion waited for (`AssumedCompletionFailed`), so the engine decides on the real answer as
+/// on SQLite. Every write sent without waiting is checked before the `COMMIT` is acknowledged:
+/// its error fails the transaction.
 public final class PostgresEngineStore: EngineStore {
     public let location: PostgresLocation
     let pool: ConnectionPool

@@ -27,9 +27,10 @@ import Synchronization
 /// **Hops to the event loop.** Each statement handed to the connection from this thread is a
 /// task for the connection's event loop, which wakes it if it sleeps. A statement sent without
 /// waiting is therefore queued (`send`) and handed over together with the next statement that
-/// is waited for, in one task (`submit`): a completion's `BEGIN` goes with the first write, the
-/// instance update + history line with the `COMMIT` — two wake-ups instead of four. The server
-/// sees the same statements in the same order.
+/// is waited for, in one task (`submit`): with a reserved task id, a completion's `BEGIN` and
+/// its one write statement go with the `COMMIT` (one wake-up); without, `BEGIN` goes with the
+/// insert that returns the new id and the instance update + history line with the `COMMIT`
+/// (two). The server sees the same statements in the same order.
 final class PostgresSession: Sendable {
     let connection: PostgresConnection
     let logger: Logger
@@ -39,8 +40,10 @@ final class PostgresSession: Sendable {
     /// Statements sent without waiting that are not yet handed to the connection: they go with
     /// the next statement that is (`submit`), in order.
     private let queued = Mutex<[QueuedStatement]>([])
-    /// The write held back for the next statement to carry (see `hold`); at most one.
-    private let held = Mutex<HeldWrite?>(nil)
+    /// The writes held back for the next statement to carry (see `hold`), in the order of the calls.
+    private let held = Mutex<[HeldWrite]>([])
+    /// A task id taken from the task table's sequence ahead of its insert (see `reserveTaskID`).
+    private let reservation = Mutex<TaskIDReservation?>(nil)
     /// Set when this transaction found a completion assumed wrongly (`assumedCompletionFailed`),
     /// so that a body that caught the error cannot commit, and the rollback knows to run again.
     private let completionAssumedWrongly = Atomic<Bool>(false)
@@ -94,10 +97,12 @@ final class PostgresSession: Sendable {
     /// statement that is waited for (`submit`). Its error, if any, is thrown by that statement's
     /// `query`/`execute`, still inside the transaction, so the transaction fails as if the
     /// statement had thrown; `stale` says what its `NZ001` means.
-    func send(prepared sql: String, _ binds: [PostgresData], stale: StaleWrite? = nil) throws {
+    /// With `reservesTaskID` the statement's last column is `nextval('task_id_seq')`: the id is
+    /// kept as this connection's reserved task id when the answer arrives (`takeReservedTaskID`).
+    func send(prepared sql: String, _ binds: [PostgresData], stale: StaleWrite? = nil, reservesTaskID: Bool = false) throws {
         try queueHeld()
         let statement = try preparedStatement(sql)
-        queued.withLock { $0.append(QueuedStatement(statement: statement, binds: binds, stale: stale)) }
+        queued.withLock { $0.append(QueuedStatement(statement: statement, binds: binds, stale: stale, reservesTaskID: reservesTaskID)) }
     }
 
     /// Hands the queued statements and then `last` to the connection in one task on its event
@@ -118,7 +123,10 @@ final class PostgresSession: Sendable {
         loop.execute {
             // On the event loop, postgres-nio writes each request into the channel at once.
             for (statement, promise) in zip(statements, answers) {
-                statement.statement.execute(statement.binds).map { _ in }.cascade(to: promise)
+                let rows = statement.statement.execute(statement.binds)
+                // Registered first, so the id is kept before anyone waiting for the answer wakes.
+                if statement.reservesTaskID { rows.whenSuccess { rows in self.keepReservedTaskID(rows) } }
+                rows.map { _ in }.cascade(to: promise)
             }
             next()
         }
@@ -135,28 +143,67 @@ final class PostgresSession: Sendable {
     }
 
     /// Keeps a write back instead of sending it: the next statement of the transaction either
-    /// carries it (`takeHeld`, one statement and one round trip for both) or is preceded by it
-    /// (`queueHeld`), so the order of the transaction's statements is the order of the calls.
-    func hold(_ write: HeldWrite) throws {
+    /// carries it (`takeHeld`, one statement and one round trip for all it carries) or is preceded
+    /// by it (`queueHeld`), so the order of the transaction's statements is the order of the calls.
+    /// With `after`, the write joins the held ones if the last of them is of that kind (a
+    /// statement can carry both); otherwise those go out first.
+    func hold(_ write: HeldWrite, after kind: HeldWrite.Kind? = nil) throws {
+        let joined = held.withLock { writes in
+            guard let kind, writes.last?.kind == kind else { return false }
+            writes.append(write)
+            return true
+        }
+        if joined { return }
         try queueHeld()
-        held.withLock { $0 = write }
+        held.withLock { $0 = [write] }
     }
 
-    /// The held write, if it is of `kind`, taken for the caller to merge into its own statement.
-    func takeHeld(_ kind: HeldWrite.Kind) -> HeldWrite? {
-        held.withLock { write in
-            guard let taken = write, taken.kind == kind else { return nil }
-            write = nil
-            return taken
+    /// The held writes, if they are exactly of `kinds` in this order, taken for the caller to
+    /// merge into its own statement.
+    func takeHeld(_ kinds: HeldWrite.Kind...) -> [HeldWrite]? {
+        held.withLock { writes in
+            guard writes.map(\.kind) == kinds else { return nil }
+            defer { writes = [] }
+            return writes
         }
     }
 
-    /// Queues the held write to go out on its own (as `send` does): before any other statement,
-    /// and before `COMMIT`.
+    /// Queues the held writes to go out on their own (as `send` does): before any other
+    /// statement, and before `COMMIT`.
     func queueHeld() throws {
-        guard let write = held.withLock({ write in defer { write = nil }; return write }) else { return }
-        let statement = try preparedStatement(write.sql)
-        queued.withLock { $0.append(QueuedStatement(statement: statement, binds: write.binds, stale: write.stale)) }
+        let writes = held.withLock { writes in
+            defer { writes = [] }
+            return writes
+        }
+        for write in writes {
+            let statement = try preparedStatement(write.sql)
+            queued.withLock { $0.append(QueuedStatement(statement: statement, binds: write.binds, stale: write.stale)) }
+        }
+    }
+
+    /// Takes this connection's reserved task id if it is still fresh (see `TaskIDReservation`);
+    /// `nil` if there is none. A stale one is dropped: its id stays unused, like the id of a
+    /// rolled-back insert.
+    func takeReservedTaskID(now: ContinuousClock.Instant = .now) -> Int64? {
+        reservation.withLock { reserved in
+            defer { reserved = nil }
+            return reserved.flatMap { $0.isFresh(at: now) ? $0.id : nil }
+        }
+    }
+
+    /// Whether this connection holds a fresh reserved task id (a stale one is dropped).
+    func hasReservedTaskID(now: ContinuousClock.Instant = .now) -> Bool {
+        reservation.withLock { reserved in
+            if let taken = reserved, !taken.isFresh(at: now) { reserved = nil }
+            return reserved != nil
+        }
+    }
+
+    /// Keeps the id in the last column of the answer's row (`nextval`, 8 bytes binary).
+    private func keepReservedTaskID(_ rows: [PostgresRow]) {
+        guard let row = rows.first, var bytes = Array(row).last?.bytes, bytes.readableBytes == 8,
+              let id = bytes.readInteger(as: Int64.self) else { return }
+        reservation.withLock { $0 = TaskIDReservation(id: id, at: .now) }
     }
 
     private func preparedStatement(_ sql: String) throws -> PreparedQuery {
@@ -178,7 +225,7 @@ final class PostgresSession: Sendable {
     /// store had assumed (`StaleWrite.assumedCompletion`) not completable: then the body ran on a
     /// wrong answer, and its own error (if any) is not the one to report.
     func discardSent() -> Bool {
-        held.withLock { $0 = nil }
+        held.withLock { $0 = [] }
         // Queued statements go out as if they had been sent at once: whether an assumed
         // completion among them was made decides which error counts.
         let unsent = takeQueued()
@@ -244,7 +291,7 @@ final class PostgresSession: Sendable {
     /// Closes the connection without waiting. The connection stays referenced until it is
     /// closed (postgres-nio requires a connection to be closed before it is released).
     func close() {
-        held.withLock { $0 = nil }
+        held.withLock { $0 = [] }
         queued.withLock { $0.removeAll() }
         pending.withLock { $0.removeAll() }
         let connection = connection
@@ -264,7 +311,7 @@ enum StaleWrite: Sendable {
 
 /// A command-path write kept back by `PostgresSession.hold` for the next statement to carry.
 struct HeldWrite: Sendable {
-    enum Kind: Sendable { case taskCompletion, instanceUpdate }
+    enum Kind: Sendable { case taskCompletion, taskCompletionAndInsert, instanceUpdate }
     var kind: Kind
     /// The statement that goes out when nothing carries the write (checked with `stale`).
     var sql: String
@@ -283,4 +330,23 @@ struct QueuedStatement: Sendable {
     var statement: PreparedQuery
     var binds: [PostgresData]
     var stale: StaleWrite?
+    /// Its answer's last column is a task id to keep (`PostgresSession.send`).
+    var reservesTaskID = false
+}
+
+/// A task id taken with `nextval` by the last statement of an engine command, for the next task
+/// that a completion on the same connection creates: that completion then needs no answer before
+/// its `COMMIT` (`PostgresTransaction.insertTask`).
+///
+/// Only used within `lifetime` of its arrival. Ids are the order in which the mail notices'
+/// cursor takes new tasks on PostgreSQL (`OptimaService.collectMailNotices`): it passes a task
+/// only once it is older than `OptimaService.mailCommitMargin` (30 s), counting on every command
+/// to commit long before. A task with a reserved id was created at most `lifetime` after its id
+/// was taken, so the margin still holds with `lifetime` to spare.
+struct TaskIDReservation: Sendable {
+    static let lifetime: Duration = .seconds(2)
+    var id: Int64
+    var at: ContinuousClock.Instant
+
+    func isFresh(at now: ContinuousClock.Instant) -> Bool { at.duration(to: now) < Self.lifetime }
 }

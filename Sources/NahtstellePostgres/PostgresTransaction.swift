@@ -145,7 +145,8 @@ public struct PostgresTransaction: EngineTransaction {
         let binds: [PostgresData] = [.text(r.status.rawValue), .int(r.version), PostgresData(bytes: r.state), .date(r.endedAt),
                                      .text(r.endEventID), .int(r.id), .int(expectedVersion)]
         try session.hold(HeldWrite(kind: .instanceUpdate, sql: Self.updateInstanceChecked, binds: binds,
-                                   stale: .conflict(EngineError.instanceChangedConcurrently(r.id))))
+                                   stale: .conflict(EngineError.instanceChangedConcurrently(r.id))),
+                         after: .taskCompletionAndInsert)
     }
 
     /// The instance update with its seven parameters, alone (`updateInstanceChecked`) or carried
@@ -212,13 +213,25 @@ public struct PostgresTransaction: EngineTransaction {
     /// When the completion of the task before is held back (`markCompleted`), it goes out in the
     /// same statement, ahead of the insert: one round trip for both. The insert then only happens
     /// if the completion changed its row, and no row back means the completion was assumed wrongly.
+    ///
+    /// If the connection also holds a reserved task id (`TaskIDReservation`, taken by the last
+    /// statement of the command before), the insert takes that id and nothing waits for an
+    /// answer: completion and insert are held in turn, and the instance update and history line
+    /// that end the command carry them (`appendHistory`) — the whole command is one statement
+    /// between `BEGIN` and `COMMIT`, checked before the `COMMIT` like every write sent without
+    /// waiting.
     public func insertTask(_ r: TaskRecord) throws -> Int64 {
         let binds: [PostgresData] = [
             .int(r.instanceID), .text(r.processID), .text(r.businessKey), .text(r.elementID), .text(r.name), .text(r.role),
             .text(r.office), .text(r.assignee), .text(r.formKey), .text(r.state.rawValue), .date(r.dueAt), .date(r.createdAt),
             .date(r.claimedAt), .date(r.endedAt), .text(r.completedBy), .int(Int64(r.tokenID)), .int(r.version)]
         let rows: [PostgresRow]
-        if let completion = session.takeHeld(.taskCompletion) {
+        if let completion = session.takeHeld(.taskCompletion)?.first {
+            if let id = session.takeReservedTaskID() {
+                try session.hold(HeldWrite(kind: .taskCompletionAndInsert, sql: Self.completeTaskAndInsertGivenTaskChecked,
+                                           binds: completion.binds + binds + [.int(id)], stale: .assumedCompletion))
+                return id
+            }
             // The completion's row is changed before the insert reads `completed` (its count is
             // the insert's condition), so a task that follows on the same token does not meet the
             // open one in `task_open_per_token`: the same order as two statements.
@@ -248,6 +261,48 @@ public struct PostgresTransaction: EngineTransaction {
         WHERE (SELECT count(*) FROM completed) = 1
         RETURNING id
         """
+
+    /// The next task's insert with its id given (`$22`, reserved), after the completion (`$1`–`$4`)
+    /// and only if that changed its row: the id is not returned, and the statement ends with
+    /// the completion's check (`nahtstelle_expect_one_row`) or carries more writes (`appendHistory`).
+    private static let completeTaskAndInsertGivenTask = """
+        WITH completed AS (\(completeTaskSQL)),
+        inserted AS (
+            INSERT INTO task (id, instance_id, process_id, business_key, element_id, name, role, office, assignee, form_key, state,
+                              due_at, created_at, claimed_at, ended_at, completed_by, token_id, version)
+            SELECT $22::bigint, $5::bigint, $6::text, $7::text, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text,
+                   $15::double precision, $16::double precision, $17::double precision, $18::double precision, $19::text, $20::bigint,
+                   $21::bigint
+            WHERE (SELECT count(*) FROM completed) = 1)
+        """
+    private static let completeTaskAndInsertGivenTaskChecked = completeTaskAndInsertGivenTask + """
+
+        SELECT nahtstelle_expect_one_row((SELECT count(*) FROM completed))
+        """
+    /// A whole completion in one statement: the completion and the next task (`$1`–`$22`, as
+    /// above), the instance update (`$23`–`$29`) and the history line (`$30`–`$37`). Either
+    /// check failing means the command runs again with the completion waited for, which then
+    /// gives the engine the real answer (a conflict on the instance included).
+    static let completion = completeTaskAndInsertGivenTask + """
+        ,
+        changed AS (\(shifted(updateInstanceSQL, by: 22))),
+        logged AS (\(shifted(appendHistorySQL, by: 29)))
+        SELECT nahtstelle_expect_one_row((SELECT count(*) FROM completed)), nahtstelle_expect_one_row((SELECT count(*) FROM changed))
+        """
+
+    /// `sql` with every parameter `$n` renumbered `$(n + offset)`, to carry it in a statement
+    /// whose first `offset` parameters are another write's.
+    static func shifted(_ sql: String, by offset: Int) -> String {
+        var out = ""
+        var rest = Substring(sql)
+        while let dollar = rest.firstIndex(of: "$") {
+            out += rest[..<dollar]
+            let digits = rest[rest.index(after: dollar)...].prefix(while: \.isASCII).prefix(while: \.isNumber)
+            out += digits.isEmpty ? "$" : "$\(Int(digits)! + offset)"
+            rest = rest[digits.endIndex...]
+        }
+        return out + rest
+    }
 
     public func updateTask(_ r: TaskRecord, expectedVersion: Int64) throws {
         let changed = try execute("""
@@ -415,12 +470,22 @@ public struct PostgresTransaction: EngineTransaction {
     public func appendHistory(_ r: HistoryRecord) throws {
         let binds: [PostgresData] = [.date(r.at), .text(r.actor), .text(r.command), .int(r.instanceID), .text(r.businessKey), .int(r.taskID),
                                      .text(r.elementID), .text(r.details)]
-        if let update = session.takeHeld(.instanceUpdate) {
-            try session.send(prepared: Self.updateInstanceAndAppendHistory, update.binds + binds, stale: update.stale)
+        // The command's last statement also takes the id of the next task a completion on this
+        // connection will create, unless the connection holds one (`TaskIDReservation`).
+        let reserve = !session.hasReservedTaskID()
+        if let writes = session.takeHeld(.taskCompletionAndInsert, .instanceUpdate) {
+            try session.send(prepared: reserve ? Self.completion + Self.reservingTaskID : Self.completion,
+                             writes[0].binds + writes[1].binds + binds, stale: .assumedCompletion, reservesTaskID: reserve)
+        } else if let update = session.takeHeld(.instanceUpdate)?.first {
+            try session.send(prepared: reserve ? Self.updateInstanceAndAppendHistory + Self.reservingTaskID : Self.updateInstanceAndAppendHistory,
+                             update.binds + binds, stale: update.stale, reservesTaskID: reserve)
         } else {
             try session.send(prepared: Self.appendHistorySQL, binds)
         }
     }
+
+    /// The last column of a statement that reserves a task id (`PostgresSession.send`).
+    private static let reservingTaskID = ", nextval('task_id_seq')"
 
     private static let appendHistorySQL = """
         INSERT INTO history (at, actor, command, instance_id, business_key, task_id, element_id, details)
