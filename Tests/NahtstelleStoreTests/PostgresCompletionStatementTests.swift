@@ -38,6 +38,17 @@ struct PostgresCompletionStatementTests {
         return (engine, store)
     }
 
+    static func start(_ engine: Engine) throws -> Int64 {
+        try #require(engine.startInstance(processID: "steps", by: "anna").instanceID)
+    }
+
+    /// Completes the instance's open task. Its command's last statement leaves a reserved task
+    /// id on the connection.
+    @discardableResult
+    static func completeOpenTask(_ engine: Engine, _ instance: Int64) throws -> CommandResult {
+        try engine.complete(taskID: try openTask(engine, instance).id, by: "anna")
+    }
+
     static func openTask(_ engine: Engine, _ instance: Int64) throws -> TaskRecord {
         let open = try engine.tasks(instanceID: instance).filter { $0.endedAt == nil }
         #expect(open.count == 1)
@@ -55,11 +66,11 @@ struct PostgresCompletionStatementTests {
     func aCompletionCreatesItsTaskWithTheIdTheCommandBeforeReserved() throws {
         let database = try ScratchDatabase(.postgres)
         let (engine, store) = try Self.engine(database)
-        let first = try #require(engine.startInstance(processID: "steps", by: "anna").instanceID)
-        try engine.complete(taskID: try Self.openTask(engine, first).id, by: "anna")  // reserves an id for the next one
-        let second = try #require(engine.startInstance(processID: "steps", by: "anna").instanceID)
+        let first = try Self.start(engine)
+        try Self.completeOpenTask(engine, first)
+        let second = try Self.start(engine)
         let laterTask = try Self.openTask(engine, second)
-        let result = try engine.complete(taskID: try Self.openTask(engine, first).id, by: "anna")
+        let result = try Self.completeOpenTask(engine, first)
         let created = try #require(result.createdTasks.first)
         #expect(created.elementID == "c")
         #expect(created.id < laterTask.id, "the task of the second completion has the id reserved before the second instance started")
@@ -80,9 +91,8 @@ struct PostgresCompletionStatementTests {
     func aTaskClaimedMeanwhileGivesTheEnginesAnswerAndWritesNothing() throws {
         let database = try ScratchDatabase(.postgres)
         let (engine, store) = try Self.engine(database)
-        let warm = try #require(engine.startInstance(processID: "steps", by: "anna").instanceID)
-        try engine.complete(taskID: try Self.openTask(engine, warm).id, by: "anna")  // a reserved id on the connection
-        let instance = try #require(engine.startInstance(processID: "steps", by: "anna").instanceID)
+        try Self.completeOpenTask(engine, try Self.start(engine))
+        let instance = try Self.start(engine)
         let task = try Self.openTask(engine, instance)
         #expect(try store.execute(sql: "UPDATE task SET state = 'claimed', assignee = 'bruno', claimed_at = 0, version = version + 1 WHERE id = \(task.id)") == 1)
         let error = #expect(throws: EngineError.self) { try engine.complete(taskID: task.id, by: "anna") }
@@ -99,8 +109,8 @@ struct PostgresCompletionStatementTests {
     func anInstanceChangedMeanwhileRunsTheCommandAgainOnWhatIsStored() throws {
         let database = try ScratchDatabase(.postgres)
         let (engine, store) = try Self.engine(database)
-        let instance = try #require(engine.startInstance(processID: "steps", by: "anna").instanceID)
-        try engine.complete(taskID: try Self.openTask(engine, instance).id, by: "anna")  // a reserved id on the connection
+        let instance = try Self.start(engine)
+        try Self.completeOpenTask(engine, instance)
         let task = try Self.openTask(engine, instance)
         // Same state, a newer version: only the version check can tell.
         #expect(try store.execute(sql: "UPDATE instance SET version = version + 1 WHERE id = \(instance)") == 1)
