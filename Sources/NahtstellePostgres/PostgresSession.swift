@@ -42,7 +42,7 @@ final class PostgresSession: Sendable {
     private let queued = Mutex<[QueuedStatement]>([])
     /// The writes held back for the next statement to carry (see `hold`), in the order of the calls.
     private let held = Mutex<[HeldWrite]>([])
-    /// A task id taken from the task table's sequence ahead of its insert (see `reserveTaskID`).
+    /// A task id taken from the task table's sequence ahead of its insert (`TaskIDReservation`).
     private let reservation = Mutex<TaskIDReservation?>(nil)
     /// Set when this transaction found a completion assumed wrongly (`assumedCompletionFailed`),
     /// so that a body that caught the error cannot commit, and the rollback knows to run again.

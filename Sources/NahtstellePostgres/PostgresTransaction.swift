@@ -298,7 +298,7 @@ public struct PostgresTransaction: EngineTransaction {
         while let dollar = rest.firstIndex(of: "$") {
             out += rest[..<dollar]
             let digits = rest[rest.index(after: dollar)...].prefix(while: \.isASCII).prefix(while: \.isNumber)
-            out += digits.isEmpty ? "$" : "$\(Int(digits)! + offset)"
+            out += Int(digits).map { "$\($0 + offset)" } ?? "$" + digits
             rest = rest[digits.endIndex...]
         }
         return out + rest
@@ -474,18 +474,19 @@ public struct PostgresTransaction: EngineTransaction {
         // connection will create, unless the connection holds one (`TaskIDReservation`).
         let reserve = !session.hasReservedTaskID()
         if let writes = session.takeHeld(.taskCompletionAndInsert, .instanceUpdate) {
-            try session.send(prepared: reserve ? Self.completion + Self.reservingTaskID : Self.completion,
+            try session.send(prepared: reserve ? Self.completionReservingTaskID : Self.completion,
                              writes[0].binds + writes[1].binds + binds, stale: .assumedCompletion, reservesTaskID: reserve)
         } else if let update = session.takeHeld(.instanceUpdate)?.first {
-            try session.send(prepared: reserve ? Self.updateInstanceAndAppendHistory + Self.reservingTaskID : Self.updateInstanceAndAppendHistory,
+            try session.send(prepared: reserve ? Self.updateInstanceAndAppendHistoryReservingTaskID : Self.updateInstanceAndAppendHistory,
                              update.binds + binds, stale: update.stale, reservesTaskID: reserve)
         } else {
             try session.send(prepared: Self.appendHistorySQL, binds)
         }
     }
 
-    /// The last column of a statement that reserves a task id (`PostgresSession.send`).
-    private static let reservingTaskID = ", nextval('task_id_seq')"
+    /// The same statements with a last column that reserves a task id (`PostgresSession.send`).
+    private static let completionReservingTaskID = completion + ", nextval('task_id_seq')"
+    private static let updateInstanceAndAppendHistoryReservingTaskID = updateInstanceAndAppendHistory + ", nextval('task_id_seq')"
 
     private static let appendHistorySQL = """
         INSERT INTO history (at, actor, command, instance_id, business_key, task_id, element_id, details)
