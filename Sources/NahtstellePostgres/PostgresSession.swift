@@ -108,7 +108,7 @@ final class PostgresSession: Sendable {
     /// Hands the queued statements and then `last` to the connection in one task on its event
     /// loop; the queued ones' answers are checked by the next `checkSent`.
     private func submit<T: Sendable>(_ last: @escaping @Sendable () -> EventLoopFuture<T>) -> EventLoopFuture<T> {
-        let before = takeQueued()
+        let before = queued.drain()
         guard !before.isEmpty else { return last() }
         let answer = connection.eventLoop.makePromise(of: T.self)
         handOver(before) { last().cascade(to: answer) }
@@ -135,13 +135,6 @@ final class PostgresSession: Sendable {
         }
     }
 
-    private func takeQueued() -> [QueuedStatement] {
-        queued.withLock { statements in
-            defer { statements.removeAll() }
-            return statements
-        }
-    }
-
     /// Keeps a write back instead of sending it: the next statement of the transaction either
     /// carries it (`takeHeld`, one statement and one round trip for all it carries) or is preceded
     /// by it (`queueHeld`), so the order of the transaction's statements is the order of the calls.
@@ -162,7 +155,7 @@ final class PostgresSession: Sendable {
     /// merge into its own statement.
     func takeHeld(_ kinds: HeldWrite.Kind...) -> [HeldWrite]? {
         held.withLock { writes in
-            guard writes.map(\.kind) == kinds else { return nil }
+            guard writes.elementsEqual(kinds, by: { $0.kind == $1 }) else { return nil }
             defer { writes = [] }
             return writes
         }
@@ -171,11 +164,7 @@ final class PostgresSession: Sendable {
     /// Queues the held writes to go out on their own (as `send` does): before any other
     /// statement, and before `COMMIT`.
     func queueHeld() throws {
-        let writes = held.withLock { writes in
-            defer { writes = [] }
-            return writes
-        }
-        for write in writes {
+        for write in held.drain() {
             let statement = try preparedStatement(write.sql)
             queued.withLock { $0.append(QueuedStatement(statement: statement, binds: write.binds, stale: write.stale)) }
         }
@@ -184,16 +173,18 @@ final class PostgresSession: Sendable {
     /// Takes this connection's reserved task id if it is still fresh (see `TaskIDReservation`);
     /// `nil` if there is none. A stale one is dropped: its id stays unused, like the id of a
     /// rolled-back insert.
-    func takeReservedTaskID(now: ContinuousClock.Instant = .now) -> Int64? {
-        reservation.withLock { reserved in
+    func takeReservedTaskID() -> Int64? {
+        let now = ContinuousClock.now
+        return reservation.withLock { reserved in
             defer { reserved = nil }
             return reserved.flatMap { $0.isFresh(at: now) ? $0.id : nil }
         }
     }
 
     /// Whether this connection holds a fresh reserved task id (a stale one is dropped).
-    func hasReservedTaskID(now: ContinuousClock.Instant = .now) -> Bool {
-        reservation.withLock { reserved in
+    func hasReservedTaskID() -> Bool {
+        let now = ContinuousClock.now
+        return reservation.withLock { reserved in
             if let taken = reserved, !taken.isFresh(at: now) { reserved = nil }
             return reserved != nil
         }
@@ -201,8 +192,7 @@ final class PostgresSession: Sendable {
 
     /// Keeps the id in the last column of the answer's row (`nextval`, 8 bytes binary).
     private func keepReservedTaskID(_ rows: [PostgresRow]) {
-        guard let row = rows.first, var bytes = Array(row).last?.bytes, bytes.readableBytes == 8,
-              let id = bytes.readInteger(as: Int64.self) else { return }
+        guard let row = rows.first, let id = Array(row).last?.binaryInt64 else { return }
         reservation.withLock { $0 = TaskIDReservation(id: id, at: .now) }
     }
 
@@ -225,16 +215,12 @@ final class PostgresSession: Sendable {
     /// store had assumed (`StaleWrite.assumedCompletion`) not completable: then the body ran on a
     /// wrong answer, and its own error (if any) is not the one to report.
     func discardSent() -> Bool {
-        held.withLock { $0 = [] }
+        _ = held.drain()
         // Queued statements go out as if they had been sent at once: whether an assumed
         // completion among them was made decides which error counts.
-        let unsent = takeQueued()
+        let unsent = queued.drain()
         if !unsent.isEmpty { handOver(unsent) }
-        let sent = pending.withLock { statements in
-            defer { statements.removeAll() }
-            return statements
-        }
-        for (statement, stale) in sent {
+        for (statement, stale) in pending.drain() {
             do {
                 _ = try statement.wait()
             } catch {
@@ -269,11 +255,7 @@ final class PostgresSession: Sendable {
 
     /// Waits for the statements sent without waiting; throws the first one's error.
     func checkSent() throws {
-        let sent = pending.withLock { statements in
-            defer { statements.removeAll() }
-            return statements
-        }
-        for (statement, stale) in sent {
+        for (statement, stale) in pending.drain() {
             do {
                 _ = try statement.wait()
             } catch {
@@ -291,9 +273,9 @@ final class PostgresSession: Sendable {
     /// Closes the connection without waiting. The connection stays referenced until it is
     /// closed (postgres-nio requires a connection to be closed before it is released).
     func close() {
-        held.withLock { $0 = [] }
-        queued.withLock { $0.removeAll() }
-        pending.withLock { $0.removeAll() }
+        _ = held.drain()
+        _ = queued.drain()
+        _ = pending.drain()
         let connection = connection
         connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
     }
@@ -349,4 +331,14 @@ struct TaskIDReservation: Sendable {
     var at: ContinuousClock.Instant
 
     func isFresh(at now: ContinuousClock.Instant) -> Bool { at.duration(to: now) < Self.lifetime }
+}
+
+extension Mutex {
+    /// Takes the elements out, leaving it empty.
+    func drain<Element>() -> [Element] where Value == [Element] {
+        withLock { elements in
+            defer { elements.removeAll() }
+            return elements
+        }
+    }
 }

@@ -240,24 +240,31 @@ public struct PostgresTransaction: EngineTransaction {
         } else {
             rows = try session.execute(prepared: Self.insertTaskSQL, binds)
         }
-        // The value comes in binary (8 bytes, big-endian), whatever format the statement's description names.
-        guard var bytes = rows.first?.first?.bytes, bytes.readableBytes == 8, let id = bytes.readInteger(as: Int64.self) else {
+        guard let id = rows.first?.first?.binaryInt64 else {
             throw PostgresStoreError(.statementFailed, "Die Datenbank gab keine neue Nummer zurück.")
         }
         return id
     }
 
+    /// The columns `insertTask` writes, in the order of its 17 values.
+    private static let insertedTaskColumns = """
+        instance_id, process_id, business_key, element_id, name, role, office, assignee, form_key, state, due_at,
+        created_at, claimed_at, ended_at, completed_by, token_id, version
+        """
+    /// The same 17 values after the completion's four parameters (`$5`–`$21`), typed: a `SELECT`
+    /// gives its parameters no type from the columns as `VALUES` does.
+    private static let nextTaskValues = """
+        $5::bigint, $6::text, $7::text, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text,
+        $15::double precision, $16::double precision, $17::double precision, $18::double precision, $19::text, $20::bigint, $21::bigint
+        """
     private static let insertTaskSQL = """
-        INSERT INTO task (instance_id, process_id, business_key, element_id, name, role, office, assignee, form_key, state, due_at,
-                          created_at, claimed_at, ended_at, completed_by, token_id, version)
+        INSERT INTO task (\(insertedTaskColumns))
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id
         """
     private static let completeTaskAndInsertTask = """
         WITH completed AS (\(completeTaskSQL))
-        INSERT INTO task (instance_id, process_id, business_key, element_id, name, role, office, assignee, form_key, state, due_at,
-                          created_at, claimed_at, ended_at, completed_by, token_id, version)
-        SELECT $5::bigint, $6::text, $7::text, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text,
-               $15::double precision, $16::double precision, $17::double precision, $18::double precision, $19::text, $20::bigint, $21::bigint
+        INSERT INTO task (\(insertedTaskColumns))
+        SELECT \(nextTaskValues)
         WHERE (SELECT count(*) FROM completed) = 1
         RETURNING id
         """
@@ -268,11 +275,8 @@ public struct PostgresTransaction: EngineTransaction {
     private static let completeTaskAndInsertGivenTask = """
         WITH completed AS (\(completeTaskSQL)),
         inserted AS (
-            INSERT INTO task (id, instance_id, process_id, business_key, element_id, name, role, office, assignee, form_key, state,
-                              due_at, created_at, claimed_at, ended_at, completed_by, token_id, version)
-            SELECT $22::bigint, $5::bigint, $6::text, $7::text, $8::text, $9::text, $10::text, $11::text, $12::text, $13::text, $14::text,
-                   $15::double precision, $16::double precision, $17::double precision, $18::double precision, $19::text, $20::bigint,
-                   $21::bigint
+            INSERT INTO task (id, \(insertedTaskColumns))
+            SELECT $22::bigint, \(nextTaskValues)
             WHERE (SELECT count(*) FROM completed) = 1)
         """
     private static let completeTaskAndInsertGivenTaskChecked = completeTaskAndInsertGivenTask + """
@@ -485,8 +489,9 @@ public struct PostgresTransaction: EngineTransaction {
     }
 
     /// The same statements with a last column that reserves a task id (`PostgresSession.send`).
-    private static let completionReservingTaskID = completion + ", nextval('task_id_seq')"
-    private static let updateInstanceAndAppendHistoryReservingTaskID = updateInstanceAndAppendHistory + ", nextval('task_id_seq')"
+    private static let reservedTaskIDColumn = ", nextval('task_id_seq')"
+    private static let completionReservingTaskID = completion + reservedTaskIDColumn
+    private static let updateInstanceAndAppendHistoryReservingTaskID = updateInstanceAndAppendHistory + reservedTaskIDColumn
 
     private static let appendHistorySQL = """
         INSERT INTO history (at, actor, command, instance_id, business_key, task_id, element_id, details)
@@ -525,5 +530,14 @@ struct Columns {
     func bytes(_ i: Int) throws -> [UInt8] {
         guard let buffer = try row[i].decode(ByteBuffer?.self) else { return [] }
         return Array(buffer.readableBytesView)
+    }
+}
+
+extension PostgresCell {
+    /// An 8-byte integer the server sent in binary (big-endian): a new id, whatever format the
+    /// statement's description names. `nil` for anything else.
+    var binaryInt64: Int64? {
+        guard var bytes, bytes.readableBytes == 8 else { return nil }
+        return bytes.readInteger(as: Int64.self)
     }
 }
