@@ -111,6 +111,12 @@ enum ServerBenchmark {
                              complete.rps, complete.completed, complete.non2xx))
                 return (health, inbox, complete, residentMegabytes())
             }
+            // The same inbox with nothing kept (`ServerSettings.inboxCacheEntries = 0`): every request
+            // reads, as when writes come between every two reads of the same list.
+            let uncached = try await withServer(path: big, root: root, inboxCacheEntries: 0) { port, token, _ in
+                try wrk(port: port, path: "/api/tasks?role=advisor", token: token)
+            }
+            print(String(format: "1 M:   GET /api/tasks, nothing kept       %8.0f req/s  p99 %6.2f ms", uncached.rps, uncached.p99ms))
             f.health = health
             f.bigInbox = inbox
             f.complete = complete
@@ -252,10 +258,13 @@ enum ServerBenchmark {
     // MARK: Server and load
 
     /// Runs the server on a free port for `body`, with bearer tokens of bench.01 and bench.50.
-    static func withServer<T: Sendable>(path: String, root: String, _ body: @Sendable (Int, String, String) async throws -> T) async throws -> T {
+    static func withServer<T: Sendable>(path: String, root: String, inboxCacheEntries: Int? = nil,
+                                        _ body: @Sendable (Int, String, String) async throws -> T) async throws -> T {
         let service = try OptimaService(databasePath: path, resources: .init(root: root))
         let tokens = (try ServerBenchmark.session(service, "bench.01"), try ServerBenchmark.session(service, "bench.50"))
-        let core = ServerCore(service: service, settings: ServerSettings(host: "127.0.0.1", port: 0))
+        var settings = ServerSettings(host: "127.0.0.1", port: 0)
+        if let inboxCacheEntries { settings.inboxCacheEntries = inboxCacheEntries }
+        let core = ServerCore(service: service, settings: settings)
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let (ports, continuation) = AsyncStream<Int>.makeStream()

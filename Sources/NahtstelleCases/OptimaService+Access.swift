@@ -317,4 +317,8 @@ extension OptimaService {
 
     /// The clock of the service (the server's "now").
     public var now: Date { clock() }
+
+    /// Differs whenever anything committed to the store since it was last asked
+    /// (`EngineStore.changeStamp`); `nil` when the store cannot tell, then nothing may be cached.
+    public func changeStamp() -> UInt64? { storage.store.changeStamp() }
 }

@@ -9,6 +9,15 @@ public protocol EngineStore: Sendable {
     func write<T>(_ body: (any EngineTransaction) throws -> T) throws -> T
     /// Runs `body` on a consistent read snapshot.
     func read<T>(_ body: (any EngineReadTransaction) throws -> T) throws -> T
+    /// A value that differs whenever anything committed to the store since it was last read —
+    /// through this object, another connection or another process — cheap enough to ask before
+    /// every cached read. A cache may answer from a result made after it read stamp `s` for as
+    /// long as the stamp is still `s`. `nil`: this store cannot tell (nothing may be cached).
+    func changeStamp() -> UInt64?
+}
+
+extension EngineStore {
+    public func changeStamp() -> UInt64? { nil }
 }
 
 /// Reads, available in read and write transactions.

@@ -117,8 +117,23 @@ struct API: Sendable {
             filter.process = process
         }
         let service = self.service
+        // A kept answer while nothing it depends on changed (`InboxCache`). The stamp and the time
+        // are taken before the read transaction: the answer read is at least as new as both.
+        let cache = core.inboxCache
+        let key = InboxCache.Key(username: caller.username, filter: filter)
+        let stamp = cache.admits(filter) ? service.changeStamp() : nil
+        let now = service.now
+        if let stamp, let body = cache.answer(key, stamp: stamp, now: now) {
+            core.metrics.inboxCacheHits.increment()
+            return JSONBody.response(body)
+        }
         let page = try await core.run(context) { [filter] in try service.taskPage(by: caller.username, filter) }
-        return JSONBody.response(.context(["items": .list(page.items.map(Rep.inboxItem)), "next": Rep.str(page.next)]))
+        let body = JSONBody.bytes(.context(["items": .list(page.items.map(Rep.inboxItem)), "next": Rep.str(page.next)]))
+        if let stamp {
+            core.metrics.inboxCacheMisses.increment()
+            cache.keep(key, stamp: stamp, now: now, items: page.items, body: body)
+        }
+        return JSONBody.response(body)
     }
 
     func task(_ request: Request, _ context: AppContext) async throws -> Response {

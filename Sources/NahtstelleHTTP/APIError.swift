@@ -67,6 +67,16 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 /// JSON answers, written from `Value` (the same writer the engine uses).
 enum JSONBody {
     static func response(_ value: Value, status: HTTPResponse.Status = .ok) -> Response {
+        response(bytes(value), status: status)
+    }
+
+    /// A JSON answer already written (`bytes`).
+    static func response(_ body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
+    }
+
+    /// `value` as the API writes JSON: sorted keys, `< > & '` escaped, one line.
+    static func bytes(_ value: Value) -> ByteBuffer {
         var out = [UInt8]()
         out.reserveCapacity(256)
         value.writeJSON(into: &out, tagged: false, sortedKeys: true)
@@ -87,7 +97,6 @@ enum JSONBody {
             out = escaped
         }
         out.append(UInt8(ascii: "\n"))
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: out)))
+        return ByteBuffer(bytes: out)
     }
 }

@@ -26,12 +26,15 @@ public final class ServerCore: Sendable {
     /// within the same bound. The database stays the only source of sessions.
     private let sessionCache = Mutex<[String: (caller: Caller, until: ContinuousClock.Instant, sessionEnds: Date)]>([:])
     static let sessionCacheSeconds: Duration = .seconds(2)
+    /// Answers of `GET /api/tasks` kept while the database and the day are unchanged.
+    let inboxCache: InboxCache
 
     public init(service: OptimaService, settings: ServerSettings, threads: Int = 8) {
         self.service = service
         self.settings = settings
         self.pool = NIOThreadPool(numberOfThreads: threads)
         self.metrics = ServerMetrics.shared
+        self.inboxCache = InboxCache(capacity: settings.inboxCacheEntries)
         var forms: [String: Value] = [:]
         for key in service.forms.keys {
             let path = (service.resources.forms as NSString).appendingPathComponent(key + ".json")
@@ -136,6 +139,8 @@ public struct ServerSettings: Sendable {
     /// The key of the pseudonymised case export (`--report-key-file`); nil: the export is off and
     /// the reports page says how to configure it.
     public var reportKey: ReportKey?
+    /// How many answers of `GET /api/tasks` are kept (`InboxCache`); 0 keeps none.
+    public var inboxCacheEntries: Int = 1024
 
     public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, bcryptCost: UInt8 = 12,
                 timerInterval: Duration = .seconds(1), accessLogFlushInterval: Duration = .milliseconds(100), mail: MailSettings? = nil) {

@@ -15,6 +15,9 @@ public final class ServerMetrics: Sendable {
     let timerFailures: Metrics.Counter
     let openTasks: Metrics.Gauge
     let overdueTasks: Metrics.Gauge
+    /// `GET /api/tasks` answered from `InboxCache` or read anew.
+    let inboxCacheHits: Metrics.Counter
+    let inboxCacheMisses: Metrics.Counter
 
     private init() {
         let registry = PrometheusCollectorRegistry()
@@ -31,6 +34,8 @@ public final class ServerMetrics: Sendable {
         timerFailures = Metrics.Counter(label: "nahtstelle_timer_failures_total")
         openTasks = Metrics.Gauge(label: "nahtstelle_open_tasks")
         overdueTasks = Metrics.Gauge(label: "nahtstelle_overdue_tasks")
+        inboxCacheHits = Metrics.Counter(label: "nahtstelle_inbox_cache_total", dimensions: [("result", "hit")])
+        inboxCacheMisses = Metrics.Counter(label: "nahtstelle_inbox_cache_total", dimensions: [("result", "miss")])
     }
 
     func command() { commands.increment() }

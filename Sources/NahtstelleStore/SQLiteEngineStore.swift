@@ -11,6 +11,8 @@ public final class SQLiteEngineStore: EngineStore {
     public let path: String?
     /// The command path's statements, prepared once on the writer connection.
     private let hot = HotStatements()
+    /// Commits of any connection, for caches of reads (files only).
+    private let changes: ChangeWatch?
 
     /// Process-wide SQLite settings, made once before the first connection opens: SQLite's
     /// memory statistics off, `file:` URIs on. With statistics on (the default), every allocation inside SQLite
@@ -42,6 +44,7 @@ public final class SQLiteEngineStore: EngineStore {
         // wait for their transactions instead of failing with "database is locked".
         config.busyMode = .timeout(Self.busyTimeout)
         self.path = path
+        changes = path.map(ChangeWatch.init(path:))
         var migrator = DatabaseMigrator()
         Self.registerEngineMigrations(&migrator)
         migrations(&migrator)
@@ -181,6 +184,11 @@ public final class SQLiteEngineStore: EngineStore {
 
     public func read<T>(_ body: (any EngineReadTransaction) throws -> T) throws -> T {
         try writer.read { db in try body(SQLiteTransaction(db: db)) }
+    }
+
+    /// SQLite's data version on a connection of its own (`ChangeWatch`); `nil` in memory.
+    public func changeStamp() -> UInt64? {
+        changes?.stamp()
     }
 
     static func registerEngineMigrations(_ migrator: inout DatabaseMigrator) {

@@ -25,6 +25,31 @@ struct SQLiteEngineStoreTests {
         #expect(mode == "wal")
     }
 
+    @Test func theChangeStampMovesWithEveryCommitOfAnyConnectionAndOnlyThen() throws {
+        let first = try #require(store.changeStamp())
+        // Reads change nothing.
+        _ = try store.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM instance") }
+        #expect(store.changeStamp() == first)
+        // A commit of this store's writer.
+        try store.writer.write { db in try db.execute(sql: "CREATE TABLE scratch_one (x)") }
+        let second = try #require(store.changeStamp())
+        #expect(second != first)
+        #expect(store.changeStamp() == second)
+        // A commit of another connection (another store on the same file, as another process would).
+        let other = try SQLiteEngineStore(path: path)
+        try other.writer.write { db in try db.execute(sql: "CREATE TABLE scratch_two (x)") }
+        #expect(store.changeStamp() != second)
+        // A rolled-back transaction commits nothing.
+        let third = store.changeStamp()
+        try? store.writer.write { db in
+            try db.execute(sql: "CREATE TABLE scratch_three (x)")
+            throw DatabaseError(message: "zurückgerollt")
+        }
+        #expect(store.changeStamp() == third)
+        // In memory nothing can tell: nil, so nothing is cached.
+        #expect(try SQLiteEngineStore(path: nil).changeStamp() == nil)
+    }
+
     @Test func anUnknownStatusIsRefusedByTheSchema() throws {
         #expect(throws: DatabaseError.self) {
             try store.writer.write { db in
