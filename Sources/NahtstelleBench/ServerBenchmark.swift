@@ -264,7 +264,9 @@ enum ServerBenchmark {
         let tokens = (try ServerBenchmark.session(service, "bench.01"), try ServerBenchmark.session(service, "bench.50"))
         var settings = ServerSettings(host: "127.0.0.1", port: 0)
         if let inboxCacheEntries { settings.inboxCacheEntries = inboxCacheEntries }
-        let core = ServerCore(service: service, settings: settings)
+        // BENCH_THREADS: the size of the server's thread pool (default: the server's own, 8).
+        let threads = ProcessInfo.processInfo.environment["BENCH_THREADS"].flatMap { Int($0) } ?? 8
+        let core = ServerCore(service: service, settings: settings, threads: threads)
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let (ports, continuation) = AsyncStream<Int>.makeStream()

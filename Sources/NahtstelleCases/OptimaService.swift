@@ -66,6 +66,11 @@ public final class OptimaService: Sendable {
             throw CaseServiceError(.documentFailed, error.description)
         }
         let store = storage.store
+        // The access log's request context reaches writes run on the store's writer thread.
+        store.carryTaskLocals {
+            let context = AccessContext.current
+            return { work in AccessContext.$current.withValue(context) { work() } }
+        }
         let generator = DocumentGenerator(templates: templates, versions: TemplateVersions(library: templates))
         var configuration = Engine.Configuration()
         configuration.now = now

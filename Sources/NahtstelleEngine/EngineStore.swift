@@ -14,10 +14,19 @@ public protocol EngineStore: Sendable {
     /// every cached read. A cache may answer from a result made after it read stamp `s` for as
     /// long as the stamp is still `s`. `nil`: this store cannot tell (nothing may be cached).
     func changeStamp() -> UInt64?
+    /// How the caller's task-local values reach a write run on another thread (`ContextCapture`).
+    func carryTaskLocals(_ capture: @escaping ContextCapture)
 }
+
+/// Captures the calling thread's task-local values; the function it returns runs work with them
+/// bound again (on another thread).
+public typealias ContextCapture = @Sendable () -> @Sendable (_ work: () -> Void) -> Void
 
 extension EngineStore {
     public func changeStamp() -> UInt64? { nil }
+    /// For stores that run writes on a thread of their own (SQLite files): how the caller's
+    /// task-local values reach it. Other stores run writes on the calling thread.
+    public func carryTaskLocals(_ capture: @escaping ContextCapture) {}
 }
 
 /// Reads, available in read and write transactions.

@@ -3,6 +3,7 @@ import GRDB
 import GRDBSQLite
 import NahtstelleEngine
 import NahtstelleSQLiteSettings
+import Synchronization
 
 /// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a command the
 /// engine acknowledged survives a crash or power loss. `:memory:` serves dry runs and benchmarks.
@@ -13,6 +14,15 @@ public final class SQLiteEngineStore: EngineStore {
     private let hot = HotStatements()
     /// Commits of any connection, for caches of reads (files only).
     private let changes: ChangeWatch?
+    /// Runs the write transactions of a file, one after the other (`WriterThread`).
+    private let writerThread: WriterThread?
+    /// A class, not the closure itself: a function value kept in a `Mutex` is rewrapped in a
+    /// conversion thunk on every `withLock`, a chain that grew with every write.
+    private let contextCapture = Mutex<CaptureBox?>(nil)
+    private final class CaptureBox: Sendable {
+        let capture: ContextCapture
+        init(_ capture: @escaping ContextCapture) { self.capture = capture }
+    }
 
     /// Process-wide SQLite settings, made once before the first connection opens: SQLite's
     /// memory statistics off, `file:` URIs on. With statistics on (the default), every allocation inside SQLite
@@ -45,6 +55,7 @@ public final class SQLiteEngineStore: EngineStore {
         config.busyMode = .timeout(Self.busyTimeout)
         self.path = path
         changes = path.map(ChangeWatch.init(path:))
+        writerThread = path.map { _ in WriterThread(name: "sqlite-writer") }
         var migrator = DatabaseMigrator()
         Self.registerEngineMigrations(&migrator)
         migrations(&migrator)
@@ -166,6 +177,31 @@ public final class SQLiteEngineStore: EngineStore {
     /// statements are prepared once and reused (GRDB's own transaction wrapper prepares them anew
     /// each time, which costs as much as a whole engine statement).
     public func write<T>(_ body: (any EngineTransaction) throws -> T) throws -> T {
+        // In memory (dry runs, tests of the engine) nothing waits for a flush: run here.
+        guard let writerThread, !writerThread.isCurrent else { return try writeHere(body) }
+        let rebind = contextCapture.withLock { $0 }?.capture()
+        return try withoutActuallyEscaping(body) { body in
+            let handover = Handover<(any EngineTransaction) throws -> T, T>(body)
+            writerThread.run {
+                let run = { handover.result = Result { try self.writeHere(handover.body!) } }
+                if let rebind { rebind(run) } else { run() }
+                // Nothing keeps the caller's closure once the caller goes on.
+                handover.body = nil
+            }
+            return try handover.result!.get()
+        }
+    }
+
+    /// Carries the caller's task-local values to the writer thread: `capture` runs on the
+    /// calling thread and returns what binds them again around the write (set once by the
+    /// application, which knows its task-local values).
+    public func carryTaskLocals(_ capture: @escaping ContextCapture) {
+        let box = CaptureBox(capture)
+        contextCapture.withLock { $0 = box }
+    }
+
+    /// One write transaction on the calling thread.
+    private func writeHere<T>(_ body: (any EngineTransaction) throws -> T) throws -> T {
         try writer.writeWithoutTransaction { db in
             let tx = SQLiteTransaction(db: db, hot: hot)
             hot.beginTransaction(db)
@@ -184,6 +220,10 @@ public final class SQLiteEngineStore: EngineStore {
 
     public func read<T>(_ body: (any EngineReadTransaction) throws -> T) throws -> T {
         try writer.read { db in try body(SQLiteTransaction(db: db)) }
+    }
+
+    deinit {
+        writerThread?.stop()
     }
 
     /// SQLite's data version on a connection of its own (`ChangeWatch`); `nil` in memory.
