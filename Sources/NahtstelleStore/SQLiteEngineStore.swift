@@ -14,8 +14,9 @@ public final class SQLiteEngineStore: EngineStore {
     private let hot = HotStatements()
     /// Commits of any connection, for caches of reads (files only).
     private let changes: ChangeWatch?
-    /// Runs the write transactions of a file, one after the other (`WriterThread`).
-    private let writerThread: WriterThread?
+    /// Runs the write transactions of a file one after the other without idle hand-overs
+    /// (`WriteCombiner`).
+    private let combiner: WriteCombiner?
     /// A class, not the closure itself: a function value kept in a `Mutex` is rewrapped in a
     /// conversion thunk on every `withLock`, a chain that grew with every write.
     private let contextCapture = Mutex<CaptureBox?>(nil)
@@ -55,7 +56,7 @@ public final class SQLiteEngineStore: EngineStore {
         config.busyMode = .timeout(Self.busyTimeout)
         self.path = path
         changes = path.map(ChangeWatch.init(path:))
-        writerThread = path.map { _ in WriterThread(name: "sqlite-writer") }
+        combiner = path.map { _ in WriteCombiner() }
         var migrator = DatabaseMigrator()
         Self.registerEngineMigrations(&migrator)
         migrations(&migrator)
@@ -178,21 +179,27 @@ public final class SQLiteEngineStore: EngineStore {
     /// each time, which costs as much as a whole engine statement).
     public func write<T>(_ body: (any EngineTransaction) throws -> T) throws -> T {
         // In memory (dry runs, tests of the engine) nothing waits for a flush: run here.
-        guard let writerThread, !writerThread.isCurrent else { return try writeHere(body) }
-        let rebind = contextCapture.withLock { $0 }?.capture()
+        guard let combiner else { return try writeHere(body) }
         return try withoutActuallyEscaping(body) { body in
             let handover = Handover<(any EngineTransaction) throws -> T, T>(body)
-            writerThread.run {
-                let run = { handover.result = Result { try self.writeHere(handover.body!) } }
-                if let rebind { rebind(run) } else { run() }
-                // Nothing keeps the caller's closure once the caller goes on.
-                handover.body = nil
-            }
+            combiner.run({ handover.result = Result { try self.writeHere(body) } }, queued: {
+                // Run by another thread: the caller's task-local values go with it.
+                let rebind = contextCapture.withLock { $0 }?.capture()
+                return {
+                    let run = { handover.result = Result { try self.writeHere(handover.body!) } }
+                    if let rebind { rebind(run) } else { run() }
+                }
+            })
+            // Nothing keeps the caller's closure once the caller goes on.
+            handover.body = nil
             return try handover.result!.get()
         }
     }
 
-    /// Carries the caller's task-local values to the writer thread: `capture` runs on the
+    /// Writes waiting for the one running now (0 when none runs or nothing waits).
+    public var queuedWrites: Int { combiner?.queued ?? 0 }
+
+    /// Carries the caller's task-local values to the thread that runs its write: `capture` runs on the
     /// calling thread and returns what binds them again around the write (set once by the
     /// application, which knows its task-local values).
     public func carryTaskLocals(_ capture: @escaping ContextCapture) {
@@ -220,10 +227,6 @@ public final class SQLiteEngineStore: EngineStore {
 
     public func read<T>(_ body: (any EngineReadTransaction) throws -> T) throws -> T {
         try writer.read { db in try body(SQLiteTransaction(db: db)) }
-    }
-
-    deinit {
-        writerThread?.stop()
     }
 
     /// SQLite's data version on a connection of its own (`ChangeWatch`); `nil` in memory.

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+import NahtstelleEngine
+import NahtstelleStore
+import Synchronization
+import Testing
+
+/// A SQLite file's writes run one after the other: at once on the caller's thread when the
+/// writer is free, otherwise queued and run by the thread writing now, with the caller's
+/// task-local values carried over; one transaction each.
+@Suite("SQLite store: writes run one after the other without hand-overs")
+struct WriteCombinerTests {
+    @TaskLocal static var request: String?
+
+    let store: SQLiteEngineStore
+
+    init() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nahtstelle-writer-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        store = try SQLiteEngineStore(path: dir.appendingPathComponent("store.sqlite").path)
+    }
+
+    @Test func writesFromManyThreadsEachCommitOnceAndNoneIsLost() throws {
+        let store = self.store
+        let callers = 8, each = 40
+        DispatchQueue.concurrentPerform(iterations: callers) { caller in
+            for n in 0..<each {
+                // Each write is its own transaction: a failing one takes only itself back.
+                let fails = n % 10 == 9
+                _ = try? store.write { tx -> Int64 in
+                    let id = try StoreSamples.seedInstance(tx, key: "\(caller)-\(n)")
+                    if fails { throw CancellationError() }
+                    return id
+                }
+            }
+        }
+        let keys = try store.writer.read { db in try String.fetchAll(db, sql: "SELECT business_key FROM instance") }
+        #expect(keys.count == callers * each * 9 / 10)
+        #expect(Set(keys).count == keys.count)
+        #expect(!keys.contains { key in (Int(key.split(separator: "-").last ?? "") ?? 0) % 10 == 9 })
+        #expect(store.queuedWrites == 0)
+    }
+
+    @Test func aQueuedWriteRunsOnTheWritingThreadWithItsCallersTaskLocalValues() throws {
+        let store = self.store
+        store.carryTaskLocals {
+            let value = Self.request
+            return { work in Self.$request.withValue(value) { work() } }
+        }
+        let firstInside = DispatchSemaphore(value: 0)
+        let secondDone = DispatchSemaphore(value: 0)
+        let seen = Mutex<(request: String?, thread: pthread_t?)>((nil, nil))
+        let second = Thread {
+            firstInside.wait()
+            Self.$request.withValue("r-2") {
+                let value = try? store.write { _ in (Self.request, pthread_self()) }
+                seen.withLock { $0 = (value?.0, value?.1) }
+            }
+            secondDone.signal()
+        }
+        second.start()
+        // The first write holds the writer until the second one waits for it.
+        let first = try Self.$request.withValue("r-1") {
+            try store.write { _ -> (String?, pthread_t) in
+                firstInside.signal()
+                let deadline = Date().addingTimeInterval(10)
+                while store.queuedWrites == 0, Date() < deadline { usleep(1000) }
+                return (Self.request, pthread_self())
+            }
+        }
+        secondDone.wait()
+        #expect(first.0 == "r-1")
+        // Run by the first caller's thread, with the second caller's value.
+        let (request, thread) = seen.withLock { $0 }
+        #expect(request == "r-2")
+        #expect(thread.map { pthread_equal($0, first.1) != 0 } == true)
+        // Errors reach their caller, and nothing of the failed write stays.
+        #expect(throws: CancellationError.self) {
+            try store.write { tx in
+                _ = try StoreSamples.seedInstance(tx, key: "gone")
+                throw CancellationError()
+            }
+        }
+        #expect(try store.read { try $0.instances(businessKey: "gone") }.isEmpty)
+    }
+
+    @Test func aWriteWithNothingWaitingRunsOnTheCallingThread() throws {
+        let caller = pthread_self()
+        #expect(pthread_equal(try store.write { _ in pthread_self() }, caller) != 0)
+        let memory = try SQLiteEngineStore(path: nil)
+        #expect(pthread_equal(try memory.write { _ in pthread_self() }, caller) != 0)
+    }
+}
