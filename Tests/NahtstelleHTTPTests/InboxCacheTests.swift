@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import NahtstelleCases
 import NahtstelleCaseStore
+import NahtstelleEngine
 import NahtstelleFEEL
 @testable import NahtstelleHTTP
 import Testing
@@ -17,6 +18,14 @@ struct InboxCacheTests {
 
     static func item(_ answer: [String: Value], _ id: Int64) -> [String: Value]? {
         (answer["items"]?.listValue ?? []).compactMap(\.contextValue).first { $0["id"]?.numberValue == Decimal(id) }
+    }
+
+    /// A server with one Antragsformular submitted to SoBZ Hochdorf, and its check task (for c.studer).
+    static func serverWithOneApplication() throws -> (TestServer, TaskRecord) {
+        let s = try TestServer()
+        let submitted = try s.service.submitApplication(by: "h.lustenberger", receiverOffice: "sobz-hochdorf",
+                                                        formData: applicationValues().contextValue!)
+        return (s, submitted.openTasks[0])
     }
 
     @Test("Gleiche Antwort ohne Änderung; ein Schreiben über eine andere Verbindung zeigt sich sofort")
@@ -46,10 +55,8 @@ struct InboxCacheTests {
 
     @Test("Übernehmen und Wiedervorlage über die API ändern die nächste Antwort")
     func writesThroughTheServerShowAtOnce() async throws {
-        let s = try TestServer()
-        let submitted = try s.service.submitApplication(by: "h.lustenberger", receiverOffice: "sobz-hochdorf",
-                                                        formData: applicationValues().contextValue!)
-        let task = submitted.openTasks[0].id
+        let (s, checkTask) = try Self.serverWithOneApplication()
+        let task = checkTask.id
         try await s.test { client in
             let contact = try await client.token("c.studer")
             let open = json(try await client.execute(uri: "/api/tasks", method: .get, headers: bearer(contact)))
@@ -74,10 +81,7 @@ struct InboxCacheTests {
 
     @Test("Eine Aufgabe wird überfällig, sobald ihre Frist verstreicht, auch ohne Schreiben")
     func aDueTimePassingEndsTheKeptAnswer() async throws {
-        let s = try TestServer()
-        let submitted = try s.service.submitApplication(by: "h.lustenberger", receiverOffice: "sobz-hochdorf",
-                                                        formData: applicationValues().contextValue!)
-        let task = submitted.openTasks[0]
+        let (s, task) = try Self.serverWithOneApplication()
         let due = try #require(task.dueAt)
         // Just before the due time, on the same day.
         s.clock.set(due.addingTimeInterval(-60))
@@ -93,10 +97,8 @@ struct InboxCacheTests {
 
     @Test("Zwei Personen derselben Stelle und Rolle: jede bekommt ihre eigene Antwort")
     func answersAreKeptPerUser() async throws {
-        let s = try TestServer()
-        let submitted = try s.service.submitApplication(by: "h.lustenberger", receiverOffice: "sobz-hochdorf",
-                                                        formData: applicationValues().contextValue!)
-        let task = submitted.openTasks[0].id
+        let (s, checkTask) = try Self.serverWithOneApplication()
+        let task = checkTask.id
         try await s.test { client in
             let contact = try await client.token("c.studer")
             let advisor = try await client.token("s.wicki")
