@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Jede Option gilt auch als Umgebungsvariable: NAHTSTELLE_DB, NAHTSTELLE_HOST, NAHTSTELLE_PORT, NAHTSTELLE_DEMO=1, \
             NAHTSTELLE_SECURE_COOKIES=1, NAHTSTELLE_ROOT, NAHTSTELLE_SMTP_HOST, NAHTSTELLE_SMTP_PORT, NAHTSTELLE_SMTP_FROM, \
-            NAHTSTELLE_BASE_URL, NAHTSTELLE_REPORT_KEY_FILE. E-Mail-Hinweise zu neuen und überfälligen Aufgaben sind aus, bis ein SMTP-Server angegeben ist \
+            NAHTSTELLE_BASE_URL, NAHTSTELLE_REPORT_KEY_FILE, NAHTSTELLE_INBOX_CACHE. E-Mail-Hinweise zu neuen und überfälligen Aufgaben sind aus, bis ein SMTP-Server angegeben ist \
             (einfaches SMTP ohne TLS an einen Relay der Installation; die Mails enthalten nur einen Link). Beim Start: Migrationen, Definitionen aus workflows/ bereitstellen \
             (eine neue Version nur bei geänderter Datei), Zeitgeber starten. SIGTERM/SIGINT: keine neuen Anfragen, laufende \
             beenden, Exit 0.
@@ -46,6 +46,10 @@ struct ServeCommand: AsyncParsableCommand {
         "Datei mit dem geheimen Schlüssel des pseudonymisierten Fallexports (mindestens 16 zufällige Bytes).",
         discussion: "Ohne Angabe ist der Export aus; mit --demo wird ein Demo-Schlüssel report-demo.key neben der Datenbank erzeugt."))
     var reportKeyFile: String?
+    @Option(name: .long, help: ArgumentHelp(
+        "Wie viele Antworten der Aufgabenliste (GET /api/tasks) gehalten werden (Standard: 1024; 0 = keine).",
+        discussion: "Eine Antwort wird nur wieder gegeben, solange seit ihrem Lesen nichts in die Datenbank geschrieben wurde und derselbe Tag ist; mit PostgreSQL wird nichts gehalten."))
+    var inboxCache: Int?
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -95,6 +99,13 @@ struct ServeCommand: AsyncParsableCommand {
         let mail = try mailSettings(env)
         var settings = ServerSettings(host: hostName, port: portNumber, secureCookies: secure, mail: mail)
         settings.reportKey = try reportKey(env, demo: loadDemo, dbPath: dbPath)
+        if let inboxCache { settings.inboxCacheEntries = inboxCache } else if let text = env["NAHTSTELLE_INBOX_CACHE"] {
+            guard let n = Int(text) else { throw CLIError("NAHTSTELLE_INBOX_CACHE=\(text): keine Zahl. Bitte eine Anzahl ab 0 angeben (0 = keine).") }
+            settings.inboxCacheEntries = n
+        }
+        guard settings.inboxCacheEntries >= 0 else {
+            throw CLIError("--inbox-cache \(settings.inboxCacheEntries): die Anzahl kann nicht negativ sein. Bitte 0 (keine) oder mehr angeben.")
+        }
         if let key = settings.reportKey { logger.info("Schlüssel des pseudonymisierten Exports geladen", metadata: ["datei": "\(key.source)"]) }
         let core = ServerCore(service: service, settings: settings)
         if case .failure(let problem) = core.views { throw ValidationError(problem.description) }
