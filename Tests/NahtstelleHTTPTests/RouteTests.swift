@@ -65,6 +65,8 @@ struct RouteTests {
             #expect(metrics.contains("nahtstelle_overdue_tasks 0"))
             #expect(metrics.contains("http_route=\"/api/tasks\""))
             #expect(metrics.contains("http_server_request_duration_bucket"))
+            #expect(metrics.contains("nahtstelle_inbox_cache_total{result=\"hit\"}"))
+            #expect(metrics.contains("nahtstelle_inbox_cache_total{result=\"miss\"}"))
         }
     }
 
