@@ -25,7 +25,7 @@ public typealias ContextCapture = @Sendable () -> @Sendable (_ work: () -> Void)
 extension EngineStore {
     public func changeStamp() -> UInt64? { nil }
     /// For stores that may run a caller's write on another thread (SQLite files: a queued write
-    /// runs on the thread writing now): how the caller's task-local values reach it. Other
+    /// runs on the store's writer thread): how the caller's task-local values reach it. Other
     /// stores run writes on the calling thread.
     public func carryTaskLocals(_ capture: @escaping ContextCapture) {}
 }

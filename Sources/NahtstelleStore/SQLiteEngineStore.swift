@@ -174,9 +174,8 @@ public final class SQLiteEngineStore: EngineStore {
         }
     }
 
-    /// One `BEGIN IMMEDIATE … COMMIT` around `body`, rolled back on any error. The transaction
-    /// statements are prepared once and reused (GRDB's own transaction wrapper prepares them anew
-    /// each time, which costs as much as a whole engine statement).
+    /// One transaction around `body` (`writeHere`), run on this thread when the writer is idle,
+    /// otherwise queued for the store's writer thread (`WriteCombiner`); returns when it committed.
     public func write<T>(_ body: (any EngineTransaction) throws -> T) throws -> T {
         // In memory (dry runs, tests of the engine) nothing waits for a flush: run here.
         guard let combiner else { return try writeHere(body) }
@@ -207,7 +206,9 @@ public final class SQLiteEngineStore: EngineStore {
         contextCapture.withLock { $0 = box }
     }
 
-    /// One write transaction on the calling thread.
+    /// One `BEGIN IMMEDIATE … COMMIT` around `body` on the calling thread, rolled back on any
+    /// error. The transaction statements are prepared once and reused (GRDB's own transaction
+    /// wrapper prepares them anew each time, which costs as much as a whole engine statement).
     private func writeHere<T>(_ body: (any EngineTransaction) throws -> T) throws -> T {
         try writer.writeWithoutTransaction { db in
             let tx = SQLiteTransaction(db: db, hot: hot)
@@ -227,6 +228,10 @@ public final class SQLiteEngineStore: EngineStore {
 
     public func read<T>(_ body: (any EngineReadTransaction) throws -> T) throws -> T {
         try writer.read { db in try body(SQLiteTransaction(db: db)) }
+    }
+
+    deinit {
+        combiner?.stop()
     }
 
     /// SQLite's data version on a connection of its own (`ChangeWatch`); `nil` in memory.

@@ -8,65 +8,105 @@ import NahtstelleEngine
 /// begin: with two cores busy with HTTP, the lock stood idle about a third of the time (measured:
 /// held 322 µs of every 472 µs per completion under 64 connections).
 ///
-/// Here the thread that finds the writer free runs its own write at once, on its own thread (no
-/// hop when nothing waits: a single caller pays nothing). Writes that arrive meanwhile queue;
-/// when its own write is done, that thread runs the queued ones too, in order, before it
-/// returns, and each caller waits for its own result ("flat combining"). So the writer goes from
-/// one transaction to the next without sleeping. Every write is still its own transaction with
-/// its own commit and flush: only the thread that runs it may differ. Task-local values of a
-/// caller (the access log's request context) do not cross threads by themselves: the store's
-/// `ContextCapture` carries them.
+/// Here a write that finds the writer idle and nothing queued runs at once on its caller's
+/// thread (a single caller, such as a command-line run, pays nothing). Otherwise it queues, and
+/// the store's writer thread runs the queue in order, going from one transaction to the next
+/// without sleeping, while each caller waits for its own result. Every write is still its own
+/// transaction with its own commit and flush: only the thread that runs it may differ. Task-local
+/// values of a caller (the access log's request context) do not cross threads by themselves:
+/// the store's `ContextCapture` carries them. The thread starts with the first queued write and
+/// ends when the store is released.
 final class WriteCombiner: @unchecked Sendable {
     private struct Job {
         let work: () -> Void
         let done: DispatchSemaphore
     }
 
-    private let lock = NSLock()
-    // Guarded by `lock`.
-    private var running: pthread_t?
+    private let condition = NSCondition()
+    // Guarded by `condition`.
     private var jobs: [Job] = []
+    /// A write runs now (inline or on the writer thread).
+    private var busy = false
+    /// The thread running a write now, to let a write inside a write run where it is.
+    private var runner: pthread_t?
+    private var started = false
+    private var stopped = false
 
     /// Writes waiting for the writer now.
     var queued: Int {
-        lock.lock()
-        defer { lock.unlock() }
+        condition.lock()
+        defer { condition.unlock() }
         return jobs.count
     }
 
-    /// Runs `own` here when the writer is free; otherwise makes the queued form of the work
-    /// (`makeQueued`, called on this thread: it captures what the work needs from it), hands it
-    /// to the thread that runs writes now, and waits until it has run.
+    /// Runs `own` here when the writer is idle and nothing waits; otherwise makes the queued form
+    /// of the work (`makeQueued`, called on this thread: it captures what the work needs from
+    /// it), queues it for the writer thread and waits until it has run.
     func run(_ own: () -> Void, queued makeQueued: () -> (() -> Void)) {
-        lock.lock()
-        if let running, pthread_equal(running, pthread_self()) == 0 {
-            let done = DispatchSemaphore(value: 0)
-            jobs.append(Job(work: makeQueued(), done: done))
-            lock.unlock()
-            done.wait()
+        condition.lock()
+        if let runner, pthread_equal(runner, pthread_self()) != 0 {
+            // A write inside this thread's own write: run here (it fails in the database layer as
+            // it always did; it does not wait for itself).
+            condition.unlock()
+            own()
             return
         }
-        // Free, or a write inside this thread's own write: run here (the latter fails in the
-        // database layer as it always did, it does not wait for itself).
-        let outer = running == nil
-        running = pthread_self()
-        lock.unlock()
-        own()
-        guard outer else { return }
+        if !busy, jobs.isEmpty {
+            busy = true
+            runner = pthread_self()
+            condition.unlock()
+            own()
+            condition.lock()
+            busy = false
+            runner = nil
+            if !jobs.isEmpty { condition.broadcast() }
+            condition.unlock()
+            return
+        }
+        let done = DispatchSemaphore(value: 0)
+        jobs.append(Job(work: makeQueued(), done: done))
+        if !started {
+            started = true
+            let thread = Thread { [self] in loop() }
+            thread.name = "sqlite-writer"
+            thread.start()
+        }
+        condition.broadcast()
+        condition.unlock()
+        done.wait()
+    }
+
+    /// Ends the writer thread once the queued writes are done.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func loop() {
         var batch: [Job] = []
-        lock.lock()
-        while !jobs.isEmpty {
+        condition.lock()
+        while true {
+            while (jobs.isEmpty || busy), !(stopped && jobs.isEmpty) { condition.wait() }
+            if jobs.isEmpty { break }
+            // Everything queued so far, in order; later writes queue meanwhile and wait for it.
             swap(&batch, &jobs)
-            lock.unlock()
+            busy = true
+            runner = pthread_self()
+            condition.unlock()
             for job in batch {
                 job.work()
                 job.done.signal()
             }
             batch.removeAll(keepingCapacity: true)
-            lock.lock()
+            // Straight on with what queued meanwhile: the lock is held until the next batch is
+            // taken, so no caller runs in between.
+            condition.lock()
+            busy = false
+            runner = nil
         }
-        running = nil
-        lock.unlock()
+        condition.unlock()
     }
 }
 

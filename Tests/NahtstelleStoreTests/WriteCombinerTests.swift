@@ -20,10 +20,20 @@ struct WriteCombinerTests {
         store = try SQLiteEngineStore(path: dir.appendingPathComponent("store.sqlite").path)
     }
 
+    /// Runs `body` on `count` threads of their own at once (not a pool that may run them in turn).
+    static func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+        let done = DispatchGroup()
+        for n in 0..<count {
+            done.enter()
+            Thread { body(n); done.leave() }.start()
+        }
+        done.wait()
+    }
+
     @Test func writesFromManyThreadsEachCommitOnceAndNoneIsLost() throws {
         let store = self.store
         let callers = 8, each = 40
-        DispatchQueue.concurrentPerform(iterations: callers) { caller in
+        Self.onThreads(callers) { caller in
             for n in 0..<each {
                 // Each write is its own transaction: a failing one takes only itself back.
                 let fails = n % 10 == 9
@@ -41,6 +51,32 @@ struct WriteCombinerTests {
         #expect(store.queuedWrites == 0)
     }
 
+    @Test func queuedWritesRunOnTheWriterThreadNeverOnAnotherCallersThread() throws {
+        let store = self.store
+        // Who ran each write and for whom, while eight callers write without pause.
+        let order = Mutex<[(runner: pthread_t, caller: pthread_t)]>([])
+        let callers = Mutex<[pthread_t]>([])
+        Self.onThreads(8) { _ in
+            let caller = pthread_self()
+            callers.withLock { $0.append(caller) }
+            for _ in 0..<150 {
+                _ = try? store.write { _ in
+                    usleep(100)  // long enough for the others to queue behind it
+                    order.withLock { $0.append((pthread_self(), caller)) }
+                }
+            }
+        }
+        let writes = order.withLock { $0 }
+        let callerThreads = callers.withLock { $0 }
+        #expect(writes.count == 8 * 150)
+        // A caller's thread runs only its own writes (it never waits for a run of others');
+        // every queued write ran on one thread that is no caller's: the writer thread.
+        let forOthers = writes.filter { pthread_equal($0.runner, $0.caller) == 0 }
+        #expect(!forOthers.isEmpty)
+        #expect(forOthers.allSatisfy { w in !callerThreads.contains { pthread_equal($0, w.runner) != 0 } })
+        #expect(forOthers.allSatisfy { pthread_equal($0.runner, forOthers[0].runner) != 0 })
+    }
+
     @Test func aQueuedWriteRunsOnTheWritingThreadWithItsCallersTaskLocalValues() throws {
         let store = self.store
         store.carryTaskLocals {
@@ -49,12 +85,12 @@ struct WriteCombinerTests {
         }
         let firstInside = DispatchSemaphore(value: 0)
         let secondDone = DispatchSemaphore(value: 0)
-        let seen = Mutex<(request: String?, thread: pthread_t?)>((nil, nil))
+        let seen = Mutex<(request: String?, thread: pthread_t?, caller: pthread_t?)>((nil, nil, nil))
         let second = Thread {
             firstInside.wait()
             Self.$request.withValue("r-2") {
                 let value = try? store.write { _ in (Self.request, pthread_self()) }
-                seen.withLock { $0 = (value?.0, value?.1) }
+                seen.withLock { $0 = (value?.0, value?.1, pthread_self()) }
             }
             secondDone.signal()
         }
@@ -70,10 +106,14 @@ struct WriteCombinerTests {
         }
         secondDone.wait()
         #expect(first.0 == "r-1")
-        // Run by the first caller's thread, with the second caller's value.
-        let (request, thread) = seen.withLock { $0 }
+        // Run by the writer thread (neither caller's), with the second caller's value.
+        let (request, thread, secondCaller) = seen.withLock { $0 }
         #expect(request == "r-2")
-        #expect(thread.map { pthread_equal($0, first.1) != 0 } == true)
+        if let thread, let secondCaller {
+            #expect(pthread_equal(thread, first.1) == 0 && pthread_equal(thread, secondCaller) == 0)
+        } else {
+            Issue.record("the second write did not run")
+        }
         // Errors reach their caller, and nothing of the failed write stays.
         #expect(throws: CancellationError.self) {
             try store.write { tx in
