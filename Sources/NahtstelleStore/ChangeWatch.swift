@@ -12,7 +12,8 @@ import Synchronization
 /// (the write-ahead log's shared header, no disk read when nothing changed): microseconds.
 ///
 /// The connection opens on first use; when it cannot open or the question fails, the answer is
-/// `nil` (nothing may be cached) until the next question.
+/// `nil` (nothing may be cached) until the next question. It never waits for a lock: it is
+/// asked on the request path.
 final class ChangeWatch: Sendable {
     private struct Connection {
         var db: OpaquePointer?
@@ -37,10 +38,12 @@ final class ChangeWatch: Sendable {
             if c.statement == nil, !open(&c) { return nil }
             guard let statement = c.statement else { return nil }
             defer { sqlite3_reset(statement) }
-            guard sqlite3_step(statement) == SQLITE_ROW else {
-                // A busy file or a closed descriptor: open anew next time rather than keep a
-                // connection in an unknown state.
-                Self.close(&c)
+            let step = sqlite3_step(statement)
+            guard step == SQLITE_ROW else {
+                // Busy (another process recovering the write-ahead log): no answer this time, and
+                // no waiting — the caller reads instead. Anything else: open anew next time
+                // rather than keep a connection in an unknown state.
+                if step & 0xFF != SQLITE_BUSY { Self.close(&c) }
                 return nil
             }
             return UInt64(bitPattern: sqlite3_column_int64(statement, 0))
@@ -54,7 +57,6 @@ final class ChangeWatch: Sendable {
             if let db { sqlite3_close_v2(db) }
             return false
         }
-        sqlite3_busy_timeout(db, 1000)
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &statement, nil) == SQLITE_OK, let statement else {
             sqlite3_close_v2(db)
