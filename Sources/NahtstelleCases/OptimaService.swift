@@ -66,7 +66,7 @@ public final class OptimaService: Sendable {
             throw CaseServiceError(.documentFailed, error.description)
         }
         let store = storage.store
-        // The access log's request context reaches a write that another thread runs (WriteCombiner).
+        // The access log's request context reaches a write that another thread runs (WriterQueue).
         store.carryTaskLocals {
             let context = AccessContext.current
             return { work in AccessContext.$current.withValue(context) { work() } }

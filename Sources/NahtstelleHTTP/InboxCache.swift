@@ -30,7 +30,7 @@ final class InboxCache: Sendable {
 
     private struct Entry {
         var stamp: UInt64
-        var day: LocalDate
+        /// The earliest of: the next midnight, the first due time in the answer, `maximumAge`.
         var expires: Date
         var body: ByteBuffer
     }
@@ -52,10 +52,9 @@ final class InboxCache: Sendable {
 
     /// The kept answer for `key`, if it is still what a new read would give.
     func answer(_ key: Key, stamp: UInt64, now: Date) -> ByteBuffer? {
-        let day = ISODateTime.localDate(of: now)
-        return entries.withLock { entries -> ByteBuffer? in
+        entries.withLock { entries -> ByteBuffer? in
             guard let entry = entries[key] else { return nil }
-            guard entry.stamp == stamp, entry.day == day, now < entry.expires else {
+            guard entry.stamp == stamp, now < entry.expires else {
                 entries[key] = nil
                 return nil
             }
@@ -65,12 +64,14 @@ final class InboxCache: Sendable {
 
     /// Keeps an answer made from a read that began after `stamp` was read, at `now`.
     func keep(_ key: Key, stamp: UInt64, now: Date, items: [InboxItem], body: ByteBuffer) {
-        // The first task of the answer to fall due flips its `overdue` flag.
-        var expires = now.addingTimeInterval(Self.maximumAge)
+        // A new day changes the filters `today` and `week` and ends follow-ups; the first task of
+        // the answer to fall due flips its `overdue` flag.
+        let midnight = ISODateTime.startOfDay(ISODateTime.localDate(of: now).adding(days: 1))
+        var expires = min(now.addingTimeInterval(Self.maximumAge), midnight)
         for item in items {
             if let due = item.dueAt, due > now, due < expires { expires = due }
         }
-        let entry = Entry(stamp: stamp, day: ISODateTime.localDate(of: now), expires: expires, body: body)
+        let entry = Entry(stamp: stamp, expires: expires, body: body)
         entries.withLock { entries in
             if entries.count >= capacity, entries[key] == nil {
                 entries = entries.filter { $0.value.stamp == stamp }

@@ -15,8 +15,8 @@ public final class SQLiteEngineStore: EngineStore {
     /// Commits of any connection, for caches of reads (files only).
     private let changes: ChangeWatch?
     /// Runs the write transactions of a file one after the other without idle hand-overs
-    /// (`WriteCombiner`).
-    private let combiner: WriteCombiner?
+    /// (`WriterQueue`).
+    private let writes: WriterQueue?
     /// A class, not the closure itself: a function value kept in a `Mutex` is rewrapped in a
     /// conversion thunk on every `withLock`, a chain that grew with every write.
     private let contextCapture = Mutex<CaptureBox?>(nil)
@@ -56,7 +56,7 @@ public final class SQLiteEngineStore: EngineStore {
         config.busyMode = .timeout(Self.busyTimeout)
         self.path = path
         changes = path.map(ChangeWatch.init(path:))
-        combiner = path.map { _ in WriteCombiner() }
+        writes = path.map { _ in WriterQueue() }
         var migrator = DatabaseMigrator()
         Self.registerEngineMigrations(&migrator)
         migrations(&migrator)
@@ -175,13 +175,13 @@ public final class SQLiteEngineStore: EngineStore {
     }
 
     /// One transaction around `body` (`writeHere`), run on this thread when the writer is idle,
-    /// otherwise queued for the store's writer thread (`WriteCombiner`); returns when it committed.
+    /// otherwise queued for the store's writer thread (`WriterQueue`); returns when it committed.
     public func write<T>(_ body: (any EngineTransaction) throws -> T) throws -> T {
         // In memory (dry runs, tests of the engine) nothing waits for a flush: run here.
-        guard let combiner else { return try writeHere(body) }
+        guard let writes else { return try writeHere(body) }
         return try withoutActuallyEscaping(body) { body in
             let handover = Handover<(any EngineTransaction) throws -> T, T>(body)
-            combiner.run({ handover.result = Result { try self.writeHere(body) } }, queued: {
+            writes.run({ handover.result = Result { try self.writeHere(body) } }, queued: {
                 // Run by another thread: the caller's task-local values go with it.
                 let rebind = contextCapture.withLock { $0 }?.capture()
                 return {
@@ -196,7 +196,7 @@ public final class SQLiteEngineStore: EngineStore {
     }
 
     /// Writes waiting for the one running now (0 when none runs or nothing waits).
-    public var queuedWrites: Int { combiner?.queued ?? 0 }
+    public var queuedWrites: Int { writes?.queued ?? 0 }
 
     /// Carries the caller's task-local values to the thread that runs its write: `capture` runs on the
     /// calling thread and returns what binds them again around the write (set once by the
@@ -231,7 +231,7 @@ public final class SQLiteEngineStore: EngineStore {
     }
 
     deinit {
-        combiner?.stop()
+        writes?.stop()
     }
 
     /// SQLite's data version on a connection of its own (`ChangeWatch`); `nil` in memory.

@@ -109,7 +109,7 @@ struct InboxCacheTests {
     }
 
     @Test("Volle Ablage: Antworten eines älteren Stands gehen zuerst, die Zahl bleibt begrenzt")
-    func theCacheStaysBounded() {
+    func theCacheStaysBounded() throws {
         let cache = InboxCache(capacity: 3)
         let now = Date(timeIntervalSince1970: 1_780_000_000)
         func key(_ n: Int) -> InboxCache.Key { InboxCache.Key(username: "u\(n)", filter: TaskFilter()) }
@@ -123,6 +123,11 @@ struct InboxCacheTests {
         #expect(cache.answer(key(3), stamp: 3, now: now) == nil)
         cache.keep(key(4), stamp: 3, now: now, items: [], body: .init(string: "4"))
         #expect(cache.answer(key(4), stamp: 3, now: now.addingTimeInterval(InboxCache.maximumAge)) == nil)
+        // An answer kept just before midnight (Swiss time) ends with the day, before its maximum age.
+        let lateEvening = try #require(ISODateTime.parse("2026-03-02T23:59:30+01:00"))
+        cache.keep(key(5), stamp: 3, now: lateEvening, items: [], body: .init(string: "5"))
+        #expect(cache.answer(key(5), stamp: 3, now: lateEvening.addingTimeInterval(20)) == .init(string: "5"))
+        #expect(cache.answer(key(5), stamp: 3, now: lateEvening.addingTimeInterval(40)) == nil)
         #expect(!InboxCache(capacity: 0).admits(TaskFilter()))
         #expect(!cache.admits(TaskFilter(due: .overdue)))
     }

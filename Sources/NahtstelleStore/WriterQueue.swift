@@ -16,7 +16,7 @@ import NahtstelleEngine
 /// values of a caller (the access log's request context) do not cross threads by themselves:
 /// the store's `ContextCapture` carries them. The thread starts with the first queued write and
 /// ends when the store is released.
-final class WriteCombiner: @unchecked Sendable {
+final class WriterQueue: @unchecked Sendable {
     private struct Job {
         let work: () -> Void
         let done: DispatchSemaphore
@@ -25,9 +25,8 @@ final class WriteCombiner: @unchecked Sendable {
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var jobs: [Job] = []
-    /// A write runs now (inline or on the writer thread).
-    private var busy = false
-    /// The thread running a write now, to let a write inside a write run where it is.
+    /// The thread running a write now (its caller's or the writer thread); nil: the writer is
+    /// idle. Also lets a write inside a write run where it is.
     private var runner: pthread_t?
     private var started = false
     private var stopped = false
@@ -51,13 +50,11 @@ final class WriteCombiner: @unchecked Sendable {
             own()
             return
         }
-        if !busy, jobs.isEmpty {
-            busy = true
+        if runner == nil, jobs.isEmpty {
             runner = pthread_self()
             condition.unlock()
             own()
             condition.lock()
-            busy = false
             runner = nil
             if !jobs.isEmpty { condition.broadcast() }
             condition.unlock()
@@ -88,11 +85,10 @@ final class WriteCombiner: @unchecked Sendable {
         var batch: [Job] = []
         condition.lock()
         while true {
-            while (jobs.isEmpty || busy), !(stopped && jobs.isEmpty) { condition.wait() }
+            while jobs.isEmpty || runner != nil, !(stopped && jobs.isEmpty) { condition.wait() }
             if jobs.isEmpty { break }
             // Everything queued so far, in order; later writes queue meanwhile and wait for it.
             swap(&batch, &jobs)
-            busy = true
             runner = pthread_self()
             condition.unlock()
             for job in batch {
@@ -103,7 +99,6 @@ final class WriteCombiner: @unchecked Sendable {
             // Straight on with what queued meanwhile: the lock is held until the next batch is
             // taken, so no caller runs in between.
             condition.lock()
-            busy = false
             runner = nil
         }
         condition.unlock()

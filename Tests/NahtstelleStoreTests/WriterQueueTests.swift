@@ -9,7 +9,7 @@ import Testing
 /// writer is free, otherwise queued and run by the thread writing now, with the caller's
 /// task-local values carried over; one transaction each.
 @Suite("SQLite store: writes run one after the other without hand-overs")
-struct WriteCombinerTests {
+struct WriterQueueTests {
     @TaskLocal static var request: String?
 
     let store: SQLiteEngineStore
