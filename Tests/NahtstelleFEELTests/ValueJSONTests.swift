@@ -1,5 +1,5 @@
 import Foundation
-import NahtstelleFEEL
+@testable import NahtstelleFEEL
 import Testing
 
 @Suite("Value ⇄ JSON")
@@ -63,6 +63,29 @@ struct ValueJSONTests {
         #expect(ISODuration.parse("P10DT2H") == .dayTimeDuration(seconds: 871200))
         #expect(ISODuration.parse("P1M2D") == nil)
         #expect(ISODuration.parse("PT") == nil)
+    }
+
+    /// The byte-by-byte path for the form Nahtstelle writes gives the very same instant as the
+    /// general one, and leaves everything else (impossible dates, other forms) to it.
+    @Test func theCanonicalFormReadsAsTheGeneralPathReadsIt() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            // Whole seconds and milliseconds, 1900 to 2200.
+            let millis = Int64.random(in: -2_208_988_800_000...7_258_118_400_000, using: &generator)
+            let date = Date(timeIntervalSince1970: Double(millis) / 1000)
+            let text = Value.isoDateTime(date)
+            let canonical = ISODateTime.parseCanonical(text)
+            #expect(canonical != nil, "\(text)")
+            #expect(canonical == ISODateTime.parseGeneral(text), "\(text)")
+            #expect(canonical.map(Value.isoDateTime) == text)
+        }
+        for text in ["2026-02-29T10:00:00Z", "2026-04-31T10:00:00Z", "2026-11-24T24:00:00Z", "2026-11-24T09:60:00Z",
+                     "2026-11-24T09:30:60Z", "2026-00-10T09:30:00Z", "2026-11-24T09:30:00.5Z", "2026-11-24T09:30:00.25xZ",
+                     "2026-11-24 09:30:00Z", "2026-11-24T09:30:00+01:00", "+026-11-24T09:30:00Z", " 2026-11-24T09:30:00Z"] {
+            #expect(ISODateTime.parseCanonical(text) == nil, "\(text)")
+            #expect(ISODateTime.parse(text) == ISODateTime.parseGeneral(text), "\(text)")
+        }
+        #expect(ISODateTime.parseCanonical("2028-02-29T23:59:59.999Z") == ISODateTime.parseGeneral("2028-02-29T23:59:59.999Z"))
     }
 }
 
