@@ -21,8 +21,13 @@ struct RawStatement {
     unowned(unsafe) let arena: HotStatements?
 
     init(_ db: Database, _ sql: String) throws {
+        self.init(try db.cachedStatement(sql: sql), db)
+    }
+
+    /// A statement of GRDB's cache (`Database.cachedStatement`), reset and cleared for this use.
+    init(_ statement: Statement, _ db: Database) {
         self.db = db
-        handle = try db.cachedStatement(sql: sql).sqliteStatement
+        handle = statement.sqliteStatement
         arena = nil
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
