@@ -48,8 +48,11 @@ enum EngineBenchmark {
     /// The ceiling: one transaction with two single-row writes (an UPDATE and an INSERT), as
     /// small as a durable state change can be.
     static func bareSQLite(path: String) throws -> Double {
-        let pool = try DatabasePool(path: path)
-        try SQLiteEngineStore.makeDurable(pool)  // the same connection settings as the engine's store
+        var config = Configuration()
+        // The same page size and connection settings as the engine's store.
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = \(SQLiteEngineStore.pageSize)") }
+        let pool = try DatabasePool(path: path, configuration: config)
+        try SQLiteEngineStore.makeDurable(pool)
         try pool.write { db in
             try db.execute(sql: "CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
             try db.execute(sql: "CREATE TABLE log (id INTEGER PRIMARY KEY, at REAL NOT NULL, n INTEGER NOT NULL)")
