@@ -25,6 +25,22 @@ struct SQLiteEngineStoreTests {
         #expect(mode == "wal")
     }
 
+    /// New files get the store's small pages (fewer bytes to flush per command); a file made
+    /// with SQLite's default 4096 keeps it, opens, migrates and takes commands as before.
+    @Test func newFilesHaveSmallPagesAndOlderFilesKeepTheirs() throws {
+        #expect(try store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == SQLiteEngineStore.pageSize)
+        let checkpointAt = try store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        #expect(checkpointAt == 16000)
+        let older = (path as NSString).deletingLastPathComponent + "/older.sqlite"
+        try DatabaseQueue(path: older).writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE keep (n INTEGER)")
+        }
+        let opened = try SQLiteEngineStore(path: older)
+        #expect(try opened.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == 4096)
+        let id = try opened.write { tx in try StoreSamples.seedInstance(tx) }
+        #expect(try opened.read { tx in try tx.instance(id: id) }?.businessKey == "K")
+    }
+
     @Test func theChangeStampMovesWithEveryCommitOfAnyConnectionAndOnlyThen() throws {
         let first = try #require(store.changeStamp())
         // Reads change nothing.
