@@ -371,6 +371,20 @@ public final class SQLiteEngineStore: EngineStore {
             // Which node holds a due job while it fires it, and until when (see leaseDueJobs).
             try db.execute(sql: "ALTER TABLE job ADD COLUMN lease_owner TEXT; ALTER TABLE job ADD COLUMN lease_until REAL")
         }
+        migrator.registerMigration("engine-5-one-inbox-index") { db in
+            // One index of open tasks for both the inbox and the navigation's counts, as on
+            // PostgreSQL: in due order (`id` breaks ties, so the walk needs no sort), then the
+            // assignee, so "mine or unassigned" is checked in the index before any row is read,
+            // and `ended_at` (always NULL here), without which SQLite reads every row to check the
+            // partial index's own condition: with both, the counts come from the index alone.
+            // Two indexes on the same tasks cost every command that creates, claims or ends a
+            // task one more page to write and flush.
+            try db.execute(sql: """
+                DROP INDEX task_open_count;
+                DROP INDEX task_inbox;
+                CREATE INDEX task_inbox ON task(office, role, due_at, id, assignee, ended_at) WHERE ended_at IS NULL;
+                """)
+        }
     }
 }
 
@@ -641,7 +655,7 @@ public struct SQLiteTransaction: EngineTransaction {
             }
             return Array(merged.prefix(limit))
         }
-        // Keyset order in two walks that the inbox index (office, role, due_at[, rowid]) delivers
+        // Keyset order in two walks that the inbox index (office, role, due_at, id, assignee) delivers
         // in order, so a page stops after `limit` rows instead of sorting every open task of the
         // office: first the tasks with a due date, then those without.
         var result: [TaskRecord] = []
@@ -670,8 +684,8 @@ public struct SQLiteTransaction: EngineTransaction {
     }
 
     /// One walk of the inbox in index order: the dated tasks by due date, or the undated by id.
-    /// Open tasks of one office and role name the inbox index: with a second index on the same
-    /// columns (for the counts) SQLite could otherwise pick that one and sort every open task.
+    /// Open tasks of one office and role name the inbox index: misled by its statistics, SQLite
+    /// could otherwise pick another index (`task_instance`, the primary key) and sort every open task.
     static func walkSQL(_ q: TaskQuery, _ clause: String, dated: Bool, cursor: String) -> String {
         let source = q.office != nil && q.roles?.count == 1 && Set(q.states) == [.created, .claimed] ? "task INDEXED BY task_inbox" : "task"
         return dated
@@ -703,8 +717,8 @@ public struct SQLiteTransaction: EngineTransaction {
     }
 
     /// The count up to `cap`: a navigation shows "999+" without walking every open task.
-    /// Open tasks of an office by role and assignee are counted as one range of `task_open_count`
-    /// per role and assignee (the index answers alone); other queries as they are.
+    /// Open tasks of an office by role and assignee are counted as one range of `task_inbox` per
+    /// role (the index answers alone, assignee included); other queries as they are.
     public func countTasks(matching q: TaskQuery, upTo cap: Int) throws -> Int {
         let (sql, binders) = countSQL(q)
         return try row(sql, bind: { st in
@@ -726,34 +740,23 @@ public struct SQLiteTransaction: EngineTransaction {
             inner = parts.map { part -> String in
                 let (clause, binder) = whereClause(part)
                 binders.append(binder)
-                return "SELECT 1 FROM task INDEXED BY task_open_count WHERE \(clause)"
+                return "SELECT 1 FROM task INDEXED BY task_inbox WHERE \(clause)"
             }.joined(separator: " UNION ALL ")
         }
         return ("SELECT COUNT(*) FROM (\(inner) LIMIT ?)", binders)
     }
 
-    /// `q` split into one query per role and assignee (a named one, or none) when it asks for open
-    /// tasks of one office by roles and assignee; empty when it does not have that shape.
+    /// `q` split into one query per role when it asks for open tasks of one office by roles and
+    /// assignee (each one range of `task_inbox`, the assignee checked in the index); empty when
+    /// it does not have that shape.
     static func countRanges(_ q: TaskQuery) -> [TaskQuery] {
         guard q.office != nil, let roles = q.roles, !roles.isEmpty, Set(q.states) == [.created, .claimed], q.businessKey == nil,
               q.unassignedOnly || q.assignee != nil else { return [] }
-        var parts: [TaskQuery] = []
-        for role in roles {
+        return roles.map { role in
             var one = q
             one.roles = [role]
-            if q.unassignedOnly {
-                parts.append(one)
-                continue
-            }
-            one.includeUnassigned = false
-            parts.append(one)
-            if q.includeUnassigned {
-                var none = one
-                none.unassignedOnly = true
-                parts.append(none)
-            }
+            return one
         }
-        return parts
     }
 
     public func insertTask(_ r: TaskRecord) throws -> Int64 {
