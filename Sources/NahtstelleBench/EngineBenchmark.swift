@@ -50,7 +50,7 @@ enum EngineBenchmark {
     static func bareSQLite(path: String) throws -> Double {
         var config = Configuration()
         // The same page size and connection settings as the engine's store.
-        config.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = \(SQLiteEngineStore.pageSize)") }
+        config.prepareDatabase(SQLiteEngineStore.usePageSize)
         let pool = try DatabasePool(path: path, configuration: config)
         try SQLiteEngineStore.makeDurable(pool)
         try pool.write { db in

@@ -54,11 +54,7 @@ public final class SQLiteEngineStore: EngineStore {
         // Other processes (parallel commands, the timer loop, the server) write to the same file:
         // wait for their transactions instead of failing with "database is locked".
         config.busyMode = .timeout(Self.busyTimeout)
-        if path != nil, access == .readWrite {
-            // Takes effect only when this creates the file (before WAL mode is set up); a file
-            // keeps the page size it was created with.
-            config.prepareDatabase { db in try db.execute(sql: "PRAGMA page_size = \(SQLiteEngineStore.pageSize)") }
-        }
+        if access == .readWrite { config.prepareDatabase(Self.usePageSize) }
         self.path = path
         changes = path.map(ChangeWatch.init(path:))
         writes = path.map { _ in WriterQueue() }
@@ -100,11 +96,6 @@ public final class SQLiteEngineStore: EngineStore {
             writer = try DatabaseQueue(configuration: config)
         }
         try Self.retryingWhileBusy { try Self.makeDurable(writer) }
-        if path == nil {
-            // In memory every page a transaction first touches is copied to the in-memory rollback
-            // journal; small pages make that copy a quarter as large.
-            try writer.writeWithoutTransaction { try $0.execute(sql: "PRAGMA page_size = \(Self.pageSize)") }
-        }
         try Self.retryingWhileBusy { try migrator.migrate(writer) }
     }
 
@@ -129,7 +120,16 @@ public final class SQLiteEngineStore: EngineStore {
     /// a commit of 12 changed pages ran at ~4 000/s with 4 KiB pages and ~5 900/s with 1 KiB ones,
     /// while a commit of 2 pages ran at ~6 000/s with either (see docs/engine.md). Large values
     /// (definition sources, documents) take more overflow pages, which costs little.
+    /// In memory (no flush) small pages help too: every page a transaction first touches is
+    /// copied to the in-memory rollback journal, a quarter as much with 1 KiB.
     public static let pageSize = 1024
+
+    /// Sets `pageSize` on a connection as it opens (`Configuration.prepareDatabase`). It takes
+    /// effect only when this creates the database (before WAL mode is set up); a file keeps the
+    /// page size it was created with.
+    public static func usePageSize(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA page_size = \(pageSize)")
+    }
 
     /// Seconds a connection waits for another process's transaction before giving up.
     public static let busyTimeout: TimeInterval = 30

@@ -29,6 +29,8 @@ struct SQLiteEngineStoreTests {
     /// with SQLite's default 4096 keeps it, opens, migrates and takes commands as before.
     @Test func newFilesHaveSmallPagesAndOlderFilesKeepTheirs() throws {
         #expect(try store.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == SQLiteEngineStore.pageSize)
+        let memory = try SQLiteEngineStore(path: nil)
+        #expect(try memory.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA page_size") } == SQLiteEngineStore.pageSize)
         let checkpointAt = try store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
         #expect(checkpointAt == 16000)
         let older = (path as NSString).deletingLastPathComponent + "/older.sqlite"
