@@ -133,7 +133,10 @@ def test_report_carries_the_flat_rate_statements(nahtstelle, demo, tmp_path):
     assert flat["ratesPerCaseAndMonth"] == {"IV": 227.0, "RAV": 125.0, "SD": 125.0}
     statements = flat["statements"]
     assert statements, "the demo's RAV → SoBZ case (no prior social counselling) is billable"
-    this_month = datetime.date.today().strftime("%Y-%m")
+    # The report's day is the offices' day (Europe/Zurich), not the machine's: between 23:00 and
+    # midnight UTC at a month's end they differ.
+    from zoneinfo import ZoneInfo
+    this_month = datetime.datetime.now(ZoneInfo("Europe/Zurich")).strftime("%Y-%m")
     for s in statements:
         assert s["month"] <= this_month
         assert s["cases"] == len(s["lines"]) and s["total"] == pytest.approx(sum(l["amount"] for l in s["lines"]))
