@@ -276,9 +276,15 @@ enum ServerBenchmark {
         let tokens = (try ServerBenchmark.session(service, "bench.01"), try ServerBenchmark.session(service, "bench.50"))
         var settings = ServerSettings(host: "127.0.0.1", port: 0)
         if let inboxCacheEntries { settings.inboxCacheEntries = inboxCacheEntries }
+        // BENCH_WRITER_PRIORITY=normal: the writer thread as every other (default: as `serve`, raised).
+        if let text = ProcessInfo.processInfo.environment["BENCH_WRITER_PRIORITY"] {
+            guard let priority = WriterPriority(rawValue: text) else { throw BenchError("BENCH_WRITER_PRIORITY=\(text): raised oder normal") }
+            settings.writerPriority = priority
+        }
         // BENCH_THREADS: the size of the server's thread pool (default: the server's own, 8).
         let threads = ProcessInfo.processInfo.environment["BENCH_THREADS"].flatMap { Int($0) } ?? 8
         let core = ServerCore(service: service, settings: settings, threads: threads)
+        if let scheduling = core.writerScheduling, path.hasSuffix("big.sqlite") { print("       writer thread: \(scheduling)") }
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
         let (ports, continuation) = AsyncStream<Int>.makeStream()

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NahtstelleCases
 import NahtstelleCaseStore
+import NahtstelleEngine
 import NahtstelleHTTP
 import NahtstelleOptima
 
@@ -14,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Jede Option gilt auch als Umgebungsvariable: NAHTSTELLE_DB, NAHTSTELLE_HOST, NAHTSTELLE_PORT, NAHTSTELLE_DEMO=1, \
             NAHTSTELLE_SECURE_COOKIES=1, NAHTSTELLE_ROOT, NAHTSTELLE_SMTP_HOST, NAHTSTELLE_SMTP_PORT, NAHTSTELLE_SMTP_FROM, \
-            NAHTSTELLE_BASE_URL, NAHTSTELLE_REPORT_KEY_FILE, NAHTSTELLE_INBOX_CACHE. E-Mail-Hinweise zu neuen und überfälligen Aufgaben sind aus, bis ein SMTP-Server angegeben ist \
+            NAHTSTELLE_BASE_URL, NAHTSTELLE_REPORT_KEY_FILE, NAHTSTELLE_INBOX_CACHE, NAHTSTELLE_WRITER_PRIORITY. E-Mail-Hinweise zu neuen und überfälligen Aufgaben sind aus, bis ein SMTP-Server angegeben ist \
             (einfaches SMTP ohne TLS an einen Relay der Installation; die Mails enthalten nur einen Link). Beim Start: Migrationen, Definitionen aus workflows/ bereitstellen \
             (eine neue Version nur bei geänderter Datei), Zeitgeber starten. SIGTERM/SIGINT: keine neuen Anfragen, laufende \
             beenden, Exit 0.
@@ -50,6 +51,11 @@ struct ServeCommand: AsyncParsableCommand {
         "Wie viele Antworten der Aufgabenliste (GET /api/tasks) gehalten werden (Standard: 1024; 0 = keine).",
         discussion: "Eine Antwort wird nur wieder gegeben, solange seit ihrem Lesen nichts in die Datenbank geschrieben wurde und derselbe Tag ist; mit PostgreSQL wird nichts gehalten."))
     var inboxCache: Int?
+    @Option(name: .long, help: ArgumentHelp(
+        "Vorrang des Schreib-Threads der SQLite-Datei: raised (Standard) oder normal.",
+        discussion: "raised: Echtzeit-Priorität 1 (SCHED_FIFO), wo der Prozess sie setzen darf (root, CAP_SYS_NICE oder LimitRTPRIO=1) "
+            + "und mindestens zwei Kerne hat, sonst eine kurze Zeitscheibe; der Server meldet beim Start, was gilt. Siehe docs/server.md."))
+    var writerPriority: WriterPriority?
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -105,6 +111,12 @@ struct ServeCommand: AsyncParsableCommand {
         }
         guard settings.inboxCacheEntries >= 0 else {
             throw CLIError("--inbox-cache \(settings.inboxCacheEntries): die Anzahl kann nicht negativ sein. Bitte 0 (keine) oder mehr angeben.")
+        }
+        if let writerPriority { settings.writerPriority = writerPriority } else if let text = env["NAHTSTELLE_WRITER_PRIORITY"] {
+            guard let p = WriterPriority(rawValue: text) else {
+                throw CLIError("NAHTSTELLE_WRITER_PRIORITY=\(text): unbekannt. Bitte raised oder normal angeben.")
+            }
+            settings.writerPriority = p
         }
         if let key = settings.reportKey { logger.info("Schlüssel des pseudonymisierten Exports geladen", metadata: ["datei": "\(key.source)"]) }
         let core = ServerCore(service: service, settings: settings)
@@ -224,3 +236,5 @@ struct CheckCommand: ParsableCommand {
         }
     }
 }
+
+extension WriterPriority: ExpressibleByArgument {}

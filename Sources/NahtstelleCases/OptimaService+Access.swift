@@ -321,4 +321,8 @@ extension OptimaService {
     /// Differs whenever anything committed to the store since it was last asked
     /// (`EngineStore.changeStamp`); `nil` when the store cannot tell, then nothing may be cached.
     public func changeStamp() -> UInt64? { storage.store.changeStamp() }
+
+    /// Starts the store's writer thread with `priority` (`EngineStore.startWriter`): the server
+    /// does so once at start. `nil` when the store writes on its callers' threads (PostgreSQL).
+    public func startWriter(priority: WriterPriority) -> WriterScheduling? { storage.store.startWriter(priority: priority) }
 }

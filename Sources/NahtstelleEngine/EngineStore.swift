@@ -16,6 +16,48 @@ public protocol EngineStore: Sendable {
     func changeStamp() -> UInt64?
     /// How the caller's task-local values reach a write run on another thread (`ContextCapture`).
     func carryTaskLocals(_ capture: @escaping ContextCapture)
+    /// Starts the thread that runs queued writes (stores that have one: SQLite files) and asks
+    /// the kernel to schedule it with `priority`; returns how it is scheduled, as the kernel
+    /// reports it. `nil`: this store writes on its callers' threads.
+    func startWriter(priority: WriterPriority) -> WriterScheduling?
+}
+
+/// How much the kernel should favour the thread that runs a store's queued writes.
+///
+/// Under load, every write waits for the one before it, and each write sleeps twice in its flush:
+/// when the thread wakes and every core is busy with requests, the writer waits for a core while
+/// every queued write waits for it (measured at 64 connections on two cores: 46–83 µs of each
+/// completion's 310–430 µs; docs/server.md).
+public enum WriterPriority: String, Sendable, CaseIterable {
+    /// Ahead of the request threads: real-time (SCHED_FIFO, priority 1) where the process may
+    /// (root, CAP_SYS_NICE or `LimitRTPRIO=1`) and the machine has two cores or more; otherwise a
+    /// short time slice (100 µs, Linux 6.12 and later), which lets it run sooner after it wakes.
+    case raised
+    /// As every other thread.
+    case normal
+}
+
+/// How the writer thread is scheduled, as the kernel reports it after `startWriter`.
+public enum WriterScheduling: Sendable, Equatable, CustomStringConvertible {
+    /// SCHED_FIFO with this priority: it runs as soon as it wakes, ahead of every normal thread.
+    case realtime(priority: Int)
+    /// The normal policy with a short time slice (microseconds); `reason`: why not real-time.
+    case shortSlice(microseconds: Int, reason: String)
+    /// The normal policy with the kernel's default slice; `reason`: why not raised (nil: asked so).
+    case normal(reason: String?)
+
+    public var description: String {
+        switch self {
+        case .realtime(let priority):
+            return "Echtzeit-Priorität (SCHED_FIFO \(priority))"
+        case .shortSlice(let microseconds, let reason):
+            return "normale Priorität mit kurzer Zeitscheibe (\(microseconds) µs); keine Echtzeit-Priorität: \(reason)"
+        case .normal(let reason?):
+            return "normale Priorität: \(reason)"
+        case .normal(nil):
+            return "normale Priorität (so eingestellt)"
+        }
+    }
 }
 
 /// Captures the calling thread's task-local values; the function it returns runs work with them
@@ -28,6 +70,8 @@ extension EngineStore {
     /// runs on the store's writer thread): how the caller's task-local values reach it. Other
     /// stores run writes on the calling thread.
     public func carryTaskLocals(_ capture: @escaping ContextCapture) {}
+    /// Stores that write on their callers' threads have no writer thread to start.
+    public func startWriter(priority: WriterPriority) -> WriterScheduling? { nil }
 }
 
 /// Reads, available in read and write transactions.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NahtstelleCases
+import NahtstelleEngine
 import ServiceLifecycle
 
 /// Builds the server: router with its middleware and routes, and the services that run beside
@@ -36,6 +37,14 @@ public enum NahtstelleServer {
             configuration: .init(address: .hostname(core.settings.host, port: core.settings.port), serverName: "Nahtstelle"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+        switch core.writerScheduling {
+        case .realtime?, .normal(nil)?:
+            logger.info("Schreib-Thread der Datenbank", metadata: ["planung": "\(core.writerScheduling!)"])
+        case .shortSlice?, .normal?:
+            logger.notice("Schreib-Thread der Datenbank", metadata: ["planung": "\(core.writerScheduling!)"])
+        case nil:
+            break
+        }
         app.addServices(TimerService(core: core, logger: logger), AccessLogService(core: core, logger: logger))
         if let mail = core.settings.mail { app.addServices(MailNoticeService(core: core, settings: mail, logger: logger)) }
         return app

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NahtstelleCases
+import NahtstelleEngine
 import NahtstelleFEEL
 import NIOPosix
 import Synchronization
@@ -28,6 +29,9 @@ public final class ServerCore: Sendable {
     static let sessionCacheSeconds: Duration = .seconds(2)
     /// Answers of `GET /api/tasks` kept while the database and the day are unchanged.
     let inboxCache: InboxCache
+    /// How the kernel schedules the SQLite writer thread (`ServerSettings.writerPriority`); nil on
+    /// PostgreSQL, where each request writes on its own connection.
+    public let writerScheduling: WriterScheduling?
 
     public init(service: OptimaService, settings: ServerSettings, threads: Int = 8) {
         self.service = service
@@ -35,6 +39,7 @@ public final class ServerCore: Sendable {
         self.pool = NIOThreadPool(numberOfThreads: threads)
         self.metrics = ServerMetrics.shared
         self.inboxCache = InboxCache(capacity: settings.inboxCacheEntries)
+        self.writerScheduling = service.startWriter(priority: settings.writerPriority)
         var forms: [String: Value] = [:]
         for key in service.forms.keys {
             let path = (service.resources.forms as NSString).appendingPathComponent(key + ".json")
@@ -141,6 +146,8 @@ public struct ServerSettings: Sendable {
     public var reportKey: ReportKey?
     /// How many answers of `GET /api/tasks` are kept (`InboxCache`); 0 keeps none.
     public var inboxCacheEntries: Int = 1024
+    /// How the SQLite writer thread is scheduled (`WriterPriority`; `--writer-priority`).
+    public var writerPriority: WriterPriority = .raised
 
     public init(host: String = "127.0.0.1", port: Int = 8080, secureCookies: Bool = false, bcryptCost: UInt8 = 12,
                 timerInterval: Duration = .seconds(1), accessLogFlushInterval: Duration = .milliseconds(100), mail: MailSettings? = nil) {

@@ -209,6 +209,12 @@ public final class SQLiteEngineStore: EngineStore {
         }
     }
 
+    /// Starts the writer thread of a file's store with `priority` (`WriterQueue.start`); `nil` in
+    /// memory, where writes run on the caller's thread.
+    public func startWriter(priority: WriterPriority) -> WriterScheduling? {
+        writes?.start(priority: priority)
+    }
+
     /// Writes waiting for the one running now (0 when none runs or nothing waits).
     public var queuedWrites: Int { writes?.queued ?? 0 }
 

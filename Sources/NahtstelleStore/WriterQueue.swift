@@ -1,3 +1,4 @@
+import CScheduling
 import Foundation
 import NahtstelleEngine
 
@@ -14,8 +15,9 @@ import NahtstelleEngine
 /// without sleeping, while each caller waits for its own result. Every write is still its own
 /// transaction with its own commit and flush: only the thread that runs it may differ. Task-local
 /// values of a caller (the access log's request context) do not cross threads by themselves:
-/// the store's `ContextCapture` carries them. The thread starts with the first queued write and
-/// ends when the store is released.
+/// the store's `ContextCapture` carries them. The thread starts with the first queued write (or
+/// `start(priority:)`, which also sets how the kernel schedules it) and ends when the store is
+/// released.
 final class WriterQueue: @unchecked Sendable {
     private struct Job {
         let work: () -> Void
@@ -30,6 +32,11 @@ final class WriterQueue: @unchecked Sendable {
     private var runner: pthread_t?
     private var started = false
     private var stopped = false
+    /// How the writer thread should be scheduled, and what it last set (nil: nothing yet) with the
+    /// kernel's answer: the thread sets its own scheduling, between two batches.
+    private var requested = WriterPriority.normal
+    private var applied: WriterPriority?
+    private var scheduling: WriterScheduling?
 
     /// Writes waiting for the writer now.
     var queued: Int {
@@ -62,15 +69,32 @@ final class WriterQueue: @unchecked Sendable {
         }
         let done = DispatchSemaphore(value: 0)
         jobs.append(Job(work: makeQueued(), done: done))
-        if !started {
-            started = true
-            let thread = Thread { [self] in loop() }
-            thread.name = "sqlite-writer"
-            thread.start()
-        }
+        startThread()
         condition.broadcast()
         condition.unlock()
         done.wait()
+    }
+
+    /// Starts the writer thread now (if it is not running yet), lets it set its scheduling to
+    /// `priority` and returns how the kernel schedules it.
+    func start(priority: WriterPriority) -> WriterScheduling {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !stopped else { return .normal(reason: "der Schreib-Thread ist beendet") }
+        requested = priority
+        startThread()
+        condition.broadcast()
+        while applied != priority || scheduling == nil { condition.wait() }
+        return scheduling!
+    }
+
+    /// Called with `condition` locked.
+    private func startThread() {
+        guard !started else { return }
+        started = true
+        let thread = Thread { [self] in loop() }
+        thread.name = "sqlite-writer"
+        thread.start()
     }
 
     /// Ends the writer thread once the queued writes are done.
@@ -85,7 +109,17 @@ final class WriterQueue: @unchecked Sendable {
         var batch: [Job] = []
         condition.lock()
         while true {
-            while jobs.isEmpty || runner != nil, !(stopped && jobs.isEmpty) { condition.wait() }
+            while jobs.isEmpty || runner != nil, !(stopped && jobs.isEmpty), applied == requested { condition.wait() }
+            if applied != requested {
+                let priority = requested
+                condition.unlock()
+                let answer = WriterThreadScheduling.apply(priority)
+                condition.lock()
+                applied = priority
+                scheduling = answer
+                condition.broadcast()
+                continue
+            }
             if jobs.isEmpty { break }
             // Everything queued so far, in order; later writes queue meanwhile and wait for it.
             swap(&batch, &jobs)
@@ -102,6 +136,49 @@ final class WriterQueue: @unchecked Sendable {
             runner = nil
         }
         condition.unlock()
+    }
+}
+
+/// Sets the calling thread's scheduling for `WriterPriority` and reads back what the kernel did.
+enum WriterThreadScheduling {
+    /// The time slice asked for when real-time is not allowed: the shortest the kernel takes.
+    static let slice: UInt64 = 100_000
+    static let realtimePriority: UInt32 = 1
+
+    static func apply(_ priority: WriterPriority) -> WriterScheduling {
+        switch priority {
+        case .normal:
+            // The normal policy and the kernel's own slice (from a raised setting, too).
+            _ = nahtstelle_sched_set(UInt32(SCHED_OTHER), 0, 0, 0)
+            return .normal(reason: nil)
+        case .raised:
+            var reason: String
+            if ProcessInfo.processInfo.activeProcessorCount < 2 {
+                // With one core, a real-time writer busy with a long write would hold up every request.
+                reason = "nur ein Prozessorkern"
+            } else {
+                let result = nahtstelle_sched_set(UInt32(SCHED_FIFO), realtimePriority, 0, 1)
+                if result == 0, let now = current(), now.policy == UInt32(SCHED_FIFO) {
+                    return .realtime(priority: Int(now.priority))
+                }
+                reason = result == EPERM
+                    ? "keine Berechtigung (LimitRTPRIO=1 in der systemd-Unit, »ulimit -r 1« oder CAP_SYS_NICE)"
+                    : "vom Kernel abgelehnt (\(String(cString: strerror(result))))"
+            }
+            if nahtstelle_sched_set(UInt32(SCHED_OTHER), 0, slice, 0) == 0, let now = current(),
+                now.policy == UInt32(SCHED_OTHER), now.slice == slice {
+                return .shortSlice(microseconds: Int(slice / 1000), reason: reason)
+            }
+            _ = nahtstelle_sched_set(UInt32(SCHED_OTHER), 0, 0, 0)
+            return .normal(reason: reason + "; eine kürzere Zeitscheibe kennt der Kernel erst ab Linux 6.12")
+        }
+    }
+
+    /// The calling thread's policy, real-time priority and slice (ns), as the kernel reports them.
+    static func current() -> (policy: UInt32, priority: UInt32, slice: UInt64)? {
+        var policy: UInt32 = 0, priority: UInt32 = 0, slice: UInt64 = 0
+        guard nahtstelle_sched_get(&policy, &priority, &slice) == 0 else { return nil }
+        return (policy, priority, slice)
     }
 }
 

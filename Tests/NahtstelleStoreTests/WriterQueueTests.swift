@@ -130,4 +130,52 @@ struct WriterQueueTests {
         let memory = try SQLiteEngineStore(path: nil)
         #expect(pthread_equal(try memory.write { _ in pthread_self() }, caller) != 0)
     }
+
+    /// SCHED_RESET_ON_FORK, or-ed into the policy `sched_getscheduler` reports.
+    static let resetOnFork: Int32 = 0x4000_0000
+
+    /// Policies (`sched_getscheduler`, with SCHED_RESET_ON_FORK) of the threads that ran queued
+    /// writes (not their callers').
+    func policiesOfQueuedWrites() -> Set<Int32> {
+        let store = self.store
+        let seen = Mutex<Set<Int32>>([])
+        Self.onThreads(6) { _ in
+            let caller = pthread_self()
+            for _ in 0..<40 {
+                _ = try? store.write { _ in
+                    usleep(100)
+                    if pthread_equal(pthread_self(), caller) == 0 { _ = seen.withLock { $0.insert(sched_getscheduler(0)) } }
+                }
+            }
+        }
+        return seen.withLock { $0 }
+    }
+
+    @Test func theWriterThreadRunsQueuedWritesWithTheSchedulingItReports() throws {
+        // Raised: real-time where this process may (root, CAP_SYS_NICE, LimitRTPRIO) on two cores
+        // or more, otherwise a short slice or, on older kernels, the normal one with the reason.
+        let raised = try #require(store.startWriter(priority: .raised))
+        let policies = policiesOfQueuedWrites()
+        #expect(!policies.isEmpty)
+        switch raised {
+        case .realtime(let priority):
+            #expect(priority == 1)
+            // A process started from the writer (none is today) would not inherit real-time.
+            #expect(policies == [SCHED_FIFO | Self.resetOnFork])
+        case .shortSlice(let microseconds, let reason):
+            #expect(microseconds == 100 && !reason.isEmpty)
+            #expect(policies == [SCHED_OTHER])
+        case .normal(let reason):
+            #expect(reason != nil, "raised asked for, so the answer says why it is not")
+            #expect(policies == [SCHED_OTHER])
+        }
+        if getuid() == 0, ProcessInfo.processInfo.activeProcessorCount >= 2, case .shortSlice(_, let reason) = raised {
+            Issue.record("root on \(ProcessInfo.processInfo.activeProcessorCount) cores got no real-time priority: \(reason)")
+        }
+        // Back to normal: the same thread, the normal policy and slice again.
+        #expect(store.startWriter(priority: .normal) == .normal(reason: nil))
+        #expect(policiesOfQueuedWrites() == [SCHED_OTHER])
+        // In memory every write runs on its caller's thread: there is no writer to start.
+        #expect(try SQLiteEngineStore(path: nil).startWriter(priority: .raised) == nil)
+    }
 }
