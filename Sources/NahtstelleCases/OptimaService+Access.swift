@@ -154,14 +154,15 @@ extension OptimaService {
 
     /// A task with its form, defaults and case summary (the case's read is logged).
     public func taskDetail(by username: String, taskID: Int64) throws -> TaskDetail {
-        let user = try staff(username)
-        guard let task = try engine.task(id: taskID), AccessPolicy.canSeeTask(user.user, task) else {
+        let read = try taskSnapshot(username, taskID)
+        let user = read.user
+        guard let task = read.task, AccessPolicy.canSeeTask(user.user, task) else {
             throw CaseServiceError(.notFound, "Aufgabe \(taskID) nicht gefunden: Sie sehen nur Aufgaben Ihrer Stelle und Rolle. "
                                    + "Bitte die Aufgabenliste neu laden.", field: "id")
         }
-        let stored = try task.businessKey.flatMap { key in try read { try $0.loadCase(id: key) } }
+        let stored = read.stored
         let form = TaskForm(task: task, form: task.formKey.flatMap(forms.form),
-                            defaults: task.state.isOpen ? try formDefaults(task, user, case: stored) : [:])
+                            defaults: task.state.isOpen ? try formDefaults(task, user, read) : [:])
         if let stored { try logAccess(username, "view-task", caseID: stored.id) }
         return TaskDetail(form: form, stored: stored)
     }

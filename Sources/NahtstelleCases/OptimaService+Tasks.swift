@@ -27,7 +27,12 @@ extension OptimaService {
 
     /// The task, if `user` may work on it: same office, the task's role, and (when assigned) the assignee.
     func authorizedTask(_ user: StaffMember, _ taskID: Int64) throws -> TaskRecord {
-        guard let task = try engine.task(id: taskID) else {
+        try authorized(user, taskID, try engine.task(id: taskID))
+    }
+
+    /// `task` (read as task `taskID`, nil: no such task) if `user` may work on it, as `authorizedTask`.
+    func authorized(_ user: StaffMember, _ taskID: Int64, _ task: TaskRecord?) throws -> TaskRecord {
+        guard let task else {
             throw CaseServiceError(.notFound, "Aufgabe \(taskID) gibt es nicht. Bitte die Aufgabenliste neu laden.")
         }
         let name = task.name ?? task.elementID
@@ -70,9 +75,37 @@ extension OptimaService {
 
     /// The form of a task with the values the case already knows (no double entry).
     public func taskForm(by username: String, taskID: Int64) throws -> TaskForm {
-        let user = try staff(username)
-        let task = try authorizedTask(user, taskID)
-        return TaskForm(task: task, form: task.formKey.flatMap(forms.form), defaults: try formDefaults(task, user))
+        let read = try taskSnapshot(username, taskID)
+        let task = try authorized(read.user, taskID, read.task)
+        return TaskForm(task: task, form: task.formKey.flatMap(forms.form), defaults: try formDefaults(task, read.user, read))
+    }
+
+    /// What a task's routes read first, from one snapshot (one read transaction instead of one per
+    /// part): the caller, the task, its case and that case's instance (for the form's defaults),
+    /// and with `references` the offices and users a form may name. Nothing is checked here.
+    struct TaskSnapshot {
+        let user: StaffMember
+        let task: TaskRecord?
+        let stored: StoredCase?
+        let instance: InstanceRecord?
+        let references: FormReferences?
+    }
+
+    func taskSnapshot(_ username: String, _ taskID: Int64, references: Bool = false) throws -> TaskSnapshot {
+        let found = try snapshot { records, tx -> TaskSnapshot? in
+            guard let user = try records.staff(username) else { return nil }
+            let task = try tx.task(id: taskID)
+            let stored = try task?.businessKey.flatMap { try records.loadCase(id: $0) }
+            let instance = try stored == nil ? nil : task.flatMap { try tx.instance(id: $0.instanceID) }
+            var known: FormReferences? = nil
+            if references, task?.formKey != nil {
+                let offices = Set(try records.offices().map(\.id)), users = Set(try records.usernames())
+                known = FormReferences(officeExists: { offices.contains($0) }, userExists: { users.contains($0) })
+            }
+            return TaskSnapshot(user: user, task: task, stored: stored, instance: instance, references: known)
+        }
+        guard let found else { throw Self.unknownUser(username) }
+        return found
     }
 
     /// Completes a user task: checks the user against the task, validates its form (with its
@@ -80,11 +113,12 @@ extension OptimaService {
     /// its variables carry — one transaction, with the documents and notifications it causes.
     @discardableResult
     public func completeTask(by username: String, taskID: Int64, formData: [String: Value] = [:]) throws -> TaskOutcome {
-        let user = try staff(username)
-        let task = try authorizedTask(user, taskID)
+        let read = try taskSnapshot(username, taskID, references: true)
+        let user = read.user
+        let task = try authorized(user, taskID, read.task)
         let today = self.today
-        let stored = try task.businessKey.flatMap { key in try read { try $0.loadCase(id: key) } }
-        let data = try formDefaults(task, user, case: stored).merging(formData) { _, given in given }
+        let stored = read.stored
+        let data = try formDefaults(task, user, read).merging(formData) { _, given in given }
         var errors: [CaseServiceError.FieldError] = []
         var values: [String: Value] = [:]
         let form = task.formKey.flatMap(forms.form)
@@ -92,7 +126,7 @@ extension OptimaService {
             throw CaseServiceError(.processFailed, "Das Formular «\(key)» der Aufgabe fehlt im Ordner forms/. Die Koordinationsstelle ergänzt es.")
         }
         if let form {
-            let result = form.validate(data, references: try formReferences())
+            let result = form.validate(data, references: try read.references ?? formReferences())
             errors = result.errors.map(CaseServiceError.FieldError.init)
             values = result.values
         }
@@ -100,7 +134,7 @@ extension OptimaService {
         switch task.elementID {
         case "check-application" where values["decision"]?.stringValue == "accepted":
             if let advisor = values["advisor"]?.stringValue, let receiverOffice = stored?.optimaCase.receiverOfficeId,
-                let member = try read({ try $0.staff(advisor) }), member.officeId != receiverOffice || !member.has(.advisor) {
+                let member = try self.read({ try $0.staff(advisor) }), member.officeId != receiverOffice || !member.has(.advisor) {
                 errors.append(.init(field: "advisor", code: "notAllowed",
                                     message: "Fallführung: \(member.displayName) ist nicht Fallführer:in der aufnehmenden Stelle. "
                                         + "Bitte eine Person der eigenen Stelle mit der Rolle «Fallführer:in» wählen."))
@@ -123,7 +157,7 @@ extension OptimaService {
             var kgs = data
             if let stored { kgs["payingOffice"] = .string(try payingOffice(for: stored, given: formData["payingOffice"]?.stringValue)) }
             if let kgsForm = forms.form("kostengutsprache-antrag") {
-                let result = kgsForm.validate(kgs, references: try formReferences())
+                let result = kgsForm.validate(kgs, references: try read.references ?? formReferences())
                 errors += result.errors.map(CaseServiceError.FieldError.init)
                 costApproval = result.values
             }
@@ -344,14 +378,17 @@ extension OptimaService {
         return out
     }
 
-    /// Values a task's form starts with, from what the case and the process already know.
-    /// - Parameter stored: the task's case when the caller has read it already (else it is read here).
-    func formDefaults(_ task: TaskRecord, _ user: StaffMember, case stored: StoredCase? = nil) throws -> [String: Value] {
-        guard let key = task.businessKey, let stored = try stored ?? read({ try $0.loadCase(id: key) }) else { return [:] }
+    /// Values a task's form starts with, from what the case and the process already know: the
+    /// task's case and its instance as `read` holds them (`taskSnapshot`).
+    func formDefaults(_ task: TaskRecord, _ user: StaffMember, _ read: TaskSnapshot) throws -> [String: Value] {
+        guard let stored = read.stored else { return [:] }
         let c = stored.optimaCase
         let vars: [String: Value]
         do {
-            let state = try engine.state(instanceID: task.instanceID)
+            guard let instance = read.instance else {
+                throw EngineError(.notFound, "Prozessinstanz \(task.instanceID) gibt es nicht.")
+            }
+            let state = try engine.state(of: instance)
             vars = state.variables(visibleIn: state.tokens[task.tokenID]?.scopeID ?? InstanceState.rootScopeID)
         } catch { throw CaseServiceError.wrapping(error) }
         let today = self.today

@@ -170,11 +170,13 @@ public final class OptimaService: Sendable {
 
     /// The user with this name; `notFound` when unknown.
     public func staff(_ username: String) throws -> StaffMember {
-        guard let member = try read({ try $0.staff(username) }) else {
-            throw CaseServiceError(.notFound, "Benutzer «\(username)» ist nicht erfasst. Bitte den Benutzernamen prüfen "
-                                   + "oder die Koordinationsstelle um ein Konto bitten.", field: "user")
-        }
+        guard let member = try read({ try $0.staff(username) }) else { throw Self.unknownUser(username) }
         return member
+    }
+
+    static func unknownUser(_ username: String) -> CaseServiceError {
+        CaseServiceError(.notFound, "Benutzer «\(username)» ist nicht erfasst. Bitte den Benutzernamen prüfen "
+                         + "oder die Koordinationsstelle um ein Konto bitten.", field: "user")
     }
 
     public func offices() throws -> [OfficeEntry] { try read { try $0.offices() } }
@@ -188,6 +190,19 @@ public final class OptimaService: Sendable {
     }
 
     public func staff(office: String) throws -> [StaffMember] { try read { try $0.staff(office: office) } }
+
+    /// The names of the offices and of the assignees that `tasks` name, by id and username, from
+    /// one read (ids not found are left out).
+    public func names(of tasks: [TaskRecord]) throws -> (offices: [String: String], users: [String: String]) {
+        let officeIDs = Set(tasks.compactMap(\.office)), usernames = Set(tasks.compactMap(\.assignee))
+        guard !officeIDs.isEmpty || !usernames.isEmpty else { return ([:], [:]) }
+        return try read { records in
+            var offices: [String: String] = [:], users: [String: String] = [:]
+            for id in officeIDs { offices[id] = try records.office(id)?.name }
+            for name in usernames { users[name] = try records.staff(name)?.displayName }
+            return (offices, users)
+        }
+    }
 
     /// Adds or updates offices and users (idempotent), in one transaction.
     public func saveDirectory(offices: [OfficeEntry], staff: [StaffMember], by actor: String = "coordinator") throws {

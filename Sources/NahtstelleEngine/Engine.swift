@@ -351,6 +351,11 @@ public final class Engine: Sendable {
         return try decodeState(record).root?.variables ?? [:]
     }
 
+    /// The decoded state of an instance row the caller read itself (in a snapshot of its own).
+    public func state(of record: InstanceRecord) throws -> InstanceState {
+        try decodeState(record)
+    }
+
     public func state(instanceID: Int64) throws -> InstanceState {
         guard let record = try instance(id: instanceID) else {
             throw EngineError(.notFound, "Prozessinstanz \(instanceID) gibt es nicht.")

@@ -30,6 +30,9 @@ public enum InstanceStateFormat {
     public static func version(of root: [String: Value]) -> Int? {
         guard let v = root["v"] else { return 1 }
         guard let n = v.numberValue, n >= 1, n <= 1_000_000 else { return nil }
+        // The versions this program knows without a bridged NSDecimalNumber (every command
+        // decodes a state: this runs on the writer).
+        for known in 1...current where Decimal(known) == n { return known }
         let version = NSDecimalNumber(decimal: n).intValue
         return Decimal(version) == n ? version : nil
     }

@@ -51,7 +51,7 @@ extension API {
             let outcome = try service.rescheduleStatusMeeting(by: caller.username, caseID: caseID, at: at, reason: reason)
             return .context([
                 "caseId": .string(outcome.caseID), "nextStatusMeetingAt": .string(Value.isoDateTime(at)),
-                "next": .list(outcome.createdTasks.map { Rep.namedTask($0, service) }),
+                "next": .list(Rep.namedTasks(outcome.createdTasks, service)),
             ])
         }
         core.metrics.command()
@@ -68,7 +68,7 @@ extension API {
         let value = try await core.run(context) { () -> Value in
             let outcome = try service.resumeRAVAdvising(by: caller.username, caseID: caseID, note: note)
             return .context([
-                "caseId": .string(outcome.caseID), "next": .list(outcome.createdTasks.map { Rep.namedTask($0, service) }),
+                "caseId": .string(outcome.caseID), "next": .list(Rep.namedTasks(outcome.createdTasks, service)),
                 "endedInstances": .list(outcome.endedInstances.map { Rep.int($0) }),
             ])
         }

@@ -194,7 +194,7 @@ struct API: Sendable {
         let value = try await core.run(context) { () -> Value in
             // The access-log entry of the write commits with it (OptimaService.perform).
             let outcome = try service.completeTask(by: caller.username, taskID: id, formData: values ?? [:])
-            let next = outcome.createdTasks.map { Rep.namedTask($0, service) }
+            let next = Rep.namedTasks(outcome.createdTasks, service)
             return .context([
                 "completed": Rep.task(outcome.completed), "caseId": Rep.str(outcome.caseID), "next": .list(next),
                 "startedInstances": .list(outcome.startedInstances.map { Rep.int($0) }),

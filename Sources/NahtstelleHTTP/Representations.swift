@@ -54,7 +54,13 @@ enum Rep {
 
     /// A task with the names of its office and assignee looked up in the directory.
     static func namedTask(_ t: TaskRecord, _ service: OptimaService) -> Value {
-        task(t, officeName: t.office.flatMap { try? service.office($0).name }, assigneeName: t.assignee.flatMap { try? service.staff($0).displayName })
+        namedTasks([t], service)[0]
+    }
+
+    /// `tasks` with the names of their offices and assignees, read once for all of them.
+    static func namedTasks(_ tasks: [TaskRecord], _ service: OptimaService) -> [Value] {
+        let names = (try? service.names(of: tasks)) ?? (offices: [:], users: [:])
+        return tasks.map { t in task(t, officeName: t.office.flatMap { names.offices[$0] }, assigneeName: t.assignee.flatMap { names.users[$0] }) }
     }
 
     static func eligibility(_ a: EligibilityAssessment) -> Value {
