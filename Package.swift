@@ -44,8 +44,6 @@ let package = Package(
         .systemLibrary(name: "CLibZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
         // `sqlite3_config` (variadic) for the store's process-wide settings, as static inline wrappers.
         .systemLibrary(name: "CSQLiteSettings", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        // `sched_setattr`/`sched_getattr` (no glibc wrappers) for the SQLite writer thread's scheduling.
-        .systemLibrary(name: "CScheduling"),
 
         // MARK: Foundations
         .target(name: "NahtstelleXML", dependencies: ["CLibXML2"], swiftSettings: strict),
@@ -64,7 +62,7 @@ let package = Package(
         .target(name: "NahtstelleSQL", swiftSettings: strict),
         .target(name: "NahtstelleSQLiteSettings", dependencies: ["CSQLiteSettings"], swiftSettings: strict),
         .target(name: "NahtstelleStore", dependencies: [
-            "NahtstelleEngine", "NahtstelleSQL", "NahtstelleSQLiteSettings", "CScheduling", .product(name: "GRDB", package: "GRDB.swift"),
+            "NahtstelleEngine", "NahtstelleSQL", "NahtstelleSQLiteSettings", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ], swiftSettings: strict),
 

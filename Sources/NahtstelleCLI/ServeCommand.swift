@@ -54,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp(
         "Vorrang des Schreib-Threads der SQLite-Datei: raised (Standard) oder normal.",
         discussion: "raised: Echtzeit-Priorität 1 (SCHED_FIFO), wo der Prozess sie setzen darf (root, CAP_SYS_NICE oder LimitRTPRIO=1) "
-            + "und mindestens zwei Kerne hat, sonst eine kurze Zeitscheibe; der Server meldet beim Start, was gilt. Siehe docs/server.md."))
+            + "und mindestens zwei Kerne hat, sonst normal; der Server meldet beim Start, was gilt. Siehe docs/server.md."))
     var writerPriority: WriterPriority?
 
     func run() async throws {

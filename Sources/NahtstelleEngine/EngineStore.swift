@@ -27,11 +27,10 @@ public protocol EngineStore: Sendable {
 /// Under load, every write waits for the one before it, and each write sleeps twice in its flush:
 /// when the thread wakes and every core is busy with requests, the writer waits for a core while
 /// every queued write waits for it (measured at 64 connections on two cores: 46–83 µs of each
-/// completion's 310–430 µs; docs/server.md).
+/// completion's 326–429 µs; docs/server.md).
 public enum WriterPriority: String, Sendable, CaseIterable {
     /// Ahead of the request threads: real-time (SCHED_FIFO, priority 1) where the process may
-    /// (root, CAP_SYS_NICE or `LimitRTPRIO=1`) and the machine has two cores or more; otherwise a
-    /// short time slice (100 µs, Linux 6.12 and later), which lets it run sooner after it wakes.
+    /// (root, CAP_SYS_NICE or `LimitRTPRIO=1`) and the machine has two cores or more.
     case raised
     /// As every other thread.
     case normal
@@ -41,21 +40,14 @@ public enum WriterPriority: String, Sendable, CaseIterable {
 public enum WriterScheduling: Sendable, Equatable, CustomStringConvertible {
     /// SCHED_FIFO with this priority: it runs as soon as it wakes, ahead of every normal thread.
     case realtime(priority: Int)
-    /// The normal policy with a short time slice (microseconds); `reason`: why not real-time.
-    case shortSlice(microseconds: Int, reason: String)
-    /// The normal policy with the kernel's default slice; `reason`: why not raised (nil: asked so).
+    /// The normal policy; `reason`: why not raised (nil: asked so).
     case normal(reason: String?)
 
     public var description: String {
         switch self {
-        case .realtime(let priority):
-            return "Echtzeit-Priorität (SCHED_FIFO \(priority))"
-        case .shortSlice(let microseconds, let reason):
-            return "normale Priorität mit kurzer Zeitscheibe (\(microseconds) µs); keine Echtzeit-Priorität: \(reason)"
-        case .normal(let reason?):
-            return "normale Priorität: \(reason)"
-        case .normal(nil):
-            return "normale Priorität (so eingestellt)"
+        case .realtime(let priority): return "Echtzeit-Priorität (SCHED_FIFO \(priority))"
+        case .normal(let reason?): return "normale Priorität: \(reason)"
+        case .normal(nil): return "normale Priorität (so eingestellt)"
         }
     }
 }

@@ -40,7 +40,7 @@ public enum NahtstelleServer {
         switch core.writerScheduling {
         case .realtime?, .normal(nil)?:
             logger.info("Schreib-Thread der Datenbank", metadata: ["planung": "\(core.writerScheduling!)"])
-        case .shortSlice?, .normal?:
+        case .normal?:
             logger.notice("Schreib-Thread der Datenbank", metadata: ["planung": "\(core.writerScheduling!)"])
         case nil:
             break

@@ -1,4 +1,3 @@
-import CScheduling
 import Foundation
 import NahtstelleEngine
 
@@ -141,44 +140,32 @@ final class WriterQueue: @unchecked Sendable {
 
 /// Sets the calling thread's scheduling for `WriterPriority` and reads back what the kernel did.
 enum WriterThreadScheduling {
-    /// The time slice asked for when real-time is not allowed: the shortest the kernel takes.
-    static let slice: UInt64 = 100_000
-    static let realtimePriority: UInt32 = 1
+    static let realtimePriority: Int32 = 1
+    /// SCHED_RESET_ON_FORK (Linux): a process started from the thread gets the normal policy. The
+    /// kernel takes it or-ed into the policy and reports it so.
+    static let resetOnFork: Int32 = 0x4000_0000
 
     static func apply(_ priority: WriterPriority) -> WriterScheduling {
+        var param = sched_param()
         switch priority {
         case .normal:
-            // The normal policy and the kernel's own slice (from a raised setting, too).
-            _ = nahtstelle_sched_set(UInt32(SCHED_OTHER), 0, 0, 0)
+            // The normal policy (also from a raised setting).
+            param.sched_priority = 0
+            _ = pthread_setschedparam(pthread_self(), SCHED_OTHER, &param)
             return .normal(reason: nil)
         case .raised:
-            var reason: String
-            if ProcessInfo.processInfo.activeProcessorCount < 2 {
-                // With one core, a real-time writer busy with a long write would hold up every request.
-                reason = "nur ein Prozessorkern"
-            } else {
-                let result = nahtstelle_sched_set(UInt32(SCHED_FIFO), realtimePriority, 0, 1)
-                if result == 0, let now = current(), now.policy == UInt32(SCHED_FIFO) {
-                    return .realtime(priority: Int(now.priority))
-                }
-                reason = result == EPERM
-                    ? "keine Berechtigung (LimitRTPRIO=1 in der systemd-Unit, »ulimit -r 1« oder CAP_SYS_NICE)"
-                    : "vom Kernel abgelehnt (\(String(cString: strerror(result))))"
+            // With one core, a real-time writer busy with a long write would hold up every request.
+            guard ProcessInfo.processInfo.activeProcessorCount >= 2 else { return .normal(reason: "nur ein Prozessorkern") }
+            param.sched_priority = realtimePriority
+            let result = pthread_setschedparam(pthread_self(), SCHED_FIFO | resetOnFork, &param)
+            var now = sched_param()
+            if result == 0, sched_getscheduler(0) & ~resetOnFork == SCHED_FIFO, sched_getparam(0, &now) == 0 {
+                return .realtime(priority: Int(now.sched_priority))
             }
-            if nahtstelle_sched_set(UInt32(SCHED_OTHER), 0, slice, 0) == 0, let now = current(),
-                now.policy == UInt32(SCHED_OTHER), now.slice == slice {
-                return .shortSlice(microseconds: Int(slice / 1000), reason: reason)
-            }
-            _ = nahtstelle_sched_set(UInt32(SCHED_OTHER), 0, 0, 0)
-            return .normal(reason: reason + "; eine kürzere Zeitscheibe kennt der Kernel erst ab Linux 6.12")
+            return .normal(reason: result == EPERM
+                ? "keine Berechtigung für Echtzeit-Priorität (LimitRTPRIO=1 in der systemd-Unit, »ulimit -r 1« oder CAP_SYS_NICE)"
+                : "Echtzeit-Priorität vom Kernel abgelehnt (\(String(cString: strerror(result))))")
         }
-    }
-
-    /// The calling thread's policy, real-time priority and slice (ns), as the kernel reports them.
-    static func current() -> (policy: UInt32, priority: UInt32, slice: UInt64)? {
-        var policy: UInt32 = 0, priority: UInt32 = 0, slice: UInt64 = 0
-        guard nahtstelle_sched_get(&policy, &priority, &slice) == 0 else { return nil }
-        return (policy, priority, slice)
     }
 }
 

@@ -153,7 +153,7 @@ struct WriterQueueTests {
 
     @Test func theWriterThreadRunsQueuedWritesWithTheSchedulingItReports() throws {
         // Raised: real-time where this process may (root, CAP_SYS_NICE, LimitRTPRIO) on two cores
-        // or more, otherwise a short slice or, on older kernels, the normal one with the reason.
+        // or more, otherwise the normal policy with the reason.
         let raised = try #require(store.startWriter(priority: .raised))
         let policies = policiesOfQueuedWrites()
         #expect(!policies.isEmpty)
@@ -162,17 +162,14 @@ struct WriterQueueTests {
             #expect(priority == 1)
             // A process started from the writer (none is today) would not inherit real-time.
             #expect(policies == [SCHED_FIFO | Self.resetOnFork])
-        case .shortSlice(let microseconds, let reason):
-            #expect(microseconds == 100 && !reason.isEmpty)
-            #expect(policies == [SCHED_OTHER])
         case .normal(let reason):
             #expect(reason != nil, "raised asked for, so the answer says why it is not")
             #expect(policies == [SCHED_OTHER])
+            if getuid() == 0, ProcessInfo.processInfo.activeProcessorCount >= 2 {
+                Issue.record("root on \(ProcessInfo.processInfo.activeProcessorCount) cores got no real-time priority: \(reason ?? "")")
+            }
         }
-        if getuid() == 0, ProcessInfo.processInfo.activeProcessorCount >= 2, case .shortSlice(_, let reason) = raised {
-            Issue.record("root on \(ProcessInfo.processInfo.activeProcessorCount) cores got no real-time priority: \(reason)")
-        }
-        // Back to normal: the same thread, the normal policy and slice again.
+        // Back to normal: the same thread, the normal policy again.
         #expect(store.startWriter(priority: .normal) == .normal(reason: nil))
         #expect(policiesOfQueuedWrites() == [SCHED_OTHER])
         // In memory every write runs on its caller's thread: there is no writer to start.
