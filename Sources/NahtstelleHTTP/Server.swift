@@ -37,13 +37,10 @@ public enum NahtstelleServer {
             configuration: .init(address: .hostname(core.settings.host, port: core.settings.port), serverName: "Nahtstelle"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
-        switch core.writerScheduling {
-        case .realtime?, .normal(nil)?:
-            logger.info("Schreib-Thread der Datenbank", metadata: ["planung": "\(core.writerScheduling!)"])
-        case .normal?:
-            logger.notice("Schreib-Thread der Datenbank", metadata: ["planung": "\(core.writerScheduling!)"])
-        case nil:
-            break
+        if let scheduling = core.writerScheduling {
+            // Not raised although asked for: a notice, with the reason.
+            let level: Logger.Level = if case .normal(_?) = scheduling { .notice } else { .info }
+            logger.log(level: level, "Schreib-Thread der Datenbank", metadata: ["planung": "\(scheduling)"])
         }
         app.addServices(TimerService(core: core, logger: logger), AccessLogService(core: core, logger: logger))
         if let mail = core.settings.mail { app.addServices(MailNoticeService(core: core, settings: mail, logger: logger)) }

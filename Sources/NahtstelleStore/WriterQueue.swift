@@ -31,11 +31,10 @@ final class WriterQueue: @unchecked Sendable {
     private var runner: pthread_t?
     private var started = false
     private var stopped = false
-    /// How the writer thread should be scheduled, and what it last set (nil: nothing yet) with the
-    /// kernel's answer: the thread sets its own scheduling, between two batches.
+    /// How the writer thread should be scheduled, and what it last set with the kernel's answer
+    /// (nil: nothing yet): the thread sets its own scheduling, between two batches.
     private var requested = WriterPriority.normal
-    private var applied: WriterPriority?
-    private var scheduling: WriterScheduling?
+    private var applied: (priority: WriterPriority, answer: WriterScheduling)?
 
     /// Writes waiting for the writer now.
     var queued: Int {
@@ -83,8 +82,10 @@ final class WriterQueue: @unchecked Sendable {
         requested = priority
         startThread()
         condition.broadcast()
-        while applied != priority || scheduling == nil { condition.wait() }
-        return scheduling!
+        while true {
+            if let applied, applied.priority == priority { return applied.answer }
+            condition.wait()
+        }
     }
 
     /// Called with `condition` locked.
@@ -108,14 +109,13 @@ final class WriterQueue: @unchecked Sendable {
         var batch: [Job] = []
         condition.lock()
         while true {
-            while jobs.isEmpty || runner != nil, !(stopped && jobs.isEmpty), applied == requested { condition.wait() }
-            if applied != requested {
+            while jobs.isEmpty || runner != nil, !(stopped && jobs.isEmpty), applied?.priority == requested { condition.wait() }
+            if applied?.priority != requested {
                 let priority = requested
                 condition.unlock()
                 let answer = WriterThreadScheduling.apply(priority)
                 condition.lock()
-                applied = priority
-                scheduling = answer
+                applied = (priority, answer)
                 condition.broadcast()
                 continue
             }

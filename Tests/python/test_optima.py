@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import zipfile
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -135,7 +136,6 @@ def test_report_carries_the_flat_rate_statements(nahtstelle, demo, tmp_path):
     assert statements, "the demo's RAV → SoBZ case (no prior social counselling) is billable"
     # The report's day is the offices' day (Europe/Zurich), not the machine's: between 23:00 and
     # midnight UTC at a month's end they differ.
-    from zoneinfo import ZoneInfo
     this_month = datetime.datetime.now(ZoneInfo("Europe/Zurich")).strftime("%Y-%m")
     for s in statements:
         assert s["month"] <= this_month
